@@ -1,0 +1,120 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Sac.Kernels;
+
+/// <summary>
+/// Row-major matrix helpers that are not GEMM: row-vector broadcasts and the reductions a backward pass needs
+/// (column sums for bias gradients, row sums for log-probabilities summed over action dimensions), and column
+/// copies for concatenating and slicing features. Every reduction sums in a fixed order, so results are reproducible.
+/// </summary>
+public static class Matrices
+{
+    /// <summary>Effectively computes destination[r, c] = x[r, c] + row[c] for an m×n <paramref name="x"/>.</summary>
+    public static void AddRowVector<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> row, Span<T> destination, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(x.Length, destination.Length, rows, cols, row.Length);
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.Add(x.Slice(r * cols, cols), row, destination.Slice(r * cols, cols));
+    }
+
+    /// <summary>Effectively computes destination[r, c] = x[r, c] − row[c].</summary>
+    public static void SubtractRowVector<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> row, Span<T> destination, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(x.Length, destination.Length, rows, cols, row.Length);
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.Subtract(x.Slice(r * cols, cols), row, destination.Slice(r * cols, cols));
+    }
+
+    /// <summary>Effectively computes destination[r, c] = x[r, c] · row[c].</summary>
+    public static void MultiplyRowVector<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> row, Span<T> destination, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(x.Length, destination.Length, rows, cols, row.Length);
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.Multiply(x.Slice(r * cols, cols), row, destination.Slice(r * cols, cols));
+    }
+
+    /// <summary>
+    /// Effectively computes destination[c] (+)= s · Σ_r x[r, c] (a bias gradient: db = Σ rows dY). Rows are added in
+    /// order 0, 1, …, so the result does not depend on anything but the inputs.
+    /// </summary>
+    public static void ColumnSums<T>(ReadOnlySpan<T> x, Span<T> destination, int rows, int cols, bool accumulate, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(x.Length, x.Length, rows, cols, destination.Length);
+        if (!accumulate)
+            destination.Clear();
+        if (scale == T.One)
+        {
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.Add(destination, x.Slice(r * cols, cols), destination);
+        }
+        else
+        {
+            // destination += s·row, row by row (one FMA pass each).
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.MultiplyAdd(x.Slice(r * cols, cols), scale, destination, destination);
+        }
+    }
+
+    /// <summary>Effectively computes destination[r] (+)= Σ_c x[r, c] (e.g. log π summed over action dimensions).</summary>
+    public static void RowSums<T>(ReadOnlySpan<T> x, Span<T> destination, int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(x.Length, x.Length, rows, cols, cols);
+        if (destination.Length != rows)
+            throw new ArgumentException($"Row sums need {rows} elements, destination has {destination.Length}.", nameof(destination));
+        for (int r = 0; r < rows; r++)
+        {
+            T sum = TensorPrimitives.Sum(x.Slice(r * cols, cols));
+            destination[r] = accumulate ? destination[r] + sum : sum;
+        }
+    }
+
+    /// <summary>Effectively computes destination[r, c] (+)= column[r] (a row sum's backward: broadcast each row's gradient over its columns).</summary>
+    public static void BroadcastColumn<T>(ReadOnlySpan<T> column, Span<T> destination, int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(destination.Length, destination.Length, rows, cols, cols);
+        if (column.Length != rows)
+            throw new ArgumentException($"The column has {column.Length} elements, the matrix {rows} rows.", nameof(column));
+        for (int r = 0; r < rows; r++)
+        {
+            var row = destination.Slice(r * cols, cols);
+            if (accumulate)
+                TensorPrimitives.Add(row, column[r], row);
+            else
+                row.Fill(column[r]);
+        }
+    }
+
+    /// <summary>
+    /// Copies the m×<paramref name="width"/> block of an m×<paramref name="sourceCols"/> matrix starting at column
+    /// <paramref name="sourceStart"/> into columns [<paramref name="destinationStart"/>, +width) of an m×<paramref name="destinationCols"/> matrix,
+    /// adding to it when <paramref name="accumulate"/> is set (ConcatColumns and SliceColumns, forward and backward).
+    /// </summary>
+    public static void CopyColumns<T>(ReadOnlySpan<T> source, int sourceCols, int sourceStart, Span<T> destination, int destinationCols, int destinationStart,
+        int rows, int width, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (sourceStart < 0 || width < 0 || sourceStart + width > sourceCols || destinationStart < 0 || destinationStart + width > destinationCols)
+            throw new ArgumentOutOfRangeException(nameof(width), $"Columns [{sourceStart}, {sourceStart + width}) → [{destinationStart}, {destinationStart + width}) do not fit {sourceCols} → {destinationCols} columns.");
+        if (source.Length < rows * sourceCols || destination.Length < rows * destinationCols)
+            throw new ArgumentException($"The spans are too short for {rows} rows.", nameof(source));
+        for (int r = 0; r < rows; r++)
+        {
+            var from = source.Slice(r * sourceCols + sourceStart, width);
+            var to = destination.Slice(r * destinationCols + destinationStart, width);
+            if (accumulate)
+                TensorPrimitives.Add(to, from, to);
+            else
+                from.CopyTo(to);
+        }
+    }
+
+    private static void Check(int x, int destination, int rows, int cols, int rowLength)
+    {
+        if (rows < 0 || cols < 0)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Matrix sizes must be non-negative, got {rows}×{cols}.");
+        if (x != rows * cols || destination != rows * cols)
+            throw new ArgumentException($"Expected {rows}×{cols} = {rows * cols} elements, got {x} and {destination}.");
+        if (rowLength != cols)
+            throw new ArgumentException($"The row vector has {rowLength} elements but the matrix has {cols} columns.");
+    }
+}

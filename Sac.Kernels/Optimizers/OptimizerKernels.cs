@@ -1,0 +1,102 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Sac.Kernels;
+
+/// <summary>
+/// Optimizer updates fused into one pass over flat buffers: Adam (PyTorch's semantics) and Polyak averaging.
+/// </summary>
+public static class OptimizerKernels
+{
+    /// <summary>
+    /// One Adam step (Kingma and Ba 2015) in PyTorch's formulation (torch.optim.Adam, no weight decay, no amsgrad), in one pass:
+    /// <code>
+    /// g  = gradScale · gradient                    (gradScale ≠ 1 is how gradient-norm clipping is applied)
+    /// m ← m + (1 − β1)·(g − m)                     (= β1·m + (1 − β1)·g, as torch's lerp)
+    /// v ← β2·v + (1 − β2)·g²
+    /// p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)     (bias correction; ε outside the square root)
+    /// </code>
+    /// <paramref name="step"/> is t, counted from 1 for the first update.
+    /// </summary>
+    public static void Adam<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
+        T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = parameters.Length;
+        if (gradient.Length != n || m.Length != n || v.Length != n)
+            throw new ArgumentException($"Adam buffers differ in length (parameters {n}, gradient {gradient.Length}, m {m.Length}, v {v.Length}).");
+        if (step < 1)
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Adam's step count starts at 1.");
+
+        T biasCorrection1 = T.One - T.Pow(beta1, T.CreateChecked(step));
+        T biasCorrection2Sqrt = T.Sqrt(T.One - T.Pow(beta2, T.CreateChecked(step)));
+        T stepSize = learningRate / biasCorrection1;
+        T oneMinusBeta1 = T.One - beta1, oneMinusBeta2 = T.One - beta2;
+
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T gr = ref MemoryMarshal.GetReference(gradient);
+        ref T mr = ref MemoryMarshal.GetReference(m);
+        ref T vr = ref MemoryMarshal.GetReference(v);
+        int i = 0;
+        if (KernelIsa.Active >= Isa.Avx2)
+        {
+            var vScale = Vector256.Create(gradScale);
+            var vB2 = Vector256.Create(beta2);
+            var vOneMinusB1 = Vector256.Create(oneMinusBeta1);
+            var vOneMinusB2 = Vector256.Create(oneMinusBeta2);
+            var vBc2 = Vector256.Create(biasCorrection2Sqrt);
+            var vEps = Vector256.Create(epsilon);
+            var vStep = Vector256.Create(stepSize);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)i) * vScale;
+                var mi = Vector256.LoadUnsafe(ref mr, (nuint)i);
+                var vi = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                mi += vOneMinusB1 * (g - mi);
+                vi = vB2 * vi + vOneMinusB2 * (g * g);
+                var denom = Vector256.Sqrt(vi) / vBc2 + vEps;
+                var pi = Vector256.LoadUnsafe(ref p, (nuint)i) - vStep * mi / denom;
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                pi.StoreUnsafe(ref p, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            T g = Unsafe.Add(ref gr, i) * gradScale;
+            ref T mi = ref Unsafe.Add(ref mr, i);
+            ref T vi = ref Unsafe.Add(ref vr, i);
+            mi += oneMinusBeta1 * (g - mi);
+            vi = beta2 * vi + oneMinusBeta2 * (g * g);
+            T denom = T.Sqrt(vi) / biasCorrection2Sqrt + epsilon;
+            Unsafe.Add(ref p, i) -= stepSize * mi / denom;
+        }
+    }
+
+    /// <summary>
+    /// Polyak averaging, target ← (1 − τ)·target + τ·source, in one pass (SB3's polyak_update; the source is only read).
+    /// CRUCIAL: the direction. The target moves τ of the way toward the source, never the reverse.
+    /// </summary>
+    public static void Polyak<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (target.Length != source.Length)
+            throw new ArgumentException($"Polyak buffers differ in length (target {target.Length}, source {source.Length}).");
+        if (!(tau >= T.Zero && tau <= T.One))
+            throw new ArgumentOutOfRangeException(nameof(tau), tau, "τ must lie in [0, 1].");
+        T keep = T.One - tau;
+        ref T t = ref MemoryMarshal.GetReference(target);
+        ref T s = ref MemoryMarshal.GetReference(source);
+        int n = target.Length, i = 0;
+        if (KernelIsa.Active >= Isa.Avx2)
+        {
+            var vKeep = Vector256.Create(keep);
+            var vTau = Vector256.Create(tau);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref t, (nuint)i) * vKeep + vTau * Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref t, i) = Unsafe.Add(ref t, i) * keep + tau * Unsafe.Add(ref s, i);
+    }
+}

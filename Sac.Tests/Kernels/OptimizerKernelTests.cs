@@ -1,0 +1,61 @@
+using Sac.Kernels;
+
+namespace Sac.Tests.Kernels;
+
+/// <summary>Fused Adam against Kingma and Ba's algorithm written out; Polyak's exact τ fraction.</summary>
+public class OptimizerKernelTests
+{
+    private static readonly Isa[] Isas = [Isa.Scalar, Isa.Avx2];
+
+    [Test, Combinatorial]
+    public void Adam_TenSteps_MatchesReferenceAlgorithm([ValueSource(nameof(Isas))] Isa isa, [Values(0, 1, 7, 8, 9, 67)] int n, [Values(1.0, 0.25)] double gradScale)
+    {
+        using var _ = KernelIsa.Force(isa);
+        var rng = new Random(11 + n);
+        double[] p = ElementwiseTests.Values(rng, n, -1, 1), pRef = (double[])p.Clone();
+        double[] m = new double[n], v = new double[n], mRef = new double[n], vRef = new double[n];
+        for (long t = 1; t <= 10; t++)
+        {
+            double[] g = ElementwiseTests.Values(rng, n, -3, 3);
+            OptimizerKernels.Adam<double>(p, g, m, v, 3e-4, 0.9, 0.999, 1e-8, t, gradScale);
+            ElementwiseReference.Adam(pRef, g, mRef, vRef, 3e-4, 0.9, 0.999, 1e-8, t, gradScale);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            Assert.That(p[i], Is.EqualTo(pRef[i]).Within(1e-13), $"parameter {i}");
+            Assert.That(m[i], Is.EqualTo(mRef[i]).Within(1e-13), $"first moment {i}");
+            Assert.That(v[i], Is.EqualTo(vRef[i]).Within(1e-13), $"second moment {i}");
+        }
+    }
+
+    [Test]
+    public void Adam_FirstStep_MovesEachParameterByLearningRate()
+    {
+        // Closed form: at t = 1, m̂ = g and v̂ = g², so the step is lr·g/(|g| + ε) ≈ lr·sign(g) for |g| ≫ ε.
+        double[] p = [0, 0, 0], g = [2, -0.5, 1e-3], m = new double[3], v = new double[3];
+        OptimizerKernels.Adam<double>(p, g, m, v, 0.01, 0.9, 0.999, 1e-8, 1, 1.0);
+        for (int i = 0; i < 3; i++)
+            Assert.That(p[i], Is.EqualTo(-0.01 * g[i] / (Math.Abs(g[i]) + 1e-8)).Within(1e-15));
+    }
+
+    [Test, Combinatorial]
+    public void Polyak_MovesTargetByTauOfTheDifference([ValueSource(nameof(Isas))] Isa isa, [Values(0, 5, 8, 33)] int n)
+    {
+        using var _ = KernelIsa.Force(isa);
+        var rng = new Random(12);
+        double[] target = ElementwiseTests.Values(rng, n, -1, 1), source = ElementwiseTests.Values(rng, n, -1, 1);
+        double[] before = (double[])target.Clone(), sourceBefore = (double[])source.Clone();
+        OptimizerKernels.Polyak<double>(target, source, 0.005);
+        for (int i = 0; i < n; i++)
+            Assert.That(target[i] - before[i], Is.EqualTo(0.005 * (source[i] - before[i])).Within(1e-15), $"element {i}");
+        Assert.That(source, Is.EqualTo(sourceBefore), "Polyak must never write the source network.");
+    }
+
+    [Test]
+    public void Optimizers_BadArguments_Throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Polyak<float>(new float[2], new float[2], 1.5f));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.Adam<float>(new float[2], new float[3], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Adam<float>(new float[2], new float[2], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 0, 1f));
+    }
+}
