@@ -1,0 +1,58 @@
+using System.Numerics;
+using Sac.Autodiff;
+
+namespace Sac.Core.Algorithms;
+
+/// <summary>
+/// A minibatch (s, a, r, s′, d) from the replay buffer 𝒟, plus the reparameterization noise the update will use, in
+/// preallocated tensors that are refilled in place every step (no allocation).
+/// </summary>
+public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Allocates a batch of <paramref name="size"/> transitions.</summary>
+    public SacBatch(int size, int observationSize, int actionSize)
+    {
+        if (size < 1 || observationSize < 1 || actionSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(size), $"Batch, observation and action sizes must be positive, got {size}, {observationSize}, {actionSize}.");
+        Observations = new Tensor<T>(size, observationSize) { Name = "s" };
+        Actions = new Tensor<T>(size, actionSize) { Name = "a" };
+        Rewards = new Tensor<T>(size, 1) { Name = "r" };
+        NextObservations = new Tensor<T>(size, observationSize) { Name = "s'" };
+        Terminated = new Tensor<T>(size, 1) { Name = "d" };
+        Noise = new Tensor<T>(size, actionSize) { Name = "eps" };
+        NextNoise = new Tensor<T>(size, actionSize) { Name = "eps'" };
+    }
+
+    /// <summary>Batch size B.</summary>
+    public int Size => Observations.Rows;
+
+    /// <summary>s, B × dim(S).</summary>
+    public Tensor<T> Observations { get; }
+
+    /// <summary>a, B × dim(A), in the policy's [−1, 1] space.</summary>
+    public Tensor<T> Actions { get; }
+
+    /// <summary>r, B × 1.</summary>
+    public Tensor<T> Rewards { get; }
+
+    /// <summary>s′, B × dim(S): the true next observation, also when the episode was truncated.</summary>
+    public Tensor<T> NextObservations { get; }
+
+    /// <summary>d, B × 1: 1 where the transition ended the episode by termination (not by a time limit), else 0.</summary>
+    public Tensor<T> Terminated { get; }
+
+    /// <summary>ε for ã ~ π(·|s), B × dim(A), standard normal.</summary>
+    public Tensor<T> Noise { get; }
+
+    /// <summary>ε′ for a′ ~ π(·|s′) in v2's target, B × dim(A), standard normal.</summary>
+    public Tensor<T> NextNoise { get; }
+
+    /// <summary>Draws fresh standard-normal noise for <see cref="Noise"/> then <see cref="NextNoise"/>.</summary>
+    public void DrawNoise(Rng rng)
+    {
+        foreach (ref T e in Noise.Span)
+            e = T.CreateTruncating(rng.Normal());
+        foreach (ref T e in NextNoise.Span)
+            e = T.CreateTruncating(rng.Normal());
+    }
+}

@@ -1,0 +1,124 @@
+namespace Sac.Core.Algorithms;
+
+/// <summary>Which Soft Actor-Critic.</summary>
+public enum SacVersion
+{
+    /// <summary>Haarnoja et al. 2018a (the seed): twin Q_θ, a value network V_ψ and its Polyak target V_ψ̄, fixed α.</summary>
+    V1 = 1,
+    /// <summary>Haarnoja et al. 2018b ("SAC and applications"): twin Q_θ with twin Polyak targets Q_θ̄, no V, learned α.</summary>
+    V2 = 2,
+}
+
+/// <summary>
+/// Every hyperparameter of SAC, one line and one default each, with where the default comes from.
+/// "Paper" is Haarnoja et al. 2018a, Table 1 (and 2018b for v2's temperature); SB3 is Stable-Baselines3's SAC; CleanRL is sac_continuous_action.py.
+/// </summary>
+public sealed record SacOptions
+{
+    /// <summary>v1 (value network, fixed α) or v2 (target Qs, learned α). Default v2, as SB3 and CleanRL.</summary>
+    public SacVersion Version { get; init; } = SacVersion.V2;
+
+    /// <summary>Discount γ. 0.99 (paper).</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>Polyak rate τ of the target networks: ψ̄ ← τψ + (1 − τ)ψ̄. 0.005 (paper).</summary>
+    public double Tau { get; init; } = 0.005;
+
+    /// <summary>Minibatch size. 256 (paper).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Hidden layer sizes of every network. 256, 256 (paper).</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
+
+    /// <summary>Learning rate of the policy π_φ. 3e-4 (paper).</summary>
+    public double ActorLearningRate { get; init; } = 3e-4;
+
+    /// <summary>Learning rate of the twin critics Q_θ1, Q_θ2. 3e-4 (paper).</summary>
+    public double CriticLearningRate { get; init; } = 3e-4;
+
+    /// <summary>Learning rate of the value network V_ψ (v1 only). 3e-4 (paper).</summary>
+    public double ValueLearningRate { get; init; } = 3e-4;
+
+    /// <summary>Learning rate of log α (v2 only). 3e-4 (paper 2018b; SB3 uses the shared learning rate).</summary>
+    public double AlphaLearningRate { get; init; } = 3e-4;
+
+    /// <summary>
+    /// The temperature α: fixed in v1, the starting value in v2. 0.2 (CleanRL's fixed α; the paper's reward scale 5 is
+    /// the same knob: scaling rewards by 1/α and using α = 1 gives the same optimal policy).
+    /// </summary>
+    public double Alpha { get; init; } = 0.2;
+
+    /// <summary>Learn α (v2) toward <see cref="TargetEntropy"/>. True for v2 (paper 2018b, SB3 "auto"); ignored by v1, whose α is fixed.</summary>
+    public bool LearnAlpha { get; init; } = true;
+
+    /// <summary>Initial α when learned. 1.0 (SB3 "auto" and CleanRL start at log α = 0).</summary>
+    public double InitialAlpha { get; init; } = 1.0;
+
+    /// <summary>Target entropy H̄ for the learned α; null means −dim(A) (paper 2018b, SB3, CleanRL).</summary>
+    public double? TargetEntropy { get; init; }
+
+    /// <summary>Lower clamp of the policy's log σ. −20 (SB3).</summary>
+    public double LogStdMin { get; init; } = -20;
+
+    /// <summary>Upper clamp of the policy's log σ. 2 (SB3).</summary>
+    public double LogStdMax { get; init; } = 2;
+
+    /// <summary>Adam β1. 0.9 (PyTorch).</summary>
+    public double AdamBeta1 { get; init; } = 0.9;
+
+    /// <summary>Adam β2. 0.999 (PyTorch).</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
+
+    /// <summary>Adam ε. 1e-8 (PyTorch).</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
+
+    /// <summary>Clip each network's gradient to this global L2 norm; null for no clipping (paper, SB3, CleanRL do not clip).</summary>
+    public double? MaxGradNorm { get; init; }
+
+    /// <summary>Replay buffer capacity. 1,000,000 (paper).</summary>
+    public int BufferSize { get; init; } = 1_000_000;
+
+    /// <summary>Environment steps of uniformly random actions before learning starts. 100 (SB3; CleanRL uses 5,000).</summary>
+    public int LearningStarts { get; init; } = 100;
+
+    /// <summary>Environment steps between rounds of gradient steps. 1 (paper, SB3).</summary>
+    public int TrainFrequency { get; init; } = 1;
+
+    /// <summary>Gradient steps per round. 1 (paper, SB3).</summary>
+    public int GradientSteps { get; init; } = 1;
+
+    /// <summary>Threads for the matrix products of an update (results are bitwise identical for any count). 1.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option and what is valid.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object? value, string valid)
+        {
+            if (!ok)
+                throw new ArgumentException($"Invalid {name} = {value}: {valid}.", name);
+        }
+        Require(Version is SacVersion.V1 or SacVersion.V2, nameof(Version), Version, "must be V1 or V2");
+        Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must be in [0, 1]");
+        Require(Tau is > 0 and <= 1, nameof(Tau), Tau, "must be in (0, 1]");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h >= 1), nameof(HiddenSizes), HiddenSizes is null ? "null" : string.Join(",", HiddenSizes), "needs at least one layer, each of size ≥ 1");
+        Require(ActorLearningRate > 0, nameof(ActorLearningRate), ActorLearningRate, "must be positive");
+        Require(CriticLearningRate > 0, nameof(CriticLearningRate), CriticLearningRate, "must be positive");
+        Require(ValueLearningRate > 0, nameof(ValueLearningRate), ValueLearningRate, "must be positive");
+        Require(AlphaLearningRate > 0, nameof(AlphaLearningRate), AlphaLearningRate, "must be positive");
+        Require(Alpha >= 0 && double.IsFinite(Alpha), nameof(Alpha), Alpha, "must be finite and ≥ 0");
+        Require(InitialAlpha > 0 && double.IsFinite(InitialAlpha), nameof(InitialAlpha), InitialAlpha, "must be finite and > 0");
+        Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy, "must be finite");
+        Require(LogStdMin < LogStdMax, nameof(LogStdMin), LogStdMin, $"must be below LogStdMax ({LogStdMax})");
+        Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1)");
+        Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in [0, 1)");
+        Require(AdamEpsilon > 0, nameof(AdamEpsilon), AdamEpsilon, "must be positive");
+        Require(MaxGradNorm is null or > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive when set");
+        Require(BufferSize >= 1, nameof(BufferSize), BufferSize, "must be at least 1");
+        Require(LearningStarts >= 0, nameof(LearningStarts), LearningStarts, "must be ≥ 0");
+        Require(TrainFrequency >= 1, nameof(TrainFrequency), TrainFrequency, "must be at least 1");
+        Require(GradientSteps >= 0, nameof(GradientSteps), GradientSteps, "must be ≥ 0");
+        Require(Threads >= 1, nameof(Threads), Threads, "must be at least 1");
+    }
+}

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch parity fixtures for Sac's SAC v1 and v2 updates (Sac.Tests/Fixtures/sac_v1.json, sac_v2.json).
+
+PyTorch autograd is the independent oracle: this script builds the same networks from the same weights, the same
+batch and the same noise eps, and records every loss, every parameter gradient and every parameter after one update,
+in float64. Sac's NUnit tests load these files and must match to 1e-6 relative error (they never run Python).
+
+Regenerate (Debian's PyTorch; nothing from pip):
+    apt-get install -y python3-torch
+    /usr/bin/python3 bench/pytorch/sac_fixtures.py
+
+Conventions shared with Sac (see Sac.Core): a layer is y = x W + b with W stored in x out (the transpose of
+torch.nn.Linear.weight); the policy's last layer outputs [mu || log_std]; log_std is clamped to [-20, 2];
+log pi = sum(-eps^2/2 - log_std - log(2 pi)/2) - sum(2 (log 2 - u - softplus(-2u))) (Spinning Up's exact form);
+critic loss J_Q = sum_i 0.5 mean((Q_i(s,a) - Qhat)^2); targets use d = terminated only.
+v1 (the seed / Haarnoja 2018a): J_V, J_Q, J_pi from the current parameters, one backward through their sum (the
+critics inside J_pi use detached parameters), Adam steps, then V_target <- tau V + (1 - tau) V_target.
+v2: critic step; actor step against the updated critics; temperature step with that log pi; Polyak on the target critics.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "Sac.Tests", "Fixtures")
+
+OBS, ACT, HIDDEN, BATCH = 3, 2, [16, 16], 8
+GAMMA, TAU = 0.99, 0.005
+LR_ACTOR, LR_CRITIC, LR_VALUE, LR_ALPHA = 3e-4, 1e-3, 5e-4, 2e-3
+ALPHA_V1, INITIAL_ALPHA = 0.2, 0.7
+BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
+LOG_STD_MIN, LOG_STD_MAX = -20.0, 2.0
+
+
+def mlp_params(gen, name, sizes):
+    """PyTorch nn.Linear init, W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), stored in Sac's in x out layout."""
+    params = []
+    for i in range(len(sizes) - 1):
+        bound = 1.0 / math.sqrt(sizes[i])
+        w = (torch.rand(sizes[i], sizes[i + 1], generator=gen) * 2 - 1) * bound
+        b = (torch.rand(1, sizes[i + 1], generator=gen) * 2 - 1) * bound
+        params.append((f"{name}.{i}.weight", w.requires_grad_()))
+        params.append((f"{name}.{i}.bias", b.requires_grad_()))
+    return params
+
+
+def mlp(params, x, detach=False):
+    tensors = [p.detach() if detach else p for _, p in params]
+    h = x
+    for i in range(0, len(tensors), 2):
+        h = F.linear(h, tensors[i].t(), tensors[i + 1].reshape(-1))
+        if i + 2 < len(tensors):
+            h = F.relu(h)
+    return h
+
+
+def sample(pi, s, eps):
+    out = mlp(pi, s)
+    mu, log_std = out[:, :ACT], torch.clamp(out[:, ACT:], LOG_STD_MIN, LOG_STD_MAX)
+    std = log_std.exp()
+    u = mu + std * eps
+    a = torch.tanh(u)
+    logp = torch.distributions.Normal(mu, std).log_prob(u).sum(1, keepdim=True)
+    logp = logp - (2 * (math.log(2) - u - F.softplus(-2 * u))).sum(1, keepdim=True)
+    return a, logp
+
+
+def min_q(q1, q2, s, a, detach=False):
+    sa = torch.cat([s, a], 1)
+    return torch.min(mlp(q1, sa, detach), mlp(q2, sa, detach))
+
+
+def half_mse(x, y):
+    return 0.5 * ((x - y) ** 2).mean()
+
+
+def dump(params):
+    return {n: {"rows": p.shape[0], "cols": p.shape[1], "data": p.detach().reshape(-1).tolist()} for n, p in params}
+
+
+def grads(params):
+    return {n: p.grad.reshape(-1).tolist() for n, p in params}
+
+
+def make_batch(gen):
+    s = torch.randn(BATCH, OBS, generator=gen)
+    a = torch.rand(BATCH, ACT, generator=gen) * 1.8 - 0.9
+    r = torch.randn(BATCH, 1, generator=gen)
+    s2 = torch.randn(BATCH, OBS, generator=gen)
+    d = torch.tensor([[0.0], [1.0], [0.0], [0.0], [1.0], [0.0], [0.0], [0.0]])
+    eps = torch.randn(BATCH, ACT, generator=gen)
+    eps2 = torch.randn(BATCH, ACT, generator=gen)
+    return s, a, r, s2, d, eps, eps2
+
+
+def common(gen):
+    pi = mlp_params(gen, "pi", [OBS] + HIDDEN + [2 * ACT])
+    with torch.no_grad():
+        # Push log_std of action dim 1 above its upper clamp for some states, so the clamp's zero gradient is exercised.
+        pi[-1][1][0, ACT + 1] += 2.5
+    q1 = mlp_params(gen, "q1", [OBS + ACT] + HIDDEN + [1])
+    q2 = mlp_params(gen, "q2", [OBS + ACT] + HIDDEN + [1])
+    return pi, q1, q2
+
+
+def batch_json(s, a, r, s2, d, eps, eps2):
+    t = lambda x: {"rows": x.shape[0], "cols": x.shape[1], "data": x.reshape(-1).tolist()}
+    return {"s": t(s), "a": t(a), "r": t(r), "s2": t(s2), "d": t(d), "eps": t(eps), "eps2": t(eps2)}
+
+
+def config(version):
+    return {"version": version, "obs": OBS, "act": ACT, "hidden": HIDDEN, "batch": BATCH, "gamma": GAMMA, "tau": TAU,
+            "lr_actor": LR_ACTOR, "lr_critic": LR_CRITIC, "lr_value": LR_VALUE, "lr_alpha": LR_ALPHA,
+            "alpha": ALPHA_V1, "initial_alpha": INITIAL_ALPHA, "target_entropy": -ACT, "torch": torch.__version__}
+
+
+def v1():
+    gen = torch.Generator().manual_seed(1)
+    pi, q1, q2 = common(gen)
+    v = mlp_params(gen, "v", [OBS] + HIDDEN + [1])
+    v_target = [(n.replace("v.", "v_target.", 1), p.detach().clone()) for n, p in v]
+    # A target that differs from V (as after some training), so the Polyak step is visible.
+    with torch.no_grad():
+        for _, p in v_target:
+            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    s, a, r, s2, d, eps, eps2 = make_batch(gen)
+    before = {"weights": {**dump(pi), **dump(q1), **dump(q2), **dump(v), **dump(v_target)}, "batch": batch_json(s, a, r, s2, d, eps, eps2)}
+
+    with torch.no_grad():
+        q_hat = r + GAMMA * (1 - d) * mlp(v_target, s2)
+    a_pi, logp = sample(pi, s, eps)
+    mq = min_q(q1, q2, s, a_pi, detach=True)
+    j_v = half_mse(mlp(v, s), (mq - ALPHA_V1 * logp).detach())
+    sa = torch.cat([s, a], 1)
+    j_q = half_mse(mlp(q1, sa), q_hat) + half_mse(mlp(q2, sa), q_hat)
+    j_pi = (ALPHA_V1 * logp - mq).mean()
+    (j_v + j_q + j_pi).backward()
+    expected = {"loss.value": j_v.item(), "loss.critic": j_q.item(), "loss.actor": j_pi.item(),
+                "mean_logp": logp.mean().item(), "mean_q": mq.mean().item()}
+    expected.update({"grad." + k: g for k, g in {**grads(pi), **grads(q1), **grads(q2), **grads(v)}.items()})
+
+    for params, lr in ((v, LR_VALUE), (q1 + q2, LR_CRITIC), (pi, LR_ACTOR)):
+        opt = torch.optim.Adam([p for _, p in params], lr=lr, betas=BETAS, eps=ADAM_EPS)
+        opt.step()
+    with torch.no_grad():
+        for (_, tp), (_, p) in zip(v_target, v):
+            tp.mul_(1 - TAU).add_(TAU * p)
+    expected.update({"after." + k: x["data"] for k, x in {**dump(pi), **dump(q1), **dump(q2), **dump(v), **dump(v_target)}.items()})
+    return {"config": config(1), **before, "expected": expected}
+
+
+def v2():
+    gen = torch.Generator().manual_seed(2)
+    pi, q1, q2 = common(gen)
+    q1_target = [(n.replace("q1.", "q1_target.", 1), p.detach().clone()) for n, p in q1]
+    q2_target = [(n.replace("q2.", "q2_target.", 1), p.detach().clone()) for n, p in q2]
+    with torch.no_grad():
+        for _, p in q1_target + q2_target:
+            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    log_alpha = [("log_alpha", torch.full((1, 1), math.log(INITIAL_ALPHA)).requires_grad_())]
+    s, a, r, s2, d, eps, eps2 = make_batch(gen)
+    before = {"weights": {**dump(pi), **dump(q1), **dump(q2), **dump(q1_target), **dump(q2_target), **dump(log_alpha)},
+              "batch": batch_json(s, a, r, s2, d, eps, eps2)}
+    expected = {}
+    alpha = log_alpha[0][1].exp().item()
+
+    critic_opt = torch.optim.Adam([p for _, p in q1 + q2], lr=LR_CRITIC, betas=BETAS, eps=ADAM_EPS)
+    actor_opt = torch.optim.Adam([p for _, p in pi], lr=LR_ACTOR, betas=BETAS, eps=ADAM_EPS)
+    alpha_opt = torch.optim.Adam([log_alpha[0][1]], lr=LR_ALPHA, betas=BETAS, eps=ADAM_EPS)
+
+    with torch.no_grad():
+        a2, logp2 = sample(pi, s2, eps2)
+        q_next = min_q(q1_target, q2_target, s2, a2) - alpha * logp2
+        q_hat = r + GAMMA * (1 - d) * q_next
+    sa = torch.cat([s, a], 1)
+    j_q = half_mse(mlp(q1, sa), q_hat) + half_mse(mlp(q2, sa), q_hat)
+    critic_opt.zero_grad()
+    j_q.backward()
+    expected.update({"grad." + k: g for k, g in {**grads(q1), **grads(q2)}.items()})
+    critic_opt.step()
+
+    a_pi, logp = sample(pi, s, eps)
+    mq = min_q(q1, q2, s, a_pi, detach=True)
+    j_pi = (alpha * logp - mq).mean()
+    actor_opt.zero_grad()
+    j_pi.backward()
+    expected.update({"grad." + k: g for k, g in grads(pi).items()})
+    actor_opt.step()
+
+    j_alpha = -(log_alpha[0][1] * (logp.detach() + (-ACT))).mean()
+    alpha_opt.zero_grad()
+    j_alpha.backward()
+    expected["grad.log_alpha"] = log_alpha[0][1].grad.reshape(-1).tolist()
+    alpha_opt.step()
+
+    with torch.no_grad():
+        for (_, tp), (_, p) in zip(q1_target + q2_target, q1 + q2):
+            tp.mul_(1 - TAU).add_(TAU * p)
+    expected.update({"loss.critic": j_q.item(), "loss.actor": j_pi.item(), "loss.alpha": j_alpha.item(),
+                     "mean_logp": logp.mean().item(), "mean_q": mq.mean().item()})
+    expected.update({"after." + k: x["data"] for k, x in
+                     {**dump(pi), **dump(q1), **dump(q2), **dump(q1_target), **dump(q2_target), **dump(log_alpha)}.items()})
+    return {"config": config(2), **before, "expected": expected}
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    for name, fixture in (("sac_v1.json", v1()), ("sac_v2.json", v2())):
+        with open(os.path.join(OUT, name), "w") as f:
+            json.dump(fixture, f, indent=1)
+        print("wrote", os.path.relpath(os.path.join(OUT, name)))
