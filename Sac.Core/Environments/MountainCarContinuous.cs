@@ -112,8 +112,9 @@ public sealed class MountainCarContinuous : IEnvironment
 
         // NOTE: the penalty squares the action as given, not the clipped force (Gymnasium's math.pow(action[0], 2)), so
         // an action of 3 costs 0.9 while pushing no harder than 1.
+        // Math.Pow rather than a·a for the same reason as in Pendulum: it is the pow Gymnasium's math.pow calls.
         double reward = terminated ? GoalReward : 0.0;
-        reward -= a * a * 0.1;
+        reward -= Math.Pow(a, 2) * 0.1;
 
         // CRUCIAL: Gymnasium stores its state as np.float32 after every step and the next step starts from those
         // rounded values; without this rounding trajectories drift from Gymnasium's within a few steps.

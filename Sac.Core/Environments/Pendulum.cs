@@ -99,11 +99,12 @@ public sealed class Pendulum : IEnvironment
 
         // CRUCIAL: the cost uses the pre-step state and the clipped torque; θ is wrapped to [−π, π) so that a full turn
         // is not penalised as if the pendulum were far from upright.
-        double normalizedTheta = NormalizeAngle(theta);
-        double cost = normalizedTheta * normalizedTheta + 0.1 * (thetaDot * thetaDot) + 0.001 * (u * u);
+        // NOTE: squares go through Math.Pow, not x·x: Gymnasium's `x ** 2` calls the C library's pow, which (glibc 2.36)
+        // differs from the correctly rounded x·x in the last bit for about 0.1% of inputs; .NET's Math.Pow calls the same pow.
+        double cost = Math.Pow(NormalizeAngle(theta), 2) + 0.1 * Math.Pow(thetaDot, 2) + 0.001 * Math.Pow(u, 2);
 
         // The expression keeps Gymnasium's grouping so that every rounding matches numpy's float64 evaluation.
-        double newThetaDot = thetaDot + (3 * g / (2 * l) * Math.Sin(theta) + 3.0 / (m * (l * l)) * u) * Dt;
+        double newThetaDot = thetaDot + (3 * g / (2 * l) * Math.Sin(theta) + 3.0 / (m * Math.Pow(l, 2)) * u) * Dt;
         newThetaDot = Math.Clamp(newThetaDot, -MaxSpeed, MaxSpeed);
         // CRUCIAL: θ advances with the new, clipped θ̇ (semi-implicit Euler), not the old one.
         double newTheta = theta + newThetaDot * Dt;
