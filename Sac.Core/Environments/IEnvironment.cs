@@ -25,7 +25,11 @@ public interface IEnvironment
     /// without one it continues from where it was (so a run seeds only its first reset).
     /// </summary>
     /// <param name="observation">Receives the first observation; length <see cref="Box.Dimension"/> of <see cref="ObservationSpace"/>.</param>
-    /// <param name="seed">A non-negative seed, or null to continue the current random stream.</param>
+    /// <param name="seed">
+    /// A non-negative seed, or null to continue the current random stream. A seeded reset allocates its new
+    /// <see cref="Rng"/>; an unseeded one need not allocate at all. The random stream is Sac's xoshiro256**, not numpy's
+    /// PCG64: a seed gives the same distribution as in Gymnasium, not the same numbers.
+    /// </param>
     void Reset(Span<float> observation, int? seed = null);
 
     /// <summary>

@@ -14,7 +14,12 @@ namespace Sac.Core.Environments;
 /// terminated = x′ ≥ 0.45 and v′ ≥ goal_velocity (0)
 /// r  = (terminated ? 100 : 0) − 0.1·a²                                     (the unclipped a: see Step)
 /// </code>
-/// Reset draws x ~ U(−0.6, −0.4) and sets v = 0.
+/// Reset draws x ~ U(−0.6, −0.4) and sets v = 0. The state is rounded to float32 after every step, as Gymnasium stores it.
+/// <para>
+/// NOTE: this is bit-for-bit Gymnasium under numpy 1.x type promotion. numpy ≥ 2 (NEP 50) computes <c>3 * position</c>
+/// in float32 once the stored state is np.float32 (and, for float32 actions, <c>force * power</c> too), so Gymnasium
+/// on numpy 2 differs from this in the last bits of the velocity update (observations a few 1e-5 apart after thousands of steps).
+/// </para>
 /// </remarks>
 public sealed class MountainCarContinuous : IEnvironment
 {

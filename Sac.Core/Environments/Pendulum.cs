@@ -15,6 +15,13 @@ namespace Sac.Core.Environments;
 /// </code>
 /// with g = 10 (by default), m = l = 1, dt = 0.05. Reset draws θ ~ U(−π, π), then θ̇ ~ U(−1, 1).
 /// The state stays in double across steps (Gymnasium keeps a float64 array); only the observation is rounded to float32.
+/// <para>
+/// NOTE: this is bit-for-bit Gymnasium under numpy 1.x type promotion, whatever the action's dtype, given the same C
+/// library (Math.Sin/Cos/Pow call the platform's libm, as numpy's scalar sin/cos/pow do on x86-64 Linux). numpy ≥ 2 (NEP 50)
+/// evaluates <c>3.0 * u</c> and <c>0.001 * u**2</c> in float32 when the action array is float32, so there Gymnasium
+/// matches this only for float64 actions; with float32 actions the last bits differ and, the pendulum being chaotic,
+/// trajectories drift apart over an episode.
+/// </para>
 /// </remarks>
 public sealed class Pendulum : IEnvironment
 {
