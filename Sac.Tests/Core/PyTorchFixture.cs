@@ -1,0 +1,91 @@
+using System.Numerics;
+using System.Text.Json;
+using Sac.Autodiff;
+using Sac.Core;
+using Sac.Core.Algorithms;
+
+namespace Sac.Tests.Core;
+
+/// <summary>
+/// A fixture written by bench/pytorch/sac_fixtures.py: weights, a batch and its noise, and what PyTorch computed from
+/// them (losses, gradients, parameters after one update). Loads into a <see cref="SoftActorCritic{T}"/> of either precision.
+/// </summary>
+internal sealed class PyTorchFixture
+{
+    private readonly JsonElement _root;
+
+    private PyTorchFixture(JsonElement root) => _root = root;
+
+    public static PyTorchFixture Load(string fileName)
+    {
+        string path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", fileName);
+        return new PyTorchFixture(JsonDocument.Parse(File.ReadAllText(path)).RootElement);
+    }
+
+    public JsonElement Config => _root.GetProperty("config");
+
+    public SacOptions Options() => new()
+    {
+        Version = (SacVersion)Config.GetProperty("version").GetInt32(),
+        Gamma = Config.GetProperty("gamma").GetDouble(),
+        Tau = Config.GetProperty("tau").GetDouble(),
+        BatchSize = Config.GetProperty("batch").GetInt32(),
+        HiddenSizes = Config.GetProperty("hidden").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+        ActorLearningRate = Config.GetProperty("lr_actor").GetDouble(),
+        CriticLearningRate = Config.GetProperty("lr_critic").GetDouble(),
+        ValueLearningRate = Config.GetProperty("lr_value").GetDouble(),
+        AlphaLearningRate = Config.GetProperty("lr_alpha").GetDouble(),
+        Alpha = Config.GetProperty("alpha").GetDouble(),
+        InitialAlpha = Config.GetProperty("initial_alpha").GetDouble(),
+        TargetEntropy = Config.GetProperty("target_entropy").GetDouble(),
+    };
+
+    /// <summary>Builds an agent with the fixture's options and overwrites every parameter with the fixture's weights.</summary>
+    public SoftActorCritic<T> Agent<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var agent = new SoftActorCritic<T>(Config.GetProperty("obs").GetInt32(), Config.GetProperty("act").GetInt32(), Options(), new Rng(0));
+        var weights = _root.GetProperty("weights");
+        foreach (var tensor in AllParameters(agent))
+        {
+            var w = weights.GetProperty(tensor.Name!);
+            Assert.That((w.GetProperty("rows").GetInt32(), w.GetProperty("cols").GetInt32()), Is.EqualTo((tensor.Rows, tensor.Cols)), tensor.Name);
+            Fill(tensor.Span, w.GetProperty("data"));
+        }
+        return agent;
+    }
+
+    public SacBatch<T> Batch<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var b = _root.GetProperty("batch");
+        var batch = new SacBatch<T>(Config.GetProperty("batch").GetInt32(), Config.GetProperty("obs").GetInt32(), Config.GetProperty("act").GetInt32());
+        Fill(batch.Observations.Span, b.GetProperty("s").GetProperty("data"));
+        Fill(batch.Actions.Span, b.GetProperty("a").GetProperty("data"));
+        Fill(batch.Rewards.Span, b.GetProperty("r").GetProperty("data"));
+        Fill(batch.NextObservations.Span, b.GetProperty("s2").GetProperty("data"));
+        Fill(batch.Terminated.Span, b.GetProperty("d").GetProperty("data"));
+        Fill(batch.Noise.Span, b.GetProperty("eps").GetProperty("data"));
+        Fill(batch.NextNoise.Span, b.GetProperty("eps2").GetProperty("data"));
+        return batch;
+    }
+
+    public bool Has(string key) => _root.GetProperty("expected").TryGetProperty(key, out _);
+
+    public double Scalar(string key) => _root.GetProperty("expected").GetProperty(key).GetDouble();
+
+    public double[] Values(string key) => _root.GetProperty("expected").GetProperty(key).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    /// <summary>Every parameter tensor of the agent (online and target networks, and log α), each named as in the fixture.</summary>
+    public static IEnumerable<Tensor<T>> AllParameters<T>(SoftActorCritic<T> agent) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IEnumerable<FlatParameters<T>?> sets = [agent.Policy.Network.Parameters, agent.Critic, agent.V?.Parameters, agent.VTarget?.Parameters, agent.CriticTarget, agent.Temperature];
+        return sets.Where(s => s is not null).SelectMany(s => s!.Tensors);
+    }
+
+    private static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        foreach (var e in data.EnumerateArray())
+            destination[i++] = T.CreateChecked(e.GetDouble());
+        Assert.That(i, Is.EqualTo(destination.Length), "fixture length");
+    }
+}

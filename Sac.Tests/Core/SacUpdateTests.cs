@@ -1,0 +1,134 @@
+using Sac.Autodiff;
+using Sac.Core;
+using Sac.Core.Algorithms;
+using Sac.Core.Networks;
+using Sac.Core.Optimization;
+
+namespace Sac.Tests.Core;
+
+/// <summary>Targets get no gradient and move by exactly τ; non-finite gradients change nothing; no allocation after warm-up.</summary>
+public class SacUpdateTests
+{
+    private static (SoftActorCritic<T> Agent, SacBatch<T> Batch, Rng Rng) Make<T>(SacVersion version, int batchSize = 16, int threads = 1)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(7);
+        var agent = new SoftActorCritic<T>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads }, rng);
+        var batch = new SacBatch<T>(batchSize, 3, 2);
+        Refill(batch, rng);
+        return (agent, batch, rng);
+    }
+
+    private static void Refill<T>(SacBatch<T> batch, Rng rng) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (var t in new[] { batch.Observations, batch.NextObservations, batch.Rewards })
+            foreach (ref var v in t.Span) v = T.CreateChecked(rng.Normal());
+        foreach (ref var v in batch.Actions.Span) v = T.CreateChecked(rng.Uniform(-1, 1));
+        batch.DrawNoise(rng);
+    }
+
+    [TestCase(SacVersion.V1)]
+    [TestCase(SacVersion.V2)]
+    public void Update_TargetNetworks_ReceiveNoGradientAndMoveByTau(SacVersion version)
+    {
+        var (agent, batch, _) = Make<double>(version);
+        var target = version == SacVersion.V1 ? agent.VTarget!.Parameters : agent.CriticTarget!;
+        var source = version == SacVersion.V1 ? agent.V!.Parameters : agent.Critic;
+        // Make the target differ from its source first, so the Polyak step is visible.
+        for (int i = 0; i < target.Count; i++) target.Values[i] += 0.01 * Math.Sin(i);
+        double[] before = target.Values.ToArray();
+
+        agent.Update(batch);
+
+        Assert.That(target.Grads.ToArray(), Is.All.EqualTo(0.0), "no gradient may reach a target network");
+        double[] sourceAfter = source.Values.ToArray();
+        for (int i = 0; i < target.Count; i++)
+        {
+            // ψ̄ ← τψ + (1 − τ)ψ̄ with ψ the source after its own step: the target moves τ of the way.
+            double expected = before[i] + 0.005 * (sourceAfter[i] - before[i]);
+            Assert.That(target.Values[i], Is.EqualTo(expected).Within(1e-15 * (1 + Math.Abs(expected))), $"target[{i}]");
+        }
+    }
+
+    [TestCase(SacVersion.V1)]
+    [TestCase(SacVersion.V2)]
+    public void Update_NaNInBatch_RefusesAndLeavesEveryWeightUntouched(SacVersion version)
+    {
+        var (agent, batch, _) = Make<float>(version);
+        agent.Update(batch);
+        float[] Snapshot() => PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
+        var before = Snapshot();
+        batch.Rewards.Span[3] = float.NaN;
+
+        var ex = Assert.Throws<NonFiniteGradientException>(() => agent.Update(batch));
+
+        Assert.That(ex!.Message, Does.Contain("not finite").And.Contain("no weight changed"));
+        Assert.That(Snapshot(), Is.EqualTo(before), "a NaN must never reach a weight");
+    }
+
+    [Test]
+    public void Update_V2_LearnsAlphaTowardTargetEntropy()
+    {
+        // A policy far more random than H̄ = −2 (log π ≪ 2 on average) must see α decrease.
+        var (agent, batch, rng) = Make<double>(SacVersion.V2);
+        double alpha0 = agent.Alpha;
+        for (int i = 0; i < 20; i++)
+        {
+            Refill(batch, rng);
+            var stats = agent.Update(batch);
+            Assert.That(stats.MeanLogProb, Is.LessThan(agent.TargetEntropy * -1), "precondition: entropy above target");
+        }
+        Assert.That(agent.Alpha, Is.LessThan(alpha0));
+    }
+
+    [TestCase(SacVersion.V1, 1)]
+    [TestCase(SacVersion.V2, 1)]
+    [TestCase(SacVersion.V1, 2)]
+    [TestCase(SacVersion.V2, 2)]
+    public void Update_AfterWarmUp_AllocatesZeroBytes(SacVersion version, int threads)
+    {
+        var (agent, batch, rng) = Make<float>(version, batchSize: 64, threads: threads);
+        agent.Update(batch);
+        agent.Update(batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            batch.DrawNoise(rng);
+            agent.Update(batch);
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(agent.Updates, Is.EqualTo(7));
+    }
+
+    [Test]
+    public void Mlp_Initialization_IsPyTorchUniformWithinOneOverSqrtFanIn()
+    {
+        var mlp = new Mlp<double>("net", 64, [256], 4, new Rng(3));
+        foreach (var layer in mlp.Layers)
+        {
+            double bound = 1 / Math.Sqrt(layer.Inputs);
+            var w = layer.Weight.Span.ToArray();
+            Assert.That(w.Max(), Is.LessThanOrEqualTo(bound).And.GreaterThan(0.95 * bound));
+            Assert.That(w.Min(), Is.GreaterThanOrEqualTo(-bound).And.LessThan(-0.95 * bound));
+            // Uniform on [−b, b] has variance b²/3.
+            double variance = w.Select(x => x * x).Average();
+            Assert.That(variance, Is.EqualTo(bound * bound / 3).Within(0.1 * bound * bound / 3));
+            Assert.That(layer.Bias.Span.ToArray(), Is.All.InRange(-bound, bound));
+        }
+    }
+
+    [Test]
+    public void Adam_GradientClipping_ScalesToMaxNorm()
+    {
+        // With clipping, the first Adam step is unchanged in direction (Adam is scale-invariant at t = 1) but m equals
+        // (1 − β1)·g·c with c = max/(‖g‖ + 1e-6): check m to see the clipped gradient.
+        var p = new FlatParameters<double>([("w", 1, 2)]);
+        p.Grads[0] = 3; p.Grads[1] = 4; // ‖g‖ = 5
+        var adam = new Adam<double>(p, new AdamOptions(0.1, MaxGradNorm: 1.0));
+        adam.Apply();
+        double c = 1.0 / (5 + 1e-6);
+        Assert.That(adam.FirstMoments[0], Is.EqualTo(0.1 * 3 * c).Within(1e-15));
+        Assert.That(adam.FirstMoments[1], Is.EqualTo(0.1 * 4 * c).Within(1e-15));
+        Assert.That(adam.LastGradNorm, Is.EqualTo(5.0));
+    }
+}
