@@ -88,6 +88,30 @@ internal static unsafe class GemmPacking<T>
         }
     }
 
+    /// <summary>Span form of <see cref="PackA(in GemmArgs{T}, int, int, int, int, int, T*)"/> for op(A) of an m×k product, for tests.</summary>
+    internal static void PackA(Transpose transA, int m, int k, ReadOnlySpan<T> a, int mr, int i0, int mc, int p0, int kc, Span<T> dst)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dst.Length, (mc + mr - 1) / mr * mr * kc, nameof(dst));
+        fixed (T* pa = a)
+        fixed (T* pd = dst)
+        {
+            var args = new GemmArgs<T>(transA, Transpose.No, m, 1, k, pa, null, null, null, GemmOutput.Overwrite, Activation.None);
+            PackA(args, mr, i0, mc, p0, kc, pd);
+        }
+    }
+
+    /// <summary>Span form of <see cref="PackB(in GemmArgs{T}, int, int, int, int, int, T*)"/> for op(B) of a k×n product, for tests.</summary>
+    internal static void PackB(Transpose transB, int k, int n, ReadOnlySpan<T> b, int nr, int j0, int nc, int p0, int kc, Span<T> dst)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dst.Length, (nc + nr - 1) / nr * nr * kc, nameof(dst));
+        fixed (T* pb = b)
+        fixed (T* pd = dst)
+        {
+            var args = new GemmArgs<T>(Transpose.No, transB, 1, n, k, null, pb, null, null, GemmOutput.Overwrite, Activation.None);
+            PackB(args, nr, j0, nc, p0, kc, pd);
+        }
+    }
+
     /// <summary>Copies <paramref name="count"/> adjacent elements and zero-fills up to <paramref name="width"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyAndPad(T* s, T* d, int count, int width)
