@@ -15,7 +15,7 @@ public static partial class Gemm
     /// over output tiles; every element is summed in the same order whatever the thread count, so results are bitwise
     /// identical for any <paramref name="threads"/>.
     /// </summary>
-    public static void Multiply<T>(
+    public static unsafe void Multiply<T>(
         Transpose transA, Transpose transB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
         GemmOutput output = GemmOutput.Overwrite, ReadOnlySpan<T> bias = default, Activation activation = Activation.None,
@@ -25,8 +25,28 @@ public static partial class Gemm
         CheckArguments(transA, transB, m, n, k, a, b, c, bias);
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "The thread count must be at least 1.");
-        // NOTE: temporary until the packed BLIS path lands: the reference loop.
-        GemmReference.Multiply(transA, transB, m, n, k, a, b, c, output, bias, activation);
+        if (m == 0 || n == 0)
+            return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+        fixed (T* pbias = bias)
+        {
+            // An empty bias pins to null, which is how the kernels spell "no bias".
+            var args = new GemmArgs<T>(transA, transB, m, n, k, pa, pb, pc, pbias, output, activation);
+            switch (KernelIsa.Active)
+            {
+                case Isa.Avx512:
+                    GemmDriver<T, MicroKernel8x32Avx512<T>>.Multiply(args, threads);
+                    break;
+                case Isa.Avx2:
+                    GemmDriver<T, MicroKernel6x16Avx2<T>>.Multiply(args, threads);
+                    break;
+                default:
+                    GemmDriver<T, MicroKernel4x4Scalar<T>>.Multiply(args, threads);
+                    break;
+            }
+        }
     }
 
     /// <summary>Throws a clear <see cref="ArgumentException"/> when the spans cannot hold the matrices the sizes describe.</summary>

@@ -1,0 +1,37 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Sac.Kernels;
+
+/// <summary>The scalar form of the fused epilogue, for edge tiles, GEMV tails and the scalar kernel.</summary>
+internal static unsafe class GemmEpilogue<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Effectively computes act(product + β·c + bias) in the vector epilogue's order: (product + c) + bias, then max(·, 0).
+    /// With β = 0, <paramref name="c"/> is ignored (it may be NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Finish(T product, T c, T bias, bool accumulate, bool relu)
+    {
+        if (accumulate)
+            product += c;
+        product += bias;
+        return relu ? T.Max(product, T.Zero) : product;
+    }
+
+    /// <summary>
+    /// Writes the valid <paramref name="rows"/>×<paramref name="cols"/> corner of a tile that the micro-kernel computed
+    /// into <paramref name="tile"/> (row stride <paramref name="ldt"/>, no epilogue applied) to C, applying the epilogue.
+    /// </summary>
+    public static void FinishTile(T* tile, nint ldt, int rows, int cols, T* c, nint ldc, T* bias, bool accumulate, bool relu)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            T* ti = tile + i * ldt;
+            T* ci = c + i * ldc;
+            for (int j = 0; j < cols; j++)
+                ci[j] = Finish(ti[j], ci[j], bias == null ? T.Zero : bias[j], accumulate, relu);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Runtime.ExceptionServices;
+
+namespace Sac.Kernels.Threading;
+
+/// <summary>
+/// A persistent pool of worker threads for kernels. <see cref="Run"/> hands part p ≥ 1 of a <see cref="WorkerJob"/> to
+/// worker p − 1, runs part 0 on the calling thread, and returns when every part is done. Workers are started on first
+/// need and live for the process; after a job they spin briefly (kernels tend to come in bursts) and then sleep.
+/// Dispatch allocates nothing: each worker has a slot (job, part, ticket) that the caller fills in.
+/// </summary>
+/// <remarks>
+/// Runs are serialised: a second thread calling <see cref="Run"/> waits for the first run to finish. A job that calls
+/// <see cref="Run"/> from inside a part (nesting) gets its parts run one after another on that thread.
+/// More parts than cores is allowed; it is correct, just not faster.
+/// </remarks>
+public sealed class WorkerPool
+{
+    /// <summary>The most parts one <see cref="Run"/> accepts (so the most worker threads the pool starts + 1).</summary>
+    public const int MaxParts = 64;
+
+    /// <summary>How many <see cref="SpinWait.SpinOnce(int)"/> rounds a worker (or the waiting caller) spins before sleeping.</summary>
+    private const int SpinRounds = 40;
+
+    [ThreadStatic]
+    private static bool t_insideRun;
+
+    private readonly object _runLock = new();
+    private readonly object _wakeGate = new();
+    private readonly object _doneGate = new();
+    private Slot[] _slots = [];
+    private int _pending;
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>The process-wide pool the kernels use.</summary>
+    public static WorkerPool Shared { get; } = new();
+
+    /// <summary>Worker threads started so far (parts − 1 of the largest run).</summary>
+    public int WorkerCount => Volatile.Read(ref _slots).Length;
+
+    /// <summary>
+    /// Runs <paramref name="job"/> in <paramref name="parts"/> parts (1 ≤ parts ≤ <see cref="MaxParts"/>) and returns when
+    /// all are done. Part 0 runs on the calling thread. Rethrows the first exception a part threw.
+    /// </summary>
+    public void Run(WorkerJob job, int parts)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, MaxParts);
+        if (parts == 1 || t_insideRun)
+        {
+            for (int part = 0; part < parts; part++)
+                job.Execute(part, parts);
+            return;
+        }
+
+        lock (_runLock)
+        {
+            EnsureWorkers(parts - 1);
+            _failure = null;
+            Volatile.Write(ref _pending, parts - 1);
+            for (int w = 0; w < parts - 1; w++)
+            {
+                Slot slot = _slots[w];
+                slot.Job = job;
+                slot.Part = w + 1;
+                slot.Parts = parts;
+                // The ticket is written last: a worker that sees the new ticket sees the job fields too.
+                Volatile.Write(ref slot.Ticket, slot.Ticket + 1);
+            }
+            lock (_wakeGate)
+                Monitor.PulseAll(_wakeGate);
+
+            t_insideRun = true;
+            try
+            {
+                job.Execute(0, parts);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                t_insideRun = false;
+                WaitForWorkers();
+            }
+            _failure?.Throw();
+        }
+    }
+
+    private void WaitForWorkers()
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (spinner.Count >= SpinRounds)
+            {
+                lock (_doneGate)
+                {
+                    // The last worker decrements before taking the gate to pulse, so checking under the gate loses no wake-up.
+                    while (Volatile.Read(ref _pending) != 0)
+                        Monitor.Wait(_doneGate);
+                }
+                return;
+            }
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    private void EnsureWorkers(int count)
+    {
+        if (_slots.Length >= count)
+            return;
+        var slots = new Slot[count];
+        Array.Copy(_slots, slots, _slots.Length);
+        for (int w = _slots.Length; w < count; w++)
+        {
+            var slot = new Slot();
+            slots[w] = slot;
+            var thread = new Thread(() => WorkerLoop(slot))
+            {
+                IsBackground = true,
+                Name = $"Sac.Kernels worker {w + 1}",
+            };
+            thread.Start();
+        }
+        Volatile.Write(ref _slots, slots);
+    }
+
+    private void WorkerLoop(Slot slot)
+    {
+        t_insideRun = true;
+        int seen = 0;
+        while (true)
+        {
+            // Spin briefly for the next ticket, then sleep until a caller pulses the gate.
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref slot.Ticket) == seen && spinner.Count < SpinRounds)
+                spinner.SpinOnce(sleep1Threshold: -1);
+            if (Volatile.Read(ref slot.Ticket) == seen)
+            {
+                lock (_wakeGate)
+                {
+                    // The caller bumps the ticket before taking the gate to pulse, so checking under the gate loses no wake-up.
+                    while (Volatile.Read(ref slot.Ticket) == seen)
+                        Monitor.Wait(_wakeGate);
+                }
+            }
+            seen = Volatile.Read(ref slot.Ticket);
+            try
+            {
+                slot.Job!.Execute(slot.Part, slot.Parts);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                slot.Job = null;
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    lock (_doneGate)
+                        Monitor.PulseAll(_doneGate);
+                }
+            }
+        }
+    }
+
+    /// <summary>One worker's mailbox; a class so each worker's hot fields sit in their own object (no false sharing of tickets).</summary>
+    private sealed class Slot
+    {
+        public WorkerJob? Job;
+        public int Part;
+        public int Parts;
+        public int Ticket;
+    }
+}

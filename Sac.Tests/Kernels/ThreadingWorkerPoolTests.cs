@@ -1,0 +1,120 @@
+using Sac.Kernels.Threading;
+
+namespace Sac.Tests.Kernels;
+
+/// <summary><see cref="WorkerPool"/>: every part runs exactly once, part 0 on the caller, nothing allocated per run.</summary>
+public class ThreadingWorkerPoolTests
+{
+    /// <summary>Records which thread ran each part, and how many times.</summary>
+    private sealed class RecordingJob : WorkerJob
+    {
+        public readonly int[] Runs = new int[WorkerPool.MaxParts];
+        public readonly int[] ThreadIds = new int[WorkerPool.MaxParts];
+        public int Parts;
+
+        public override void Execute(int part, int parts)
+        {
+            Parts = parts;
+            Interlocked.Increment(ref Runs[part]);
+            ThreadIds[part] = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(8)]
+    [TestCase(WorkerPool.MaxParts)]
+    public void Run_Parts_EachRunsExactlyOnce(int parts)
+    {
+        var job = new RecordingJob();
+        for (int round = 0; round < 50; round++)
+            WorkerPool.Shared.Run(job, parts);
+        // 50 rounds: each part 50 times, parts beyond the count never.
+        Assert.That(job.Runs.Take(parts), Is.All.EqualTo(50));
+        Assert.That(job.Runs.Skip(parts), Is.All.EqualTo(0));
+        Assert.That(job.Parts, Is.EqualTo(parts));
+    }
+
+    [Test]
+    public void Run_PartZero_RunsOnTheCallerAndOthersOnWorkers()
+    {
+        var job = new RecordingJob();
+        WorkerPool.Shared.Run(job, 4);
+        Assert.That(job.ThreadIds[0], Is.EqualTo(Environment.CurrentManagedThreadId));
+        Assert.That(job.ThreadIds.Skip(1).Take(3), Is.Unique.And.Not.Contains(Environment.CurrentManagedThreadId));
+    }
+
+    /// <summary>Calls <see cref="WorkerPool.Run"/> from inside its own part.</summary>
+    private sealed class NestingJob : WorkerJob
+    {
+        public readonly RecordingJob Inner = new();
+
+        public override void Execute(int part, int parts)
+        {
+            if (part == 0)
+                WorkerPool.Shared.Run(Inner, 3);
+        }
+    }
+
+    [Test]
+    public void Run_Nested_RunsInnerPartsInlineWithoutDeadlock()
+    {
+        var job = new NestingJob();
+        WorkerPool.Shared.Run(job, 2);
+        Assert.That(job.Inner.Runs.Take(3), Is.All.EqualTo(1));
+        // Inline: all three inner parts ran on the thread that ran outer part 0, the caller.
+        Assert.That(job.Inner.ThreadIds.Take(3), Is.All.EqualTo(Environment.CurrentManagedThreadId));
+    }
+
+    private sealed class ThrowingJob : WorkerJob
+    {
+        public override void Execute(int part, int parts)
+        {
+            if (part == parts - 1)
+                throw new InvalidOperationException("part failed");
+        }
+    }
+
+    [Test]
+    public void Run_PartThrows_RethrowsOnCallerAndStaysUsable()
+    {
+        Assert.Throws<InvalidOperationException>(() => WorkerPool.Shared.Run(new ThrowingJob(), 3));
+        var job = new RecordingJob();
+        WorkerPool.Shared.Run(job, 3);
+        Assert.That(job.Runs.Take(3), Is.All.EqualTo(1));
+    }
+
+    [Test]
+    public void Run_ConcurrentCallers_AreSerialisedAndAllPartsRun()
+    {
+        var first = new RecordingJob();
+        var second = new RecordingJob();
+        var a = new Thread(() => { for (int i = 0; i < 200; i++) WorkerPool.Shared.Run(first, 3); });
+        var b = new Thread(() => { for (int i = 0; i < 200; i++) WorkerPool.Shared.Run(second, 2); });
+        a.Start();
+        b.Start();
+        a.Join();
+        b.Join();
+        Assert.That(first.Runs.Take(3), Is.All.EqualTo(200));
+        Assert.That(second.Runs.Take(2), Is.All.EqualTo(200));
+    }
+
+    [Test]
+    public void Run_AfterWarmUp_AllocatesNothing()
+    {
+        var job = new RecordingJob();
+        WorkerPool.Shared.Run(job, 3);
+        long allocated = GemmThreadingTests.AllocatedByTenCalls(() =>
+        {
+            for (int i = 0; i < 10; i++)
+                WorkerPool.Shared.Run(job, 3);
+        });
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [TestCase(0)]
+    [TestCase(WorkerPool.MaxParts + 1)]
+    public void Run_PartsOutOfRange_Throws(int parts) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.Shared.Run(new RecordingJob(), parts));
+}
