@@ -1,0 +1,64 @@
+using Sac.Autodiff;
+using Sac.Core.Algorithms;
+using Sac.Core.Environments;
+
+namespace Sac.Core.Training;
+
+/// <summary>Runs a trained policy for whole episodes and reports the returns.</summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Plays <paramref name="episodes"/> episodes of <paramref name="environment"/> with <paramref name="agent"/>'s policy:
+    /// tanh(μ(s)) when <paramref name="deterministic"/>, else sampled with normal noise from <paramref name="noise"/>.
+    /// The first reset uses <paramref name="seed"/> if given. Actions are rescaled from [−1, 1] to the action space's bounds.
+    /// </summary>
+    public static EvaluationReport Run(SoftActorCritic<float> agent, IEnvironment environment, int episodes, bool deterministic,
+        Rng? noise, long step = 0, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        if (!deterministic && noise is null)
+            throw new ArgumentNullException(nameof(noise), "A stochastic evaluation needs a noise generator.");
+        int obs = environment.ObservationSpace.Dimension, act = environment.ActionSpace.Dimension;
+        if (obs != agent.ObservationSize || act != agent.ActionSize)
+            throw new ArgumentException($"The agent expects {agent.ObservationSize} observations and {agent.ActionSize} actions; {environment.Id} has {obs} and {act}.", nameof(environment));
+
+        var tape = new Tape<float>();
+        var observation = new Tensor<float>(1, obs);
+        var eps = new Tensor<float>(1, act);
+        var envAction = new float[act];
+        ActionScaling.RequireBounded(environment.ActionSpace, environment.Id);
+        var returns = new double[episodes];
+        long totalLength = 0;
+        for (int e = 0; e < episodes; e++)
+        {
+            environment.Reset(observation.Span, e == 0 ? seed : null);
+            while (true)
+            {
+                tape.Reset();
+                Tensor<float> a;
+                using (tape.NoGrad())
+                {
+                    if (deterministic)
+                        a = agent.Policy.DeterministicAction(tape, observation);
+                    else
+                    {
+                        foreach (ref float x in eps.Span)
+                            x = (float)noise!.Normal();
+                        a = agent.Policy.Sample(tape, observation, eps).Action;
+                    }
+                }
+                ActionScaling.ToEnvironment(a.Span, environment.ActionSpace, envAction);
+                var result = environment.Step(envAction, observation.Span);
+                returns[e] += result.Reward;
+                totalLength++;
+                if (result.Terminated || result.Truncated)
+                    break;
+            }
+        }
+        double mean = returns.Average();
+        double std = Math.Sqrt(returns.Select(r => (r - mean) * (r - mean)).Average());
+        return new EvaluationReport(step, mean, std, returns, (double)totalLength / episodes);
+    }
+}

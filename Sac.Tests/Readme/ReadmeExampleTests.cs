@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace Sac.Tests.Readme;
+
+/// <summary>The README's library example is this project's ReadmeExample.cs, verbatim, and it trains.</summary>
+public class ReadmeExampleTests
+{
+    private static string RepoFile(string name)
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
+            dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found."), name);
+    }
+
+    /// <summary>The lines between // &lt;tag&gt; and // &lt;/tag&gt;, with their common indentation removed.</summary>
+    private static string Region(string source, string tag)
+    {
+        var match = Regex.Match(source, $@"// <{tag}>\r?\n(.*?)\r?\n[ \t]*// </{tag}>", RegexOptions.Singleline);
+        Assert.That(match.Success, Is.True, $"region {tag} not found");
+        var lines = match.Groups[1].Value.Replace("\r", "").Split('\n');
+        int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+    }
+
+    [Test]
+    public void Readme_LibraryExample_IsTheCompiledExample()
+    {
+        string source = File.ReadAllText(RepoFile("Sac.Tests/Readme/ReadmeExample.cs"));
+        string readme = File.ReadAllText(RepoFile("README.md")).Replace("\r", "");
+        Assert.That(readme, Does.Contain(Region(source, "readme-environment")), "README must show PointEnv exactly as compiled here");
+        Assert.That(readme, Does.Contain(Region(source, "readme-training")), "README must show the training lines exactly as compiled here");
+    }
+
+    [Test]
+    public void Readme_LibraryExample_Trains()
+    {
+        var trainer = ReadmeExample.Train();
+        // From x₀ ~ U(−2, 2) a do-nothing policy scores about −50·E[x²] ≈ −67 over 50 steps; moving to 0 scores near −10.
+        Assert.That(trainer.LastEvaluation!.MeanReturn, Is.GreaterThan(-25));
+        Assert.That(trainer.Steps, Is.EqualTo(3_000));
+    }
+}
