@@ -139,6 +139,24 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Number of updates performed.</summary>
     public long Updates { get; private set; }
 
+    /// <summary>Restores the update count from a checkpoint.</summary>
+    internal void RestoreUpdates(long updates) => Updates = updates >= 0 ? updates : throw new ArgumentOutOfRangeException(nameof(updates));
+
+    /// <summary>Every parameter set with its checkpoint name and optimizer (null for targets): the complete learnable state.</summary>
+    internal IEnumerable<(string Name, FlatParameters<T> Parameters, Adam<T>? Optimizer)> ParameterSets()
+    {
+        yield return ("actor", Policy.Network.Parameters, ActorOptimizer);
+        yield return ("critic", Critic, CriticOptimizer);
+        if (CriticTarget is not null)
+            yield return ("critic_target", CriticTarget, null);
+        if (V is not null)
+            yield return ("value", V.Parameters, ValueOptimizer);
+        if (VTarget is not null)
+            yield return ("value_target", VTarget.Parameters, null);
+        if (Temperature is not null)
+            yield return ("log_alpha", Temperature, AlphaOptimizer);
+    }
+
     /// <summary>
     /// One gradient step of v1 or v2 on <paramref name="batch"/> (its noise must already be drawn).
     /// <para>v1 (Haarnoja et al. 2018a, Algorithm 1): J_V, J_Q and J_π are all computed from the current parameters and

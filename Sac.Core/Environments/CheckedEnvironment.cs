@@ -15,7 +15,7 @@ namespace Sac.Core.Environments;
 /// are finite. Also refused: stepping before the first Reset or after the episode terminated or was truncated.
 /// None of the checks allocate unless they fail.
 /// </remarks>
-public sealed class CheckedEnvironment : IEnvironment
+public sealed class CheckedEnvironment : IEnvironment, IStatefulEnvironment
 {
     private bool _needsReset = true;
     private bool _everReset;
@@ -77,6 +77,22 @@ public sealed class CheckedEnvironment : IEnvironment
             ThrowNonFinite("reward", result.Reward);
         _needsReset = result.Terminated || result.Truncated;
         return result;
+    }
+
+    /// <inheritdoc/>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["episodeStep"] = EpisodeStep, ["needsReset"] = _needsReset, ["everReset"] = _everReset, ["inner"] = EnvironmentState.SaveInner(Inner),
+    };
+
+    /// <inheritdoc/>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        EnvironmentState.RestoreInner(Inner, state, Id);
+        EpisodeStep = EnvironmentState.Get<int>(state, "episodeStep", Id);
+        _needsReset = EnvironmentState.Get<bool>(state, "needsReset", Id);
+        _everReset = EnvironmentState.Get<bool>(state, "everReset", Id);
     }
 
     private void CheckAction(ReadOnlySpan<float> action)

@@ -21,7 +21,7 @@ namespace Sac.Core.Environments;
 /// on numpy 2 differs from this in the last bits of the velocity update (observations a few 1e-5 apart after thousands of steps).
 /// </para>
 /// </remarks>
-public sealed class MountainCarContinuous : IEnvironment
+public sealed class MountainCarContinuous : IEnvironment, IStatefulEnvironment
 {
     /// <summary>The Gymnasium id, <c>"MountainCarContinuous-v0"</c>.</summary>
     public const string EnvironmentId = "MountainCarContinuous-v0";
@@ -133,5 +133,20 @@ public sealed class MountainCarContinuous : IEnvironment
     {
         observation[0] = (float)_position;
         observation[1] = (float)_velocity;
+    }
+
+    /// <inheritdoc/>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["position"] = _position, ["velocity"] = _velocity, ["rng"] = EnvironmentState.SaveRng(_rng),
+    };
+
+    /// <inheritdoc/>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _position = EnvironmentState.Get<double>(state, "position", Id);
+        _velocity = EnvironmentState.Get<double>(state, "velocity", Id);
+        _rng = EnvironmentState.RestoreRng(state["rng"]);
     }
 }

@@ -23,7 +23,7 @@ namespace Sac.Core.Environments;
 /// trajectories drift apart over an episode.
 /// </para>
 /// </remarks>
-public sealed class Pendulum : IEnvironment
+public sealed class Pendulum : IEnvironment, IStatefulEnvironment
 {
     /// <summary>The Gymnasium id, <c>"Pendulum-v1"</c>.</summary>
     public const string EnvironmentId = "Pendulum-v1";
@@ -133,6 +133,21 @@ public sealed class Pendulum : IEnvironment
         if (remainder < 0)
             remainder += twoPi;
         return remainder - Math.PI;
+    }
+
+    /// <inheritdoc/>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["theta"] = _theta, ["thetaDot"] = _thetaDot, ["rng"] = EnvironmentState.SaveRng(_rng),
+    };
+
+    /// <inheritdoc/>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _theta = EnvironmentState.Get<double>(state, "theta", Id);
+        _thetaDot = EnvironmentState.Get<double>(state, "thetaDot", Id);
+        _rng = EnvironmentState.RestoreRng(state["rng"]);
     }
 
     private void WriteObservation(Span<float> observation)

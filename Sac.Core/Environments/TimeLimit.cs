@@ -5,7 +5,7 @@ namespace Sac.Core.Environments;
 /// returns <see cref="StepResult.Truncated"/> = true. It also refuses to step an episode that is over (or never began)
 /// until <see cref="Reset"/> is called, where Gymnasium would silently keep counting.
 /// </summary>
-public sealed class TimeLimit : IEnvironment
+public sealed class TimeLimit : IEnvironment, IStatefulEnvironment
 {
     private bool _needsReset = true;
 
@@ -58,6 +58,21 @@ public sealed class TimeLimit : IEnvironment
         if (result.Terminated || result.Truncated)
             _needsReset = true;
         return result;
+    }
+
+    /// <inheritdoc/>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["elapsed"] = ElapsedSteps, ["needsReset"] = _needsReset, ["inner"] = EnvironmentState.SaveInner(Inner),
+    };
+
+    /// <inheritdoc/>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        EnvironmentState.RestoreInner(Inner, state, Id);
+        ElapsedSteps = EnvironmentState.Get<int>(state, "elapsed", Id);
+        _needsReset = EnvironmentState.Get<bool>(state, "needsReset", Id);
     }
 
     private void ThrowNeedsReset() => throw new EnvironmentException(ElapsedSteps == 0

@@ -14,7 +14,7 @@ namespace Sac.Core.Training;
 /// One seed fixes everything random, and the matrix products are bitwise identical for any thread count, so the same
 /// seed gives bitwise-identical returns and weights.
 /// </summary>
-public sealed class Trainer
+public sealed partial class Trainer
 {
     private readonly CheckedEnvironment _env;
     private readonly CheckedEnvironment _evalEnv;
@@ -70,9 +70,9 @@ public sealed class Trainer
         _replaySampling = master.Fork();
         _updateNoise = master.Fork();
 
-        // NOTE: a buffer larger than the run never wraps, so capping it at the step budget changes nothing but memory.
-        int capacity = (int)Math.Min(sacOptions.BufferSize, options.TotalSteps);
-        _replay = new ReplayBuffer(capacity, obs, act);
+        // NOTE: the buffer's memory is reserved, not touched, until transitions are written, so a large capacity costs
+        // nothing for a short run (and a resumed run may be extended past its original step budget).
+        _replay = new ReplayBuffer(sacOptions.BufferSize, obs, act);
         _batch = new SacBatch<float>(sacOptions.BatchSize, obs, act);
         _observation = new float[obs];
         _nextObservation = new float[obs];

@@ -1,0 +1,92 @@
+using Sac.Core.Training;
+
+namespace Sac.Core.Checkpoints;
+
+/// <summary>
+/// Atomic checkpoints in a directory: each is written whole into a temporary directory, flushed, then renamed to
+/// <c>step-NNNNNNNNNN</c> (a rename is atomic), and only then is the <c>latest</c> pointer file replaced (write a temporary
+/// file, then rename over). A crash at any moment leaves the previous checkpoint and pointer intact. The newest
+/// <see cref="Keep"/> checkpoints are kept.
+/// </summary>
+public static class CheckpointStore
+{
+    /// <summary>Name of the pointer file that holds the newest checkpoint's directory name.</summary>
+    public const string LatestPointer = "latest";
+
+    /// <summary>How many checkpoints are kept.</summary>
+    public const int Keep = 2;
+
+    /// <summary>Test hook: runs after a checkpoint's files are written, before it is committed (renamed). Throwing simulates a crash.</summary>
+    internal static Action<string>? BeforeCommit;
+
+    /// <summary>Writes <paramref name="trainer"/>'s checkpoint under <paramref name="root"/> atomically; returns its directory.</summary>
+    public static string Save(Trainer trainer, string root)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        Directory.CreateDirectory(root);
+        string name = $"step-{trainer.Steps:D10}";
+        string final = Path.Combine(root, name);
+        if (!Directory.Exists(final))
+        {
+            string temporary = Path.Combine(root, $".tmp-{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            try
+            {
+                trainer.SaveCheckpoint(temporary);
+                BeforeCommit?.Invoke(temporary);
+                Directory.Move(temporary, final);
+            }
+            finally
+            {
+                if (Directory.Exists(temporary))
+                    Directory.Delete(temporary, recursive: true);
+            }
+        }
+        string pointer = Path.Combine(root, LatestPointer);
+        string pointerTemporary = pointer + $".tmp-{Environment.ProcessId}";
+        using (var stream = new FileStream(pointerTemporary, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(pointerTemporary, pointer, overwrite: true);
+        Prune(root, name);
+        return final;
+    }
+
+    /// <summary>
+    /// The directory of the checkpoint named <paramref name="name"/> (e.g. <c>step-0000005000</c>), or of the newest one
+    /// when null. Throws <see cref="CheckpointException"/> with a clear message when there is none.
+    /// </summary>
+    public static string Resolve(string root, string? name = null)
+    {
+        if (!Directory.Exists(root))
+            throw new CheckpointException($"No checkpoints: {root} does not exist.");
+        if (name is null)
+        {
+            string pointer = Path.Combine(root, LatestPointer);
+            if (!File.Exists(pointer))
+                throw new CheckpointException($"No checkpoint in {root}: the '{LatestPointer}' pointer is missing.");
+            name = File.ReadAllText(pointer).Trim();
+        }
+        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.StartsWith('.'))
+            throw new CheckpointException($"Invalid checkpoint name '{name}' in {root}.");
+        string directory = Path.Combine(root, name);
+        if (!Directory.Exists(directory))
+            throw new CheckpointException($"Checkpoint {name} is missing from {root}. Available: {string.Join(", ", List(root).DefaultIfEmpty("none"))}.");
+        return directory;
+    }
+
+    /// <summary>The committed checkpoints under <paramref name="root"/>, oldest first.</summary>
+    public static IReadOnlyList<string> List(string root) =>
+        Directory.Exists(root)
+            ? Directory.GetDirectories(root, "step-*").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    private static void Prune(string root, string newest)
+    {
+        var all = List(root);
+        foreach (var old in all.Take(Math.Max(0, all.Count - Keep)))
+            if (old != newest)
+                Directory.Delete(Path.Combine(root, old), recursive: true);
+    }
+}

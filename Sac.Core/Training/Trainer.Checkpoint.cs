@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sac.Core.Algorithms;
+using Sac.Core.Checkpoints;
+using Sac.Core.Environments;
+
+namespace Sac.Core.Training;
+
+// Checkpointing: everything that determines the rest of a run, so that a restored trainer continues bitwise-identically.
+public sealed partial class Trainer
+{
+    /// <summary>The training-state file's format tag.</summary>
+    public const string CheckpointFormat = "sac-training-state-1";
+
+    /// <summary>Name of the weights-only file (PyTorch layout) in a checkpoint directory.</summary>
+    public const string ModelFileName = "model.safetensors";
+
+    /// <summary>Name of the full training-state file in a checkpoint directory.</summary>
+    public const string StateFileName = "training_state.safetensors";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>
+    /// Writes <see cref="ModelFileName"/> (the networks' weights in PyTorch's nn.Linear layout: weight out×in, bias [out])
+    /// and <see cref="StateFileName"/> (every parameter and target, Adam's moments and step counts, log α, the replay
+    /// buffer, the random generators, both environments' states and the loop's counters) into <paramref name="directory"/>,
+    /// creating it. Files are flushed to disk before returning. For atomic checkpoints use <see cref="CheckpointStore"/>.
+    /// </summary>
+    public void SaveCheckpoint(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        WriteDurably(Path.Combine(directory, ModelFileName), ModelFile());
+        WriteDurably(Path.Combine(directory, StateFileName), StateFile());
+    }
+
+    /// <summary>
+    /// Restores the state written by <see cref="SaveCheckpoint"/> into this trainer, which must have been constructed with
+    /// the same options and environments. Throws <see cref="CheckpointException"/> (leaving this trainer unusable only if
+    /// the file passed every check and still failed) when the checkpoint is missing, truncated, corrupt or from another setup.
+    /// </summary>
+    public void LoadCheckpoint(string directory)
+    {
+        string path = Path.Combine(directory, StateFileName);
+        if (!File.Exists(path))
+            throw new CheckpointException($"No checkpoint at {directory}: {StateFileName} is missing.");
+        var file = SafeTensorsFile.Load(path);
+        if (!file.Metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
+            throw new CheckpointException($"{path} is not a Sac training state (format '{format ?? "none"}', expected '{CheckpointFormat}').");
+        if (!file.Metadata.TryGetValue("sha256", out var checksum) || checksum != Convert.ToHexString(SHA256.HashData(file.DataSection)))
+            throw new CheckpointException($"{path} is corrupt: its data does not match the checksum in its header.");
+        JsonObject meta;
+        try
+        {
+            meta = JsonNode.Parse(file.Metadata["state"]) as JsonObject ?? throw new CheckpointException($"{path}: the state metadata is not a JSON object.");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException)
+        {
+            throw new CheckpointException($"{path} is corrupt: its state metadata cannot be read ({e.Message}).", e);
+        }
+        try
+        {
+            Restore(file, meta);
+        }
+        catch (Exception e) when (e is not CheckpointException && e is JsonException or InvalidOperationException or FormatException
+                                   or ArgumentException or EnvironmentException or NotSupportedException or NullReferenceException)
+        {
+            throw new CheckpointException($"{path} does not fit this run: {e.Message}", e);
+        }
+    }
+
+    private SafeTensorsWriter ModelFile()
+    {
+        var writer = new SafeTensorsWriter();
+        writer.Metadata["format"] = "pt";
+        writer.Metadata["layout"] = "torch.nn.Linear: weight [out, in], bias [out]; policy output = [mu || log_std]";
+        foreach (var (_, parameters, _) in Agent.ParameterSets())
+        {
+            foreach (var tensor in parameters.Tensors)
+            {
+                if (tensor.Rows == 1 && tensor.Name!.EndsWith(".bias", StringComparison.Ordinal) || tensor.Name == "log_alpha")
+                {
+                    writer.Add(tensor.Name!, tensor.Span, tensor.Cols);
+                    continue;
+                }
+                // Sac stores W as in×out (y = x·W); PyTorch's nn.Linear.weight is out×in (y = x·Wᵀ).
+                var transposed = new float[tensor.Length];
+                for (int r = 0; r < tensor.Rows; r++)
+                    for (int c = 0; c < tensor.Cols; c++)
+                        transposed[c * tensor.Rows + r] = tensor[r, c];
+                writer.Add(tensor.Name!, transposed, tensor.Cols, tensor.Rows);
+            }
+        }
+        return writer;
+    }
+
+    private SafeTensorsWriter StateFile()
+    {
+        var writer = new SafeTensorsWriter();
+        var optimizers = new JsonObject();
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        {
+            writer.Add($"params.{name}", parameters.Values, parameters.Count);
+            if (optimizer is null)
+                continue;
+            writer.Add($"adam.{name}.m", optimizer.FirstMoments, parameters.Count);
+            writer.Add($"adam.{name}.v", optimizer.SecondMoments, parameters.Count);
+            optimizers[name] = optimizer.Step;
+        }
+        var (obs, actions, rewards, next, terminated) = _replay.Storage;
+        int n = _replay.Count, o = _replay.ObservationSize, a = _replay.ActionSize;
+        writer.Add("replay.observations", obs.AsSpan(0, n * o), n, o);
+        writer.Add("replay.actions", actions.AsSpan(0, n * a), n, a);
+        writer.Add("replay.rewards", rewards.AsSpan(0, n), n);
+        writer.Add("replay.next_observations", next.AsSpan(0, n * o), n, o);
+        writer.Add("replay.terminated", terminated.AsSpan(0, n), n);
+        writer.Add("trainer.observation", _observation, _observation.Length);
+        writer.Add("trainer.recent_returns", _recentReturns, _recentReturns.Length);
+
+        var state = new JsonObject
+        {
+            ["steps"] = Steps,
+            ["episodes"] = Episodes,
+            ["updates"] = Agent.Updates,
+            ["needsReset"] = _needsReset,
+            ["evalEnvSeeded"] = _evalEnvSeeded,
+            ["episodeReturn"] = _episodeReturn,
+            ["episodeLength"] = _episodeLength,
+            ["replayCount"] = _replay.Count,
+            ["replayPosition"] = _replay.Position,
+            ["replayCapacity"] = _replay.Capacity,
+            ["adamSteps"] = optimizers,
+            ["rng"] = new JsonObject
+            {
+                ["exploration"] = EnvironmentState.SaveRng(_exploration),
+                ["replay"] = EnvironmentState.SaveRng(_replaySampling),
+                ["updateNoise"] = EnvironmentState.SaveRng(_updateNoise),
+            },
+            ["environment"] = EnvironmentState.SaveInner(_env),
+            ["evaluationEnvironment"] = EnvironmentState.SaveInner(_evalEnv),
+            ["lastUpdate"] = JsonSerializer.SerializeToNode(LastUpdate, s_json),
+            ["lastEvaluation"] = JsonSerializer.SerializeToNode(LastEvaluation, s_json),
+            ["bestEvaluation"] = JsonSerializer.SerializeToNode(BestEvaluation, s_json),
+        };
+        writer.Metadata["format"] = CheckpointFormat;
+        writer.Metadata["state"] = state.ToJsonString();
+        // The checksum covers the data section, which the writer lays out in Add order; compute it from a first rendering.
+        using var probe = new MemoryStream();
+        writer.Write(probe);
+        var parsed = SafeTensorsFile.Parse(probe.ToArray(), "checkpoint");
+        writer.Metadata["sha256"] = Convert.ToHexString(SHA256.HashData(parsed.DataSection));
+        return writer;
+    }
+
+    private void Restore(SafeTensorsFile file, JsonObject meta)
+    {
+        // Check everything that can be checked before changing anything.
+        int n = meta["replayCount"]!.GetValue<int>();
+        int position = meta["replayPosition"]!.GetValue<int>();
+        if (meta["replayCapacity"]!.GetValue<int>() != _replay.Capacity)
+            throw new CheckpointException($"The checkpoint's replay capacity ({meta["replayCapacity"]}) differs from this run's ({_replay.Capacity}).");
+        foreach (var (name, parameters, _) in Agent.ParameterSets())
+            if (!file.Tensors.TryGetValue($"params.{name}", out var info) || info.Shape.Length != 1 || info.Shape[0] != parameters.Count)
+                throw new CheckpointException($"The checkpoint's '{name}' parameters do not match this run's networks (different sizes or algorithm).");
+
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        {
+            file.Read($"params.{name}", parameters.Values);
+            if (optimizer is null)
+                continue;
+            file.Read($"adam.{name}.m", optimizer.FirstMoments);
+            file.Read($"adam.{name}.v", optimizer.SecondMoments);
+            optimizer.Restore(meta["adamSteps"]![name]!.GetValue<long>());
+        }
+        var (obs, actions, rewards, next, terminated) = _replay.Storage;
+        int o = _replay.ObservationSize, a = _replay.ActionSize;
+        file.Read("replay.observations", obs.AsSpan(0, n * o));
+        file.Read("replay.actions", actions.AsSpan(0, n * a));
+        file.Read("replay.rewards", rewards.AsSpan(0, n));
+        file.Read("replay.next_observations", next.AsSpan(0, n * o));
+        file.Read("replay.terminated", terminated.AsSpan(0, n));
+        _replay.RestoreCounters(n, position);
+        file.Read("trainer.observation", _observation);
+        file.Read("trainer.recent_returns", _recentReturns);
+
+        Steps = meta["steps"]!.GetValue<long>();
+        Episodes = meta["episodes"]!.GetValue<int>();
+        Agent.RestoreUpdates(meta["updates"]!.GetValue<long>());
+        _needsReset = meta["needsReset"]!.GetValue<bool>();
+        _evalEnvSeeded = meta["evalEnvSeeded"]!.GetValue<bool>();
+        _episodeReturn = meta["episodeReturn"]!.GetValue<double>();
+        _episodeLength = meta["episodeLength"]!.GetValue<int>();
+        var rng = meta["rng"]!;
+        _exploration.State = EnvironmentState.RestoreRng(rng["exploration"])!.State;
+        _replaySampling.State = EnvironmentState.RestoreRng(rng["replay"])!.State;
+        _updateNoise.State = EnvironmentState.RestoreRng(rng["updateNoise"])!.State;
+        _env.RestoreState((JsonObject)meta["environment"]!);
+        _evalEnv.RestoreState((JsonObject)meta["evaluationEnvironment"]!);
+        LastUpdate = meta["lastUpdate"].Deserialize<SacUpdateStats>(s_json);
+        LastEvaluation = meta["lastEvaluation"].Deserialize<EvaluationReport>(s_json);
+        BestEvaluation = meta["bestEvaluation"].Deserialize<EvaluationReport>(s_json);
+    }
+
+    private static void WriteDurably(string path, SafeTensorsWriter writer)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        writer.Write(stream);
+        stream.Flush(flushToDisk: true);
+    }
+}

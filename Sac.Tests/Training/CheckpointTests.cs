@@ -1,0 +1,177 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Sac.Core.Algorithms;
+using Sac.Core.Checkpoints;
+using Sac.Core.Environments;
+using Sac.Core.Training;
+
+namespace Sac.Tests.Training;
+
+/// <summary>Checkpoints: bitwise resume, the safetensors format, corrupt and truncated files, atomic commits.</summary>
+public class CheckpointTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("sac-ckpt-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        CheckpointStore.BeforeCommit = null;
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static Trainer NewTrainer(SacVersion version, long steps = 700) => new(
+        EnvironmentRegistry.Create("Pendulum-v1"), EnvironmentRegistry.Create("Pendulum-v1"),
+        new SacOptions { Version = version, HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000 },
+        new TrainerOptions { TotalSteps = steps, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
+
+    private static (List<double> Returns, byte[] Weights) Observe(Trainer trainer, List<double>? returns = null)
+    {
+        returns ??= [];
+        trainer.EpisodeCompleted += e => returns.Add(e.Return);
+        trainer.EvaluationCompleted += e => returns.Add(e.MeanReturn);
+        return (returns, []);
+    }
+
+    private static byte[] AllWeights(Trainer trainer) => PyTorchFixtureWeights(trainer.Agent);
+
+    private static byte[] PyTorchFixtureWeights(SoftActorCritic<float> agent) =>
+        Sac.Tests.Core.PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+
+    [Test]
+    public void Resume_MidEpisodeAfterInterruption_ContinuesBitwiseIdentically([Values(SacVersion.V1, SacVersion.V2)] SacVersion version)
+    {
+        // Uninterrupted reference run.
+        var reference = NewTrainer(version);
+        var (referenceReturns, _) = Observe(reference);
+        reference.Run();
+
+        // Interrupted at step 333 (mid-episode, after learning started, between evaluations), checkpointed, restored in a fresh trainer.
+        var first = NewTrainer(version);
+        var (returns, _) = Observe(first);
+        for (int i = 0; i < 333; i++)
+            first.Step();
+        string checkpoint = CheckpointStore.Save(first, _dir);
+        var resumed = NewTrainer(version);
+        resumed.LoadCheckpoint(checkpoint);
+        Observe(resumed, returns);
+        resumed.Run();
+
+        Assert.That(resumed.Steps, Is.EqualTo(reference.Steps));
+        Assert.That(returns, Is.EqualTo(referenceReturns), "episode and evaluation returns");
+        Assert.That(AllWeights(resumed), Is.EqualTo(AllWeights(reference)), "every parameter, byte for byte");
+        Assert.That(resumed.Agent.ActorOptimizer.Step, Is.EqualTo(reference.Agent.ActorOptimizer.Step));
+    }
+
+    [Test]
+    public void ModelFile_MatchesSafetensorsSpec()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        trainer.SaveCheckpoint(_dir);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(_dir, Trainer.ModelFileName));
+
+        // Spec: u64 little-endian header size N, then N bytes of JSON, then the data; offsets are relative to the data start.
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        Assert.That(n % 8, Is.Zero, "header padded to 8 bytes");
+        using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)n));
+        var first = header.RootElement.GetProperty("pi.0.weight");
+        Assert.That(first.GetProperty("dtype").GetString(), Is.EqualTo("F32"));
+        // PyTorch layout: nn.Linear(3, 16).weight is [16, 3].
+        Assert.That(first.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 16, 3 }));
+        var offsets = first.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        Assert.That(offsets, Is.EqualTo(new long[] { 0, 16 * 3 * 4 }));
+        // The bytes at those offsets are W transposed: element [o, i] of the file is W[i, o] of the network.
+        int dataStart = 8 + (int)n;
+        var w = trainer.Agent.Policy.Network.Layers[0].Weight;
+        for (int o = 0; o < 16; o++)
+            for (int i = 0; i < 3; i++)
+                Assert.That(BitConverter.ToSingle(bytes, dataStart + (o * 3 + i) * 4), Is.EqualTo(w[i, o]));
+        // Every tensor's offsets tile the data section exactly.
+        long end = header.RootElement.EnumerateObject().Where(p => p.Name != "__metadata__")
+            .Max(p => p.Value.GetProperty("data_offsets")[1].GetInt64());
+        Assert.That(dataStart + end, Is.EqualTo(bytes.Length));
+    }
+
+    [Test]
+    public void LoadCheckpoint_TruncatedFile_IsRejectedWithClearError()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        string state = Path.Combine(dir, Trainer.StateFileName);
+        byte[] bytes = File.ReadAllBytes(state);
+        File.WriteAllBytes(state, bytes[..(bytes.Length - 100)]);
+
+        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
+        Assert.That(ex!.Message, Does.Contain("truncated"));
+    }
+
+    [Test]
+    public void LoadCheckpoint_FlippedDataByte_IsRejectedByChecksum()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        string state = Path.Combine(dir, Trainer.StateFileName);
+        byte[] bytes = File.ReadAllBytes(state);
+        bytes[^10] ^= 0x40;
+        File.WriteAllBytes(state, bytes);
+
+        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
+        Assert.That(ex!.Message, Does.Contain("corrupt").And.Contain("checksum"));
+    }
+
+    [Test]
+    public void LoadCheckpoint_GarbageHeader_IsRejected()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "bad"));
+        File.WriteAllBytes(Path.Combine(_dir, "bad", Trainer.StateFileName), [16, 0, 0, 0, 0, 0, 0, 0, .. "{not json at all"u8.ToArray()]);
+        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(_dir, "bad")));
+        Assert.That(ex!.Message, Does.Contain("corrupt"));
+        Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(_dir, "missing")));
+    }
+
+    [Test]
+    public void LoadCheckpoint_OtherAlgorithm_IsRejected()
+    {
+        var trainer = NewTrainer(SacVersion.V1, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
+        Assert.That(ex!.Message, Does.Contain("do not match"));
+    }
+
+    [Test]
+    public void Save_CrashBeforeCommit_LeavesPreviousCheckpointIntact()
+    {
+        var trainer = NewTrainer(SacVersion.V2);
+        for (int i = 0; i < 200; i++) trainer.Step();
+        string good = CheckpointStore.Save(trainer, _dir);
+        for (int i = 0; i < 50; i++) trainer.Step();
+
+        CheckpointStore.BeforeCommit = _ => throw new IOException("simulated crash while writing");
+        Assert.Throws<IOException>(() => CheckpointStore.Save(trainer, _dir));
+
+        Assert.That(CheckpointStore.Resolve(_dir), Is.EqualTo(good), "the pointer still names the previous checkpoint");
+        Assert.That(Directory.GetDirectories(_dir), Has.Length.EqualTo(1), "no half-written checkpoint is left behind");
+        var restored = NewTrainer(SacVersion.V2);
+        restored.LoadCheckpoint(CheckpointStore.Resolve(_dir));
+        Assert.That(restored.Steps, Is.EqualTo(200));
+    }
+
+    [Test]
+    public void Save_KeepsNewestTwo()
+    {
+        var trainer = NewTrainer(SacVersion.V2);
+        foreach (int steps in new[] { 100, 100, 100 })
+        {
+            for (int i = 0; i < steps; i++) trainer.Step();
+            CheckpointStore.Save(trainer, _dir);
+        }
+        Assert.That(CheckpointStore.List(_dir), Is.EqualTo(new[] { "step-0000000200", "step-0000000300" }));
+        Assert.That(Path.GetFileName(CheckpointStore.Resolve(_dir)), Is.EqualTo("step-0000000300"));
+    }
+}
