@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using Sac.Cli.Runs;
+using Sac.Core;
+using Sac.Core.Checkpoints;
+using Sac.Core.Environments;
+using Sac.Core.Training;
+
+namespace Sac.Cli.Commands;
+
+/// <summary>`sac eval`: load a run's checkpoint and report the policy's mean ± std return.</summary>
+public static class EvalCommand
+{
+    private static readonly Option<string> Run = new("--run") { Description = "The run directory (as written by 'sac train').", Required = true };
+    private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<bool> Deterministic = new("--deterministic") { Description = "Act with tanh(μ(s)) (the default)." };
+    private static readonly Option<bool> Stochastic = new("--stochastic") { Description = "Sample actions from π(·|s) instead." };
+    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed for the evaluation episodes (and the policy's noise with --stochastic).", DefaultValueFactory = _ => 1_000_000 };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate a trained agent from a run directory's checkpoint.") { Run, Episodes, Deterministic, Stochastic, Checkpoint, Seed };
+        command.SetAction(parse => Cli.Guard(parse, () => Execute(parse)));
+        return command;
+    }
+
+    private static int Execute(ParseResult parse)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var run = new RunDirectory(parse.GetValue(Run)!);
+        int episodes = parse.GetValue(Episodes);
+        if (episodes < 1)
+            throw new UsageException($"--episodes must be at least 1, got {episodes}.");
+        if (parse.GetValue(Deterministic) && parse.GetValue(Stochastic))
+            throw new UsageException("Choose one of --deterministic and --stochastic.");
+        int seed = parse.GetValue(Seed);
+        if (seed < 0)
+            throw new UsageException($"--seed must be ≥ 0, got {seed}.");
+        if (!Directory.Exists(run.Path) || !run.IsSacRun)
+            throw new UsageException($"--run {run.Path} is not a Sac run directory (no Sac config.json).");
+        var config = RunConfig.Load(run.Config);
+        string checkpoint = CheckpointStore.Resolve(run.Checkpoints, parse.GetValue(Checkpoint));
+        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.ToSacOptions(),
+            config.ToTrainerOptions() with { TotalSteps = Math.Max(config.Steps, 1) });
+        trainer.LoadCheckpoint(checkpoint);
+
+        bool deterministic = !parse.GetValue(Stochastic);
+        var report = Evaluation.Run(trainer.Agent, EnvironmentRegistry.Create(config.Env), episodes, deterministic,
+            deterministic ? null : new Rng((ulong)seed), trainer.Steps, seed);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{config.Env} SAC {config.Algo} {Path.GetFileName(checkpoint)} ({trainer.Steps} steps): {report.MeanReturn:F2} ± {report.StdReturn:F2} over {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}, mean length {report.MeanLength:F0})"));
+        return 0;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using Sac.Core.Algorithms;
+using Sac.Core.Training;
+
+namespace Sac.Cli.Runs;
+
+/// <summary>
+/// progress.csv: one row per training episode and one per evaluation, with Stable-Baselines3's logger keys, so the
+/// usual plotting scripts read it. Cells that do not apply to a row are empty.
+/// </summary>
+public sealed class ProgressLog : IDisposable
+{
+    /// <summary>The columns, in order.</summary>
+    public static readonly string[] Columns =
+    [
+        "time/total_timesteps", "time/episodes", "time/time_elapsed", "time/fps",
+        "rollout/ep_rew", "rollout/ep_len", "rollout/ep_rew_mean",
+        "eval/mean_reward", "eval/std_reward", "eval/mean_ep_length",
+        "train/actor_loss", "train/critic_loss", "train/value_loss", "train/ent_coef", "train/ent_coef_loss", "train/log_prob_mean", "train/n_updates",
+    ];
+
+    private readonly StreamWriter _writer;
+
+    /// <summary>Opens <paramref name="path"/> for appending, writing the header if the file is new. When resuming at
+    /// <paramref name="resumeStep"/>, rows logged after that step (by the interrupted process, after its last checkpoint) are dropped first.</summary>
+    public ProgressLog(string path, long? resumeStep = null)
+    {
+        Path = path;
+        if (resumeStep is long step && File.Exists(path))
+        {
+            var kept = File.ReadLines(path).Where((line, i) => i == 0 || StepOf(line) <= step).ToArray();
+            string temporary = path + ".tmp";
+            File.WriteAllLines(temporary, kept);
+            File.Move(temporary, path, overwrite: true);
+        }
+        bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
+        _writer = new StreamWriter(path, append: true, new UTF8Encoding(false));
+        if (isNew)
+            _writer.WriteLine(string.Join(',', Columns));
+        _writer.Flush();
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+
+    /// <summary>Logs a finished episode with the latest update's statistics.</summary>
+    public void Episode(EpisodeReport e, Trainer trainer, TimeSpan elapsed, double fps) =>
+        Row(e.Step, trainer, elapsed, fps, ("rollout/ep_rew", e.Return), ("rollout/ep_len", e.Length), ("rollout/ep_rew_mean", e.MeanReturn100));
+
+    /// <summary>Logs an evaluation.</summary>
+    public void Evaluation(EvaluationReport e, Trainer trainer, TimeSpan elapsed, double fps) =>
+        Row(e.Step, trainer, elapsed, fps, ("eval/mean_reward", e.MeanReturn), ("eval/std_reward", e.StdReturn), ("eval/mean_ep_length", e.MeanLength));
+
+    private void Row(long step, Trainer trainer, TimeSpan elapsed, double fps, params (string Key, double Value)[] cells)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["time/total_timesteps"] = step.ToString(CultureInfo.InvariantCulture),
+            ["time/episodes"] = trainer.Episodes.ToString(CultureInfo.InvariantCulture),
+            ["time/time_elapsed"] = Format(elapsed.TotalSeconds),
+            ["time/fps"] = Format(fps),
+            ["train/n_updates"] = trainer.Updates.ToString(CultureInfo.InvariantCulture),
+        };
+        if (trainer.Updates > 0)
+        {
+            SacUpdateStats u = trainer.LastUpdate;
+            values["train/actor_loss"] = Format(u.ActorLoss);
+            values["train/critic_loss"] = Format(u.CriticLoss);
+            values["train/value_loss"] = Format(u.ValueLoss);
+            values["train/ent_coef"] = Format(u.Alpha);
+            values["train/ent_coef_loss"] = Format(u.AlphaLoss);
+            values["train/log_prob_mean"] = Format(u.MeanLogProb);
+        }
+        foreach (var (key, value) in cells)
+            values[key] = Format(value);
+        _writer.WriteLine(string.Join(',', Columns.Select(c => values.GetValueOrDefault(c, ""))));
+        _writer.Flush();
+    }
+
+    private static string Format(double value) => double.IsFinite(value) ? value.ToString("G9", CultureInfo.InvariantCulture) : "";
+
+    private static long StepOf(string line)
+    {
+        int comma = line.IndexOf(',');
+        return long.TryParse(comma < 0 ? line : line[..comma], CultureInfo.InvariantCulture, out long step) ? step : long.MaxValue;
+    }
+
+    /// <summary>Reads the (step, value) pairs of a column from a progress.csv, skipping empty cells.</summary>
+    public static List<(double Step, double Value)> ReadColumn(string path, string column)
+    {
+        var lines = File.ReadAllLines(path);
+        int index = Array.IndexOf(lines[0].Split(','), column);
+        var points = new List<(double, double)>();
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            if (index < cells.Length && cells[index].Length > 0)
+                points.Add((double.Parse(cells[0], CultureInfo.InvariantCulture), double.Parse(cells[index], CultureInfo.InvariantCulture)));
+        }
+        return points;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using Sac.Cli;
+using Sac.Cli.Runs;
+using Sac.Core.Checkpoints;
+using Sac.Core.Training;
+
+namespace Sac.Tests.Cli;
+
+/// <summary>The `sac` command in-process, through the parser and the command actions.</summary>
+[NonParallelizable]
+public class CliTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void SetUp() => _root = Directory.CreateTempSubdirectory("sac-cli-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        TrainingSession.InterruptAtStepForTesting = null;
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static (int Code, string Out, string Err) Sac(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static readonly string[] Small = ["--hidden", "16,16", "--batch-size", "32", "--learning-starts", "100", "--eval-episodes", "2"];
+
+    private string[] TrainArgs(string dir, int steps, params string[] extra) =>
+        ["train", "--env", "Pendulum-v1", "--steps", steps.ToString(), "--out", dir, "--eval-every", "300", "--checkpoint-every", "0", .. Small, .. extra];
+
+    /// <summary>Every file under the root with its content hash: equal snapshots mean nothing was written, moved or deleted.</summary>
+    private Dictionary<string, string> Snapshot() => Directory.GetFiles(_root, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    private void AssertUsageError((int Code, string Out, string Err) result, params string[] mentions)
+    {
+        Assert.That(result.Code, Is.EqualTo(2), result.Err);
+        var lines = result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), "one clear line, no stack trace");
+        Assert.That(lines[0], Does.StartWith("sac: error: "));
+        foreach (var m in mentions)
+            Assert.That(lines[0], Does.Contain(m));
+        Assert.That(result.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void Train_BadInputs_ExitTwoWithOneLineAndTouchNothing()
+    {
+        string existingRun = Path.Combine(_root, "run");
+        Assert.That(Sac(TrainArgs(existingRun, 150)).Code, Is.Zero);
+        string foreign = Path.Combine(_root, "foreign");
+        Directory.CreateDirectory(foreign);
+        File.WriteAllText(Path.Combine(foreign, "notes.txt"), "mine");
+        var before = Snapshot();
+
+        AssertUsageError(Sac("train", "--env", "Nope-v0"), "Nope-v0", "Pendulum-v1");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--steps", "-5", "--out", Path.Combine(_root, "x")), "--steps", "-5");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--steps", "many"), "many", "--steps");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--gamma", "1.5", "--out", Path.Combine(_root, "y")), "--gamma");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--frobnicate"), "--frobnicate");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--hidden", "64,x", "--out", Path.Combine(_root, "z")), "--hidden");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", foreign), "not a Sac run");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", existingRun), "--resume");
+        AssertUsageError(Sac("train", "--resume", existingRun, "--seed", "9"), "--seed", "conflicts");
+        AssertUsageError(Sac("train", "--resume", foreign), "not a Sac run");
+        AssertUsageError(Sac("eval", "--run", foreign), "not a Sac run");
+        AssertUsageError(Sac("eval", "--run", existingRun, "--episodes", "0"), "--episodes");
+        AssertUsageError(Sac("eval", "--run", existingRun, "--checkpoint", "step-0000000077"), "step-0000000077");
+
+        Assert.That(Snapshot(), Is.EqualTo(before), "no file was created, changed or deleted");
+        Assert.That(Directory.Exists(Path.Combine(_root, "x")) || Directory.Exists(Path.Combine(_root, "y")), Is.False);
+    }
+
+    [Test]
+    public void Resume_CorruptTruncatedOrMissingCheckpoint_ExitTwoAndTouchNothing()
+    {
+        string run = Path.Combine(_root, "run");
+        Assert.That(Sac(TrainArgs(run, 150)).Code, Is.Zero);
+        string state = Path.Combine(CheckpointStore.Resolve(Path.Combine(run, "checkpoints")), Trainer.StateFileName);
+        byte[] good = File.ReadAllBytes(state);
+
+        File.WriteAllBytes(state, good[..(good.Length / 2)]);
+        var before = Snapshot();
+        AssertUsageError(Sac("train", "--resume", run, "--steps", "300"), "truncated");
+        AssertUsageError(Sac("eval", "--run", run), "truncated");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        var corrupt = (byte[])good.Clone();
+        corrupt[^3] ^= 0xFF;
+        File.WriteAllBytes(state, corrupt);
+        before = Snapshot();
+        AssertUsageError(Sac("train", "--resume", run, "--steps", "300"), "corrupt");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        Directory.Delete(Path.Combine(run, "checkpoints"), recursive: true);
+        before = Snapshot();
+        AssertUsageError(Sac("train", "--resume", run, "--steps", "300"), "checkpoints");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Resume_AfterInterruption_MatchesUninterruptedRunByteForByte()
+    {
+        string straight = Path.Combine(_root, "straight");
+        Assert.That(Sac(TrainArgs(straight, 800)).Code, Is.Zero);
+
+        string interrupted = Path.Combine(_root, "interrupted");
+        TrainingSession.InterruptAtStepForTesting = 437; // mid-episode, after learning started, between evaluations
+        var first = Sac(TrainArgs(interrupted, 800));
+        Assert.That(first.Code, Is.EqualTo(130));
+        Assert.That(first.Out, Does.Contain("Interrupted at step 437").And.Contain("--resume"));
+        TrainingSession.InterruptAtStepForTesting = null;
+        var second = Sac("train", "--resume", interrupted);
+        Assert.That(second.Code, Is.Zero, second.Err);
+
+        string Final(string run) => CheckpointStore.Resolve(Path.Combine(run, "checkpoints"));
+        Assert.That(Path.GetFileName(Final(interrupted)), Is.EqualTo("step-0000000800"));
+        Assert.That(File.ReadAllBytes(Path.Combine(Final(interrupted), Trainer.ModelFileName)),
+            Is.EqualTo(File.ReadAllBytes(Path.Combine(Final(straight), Trainer.ModelFileName))), "final weights, byte for byte");
+        // Returns: every episode and evaluation row of progress.csv, without the wall-clock columns.
+        static string[] Returns(string run, string column) => ProgressLog.ReadColumn(Path.Combine(run, "progress.csv"), column)
+            .Select(p => $"{p.Step}:{p.Value:R}").ToArray();
+        Assert.That(Returns(interrupted, "rollout/ep_rew"), Is.EqualTo(Returns(straight, "rollout/ep_rew")));
+        Assert.That(Returns(interrupted, "eval/mean_reward"), Is.EqualTo(Returns(straight, "eval/mean_reward")));
+        Assert.That(Returns(interrupted, "train/critic_loss"), Is.EqualTo(Returns(straight, "train/critic_loss")));
+    }
+
+    [Test]
+    public void Train_WritesRunDirectory_AndEvalReadsIt()
+    {
+        string run = Path.Combine(_root, "run");
+        var result = Sac(TrainArgs(run, 400));
+        Assert.That(result.Code, Is.Zero, result.Err);
+        foreach (var file in new[] { "config.json", "progress.csv", "learning_curve.png", "learning_curve.svg", "summary.json", "checkpoints/latest" })
+            Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
+        Assert.That(result.Out, Does.Contain("final eval").And.Contain("learning_curve.png"));
+        var config = RunConfig.Load(Path.Combine(run, "config.json"));
+        Assert.That((config.Env, config.Steps, config.Hidden), Is.EqualTo(("Pendulum-v1", 400L, new[] { 16, 16 })));
+        Assert.That(File.ReadLines(Path.Combine(run, "progress.csv")).First(), Does.StartWith("time/total_timesteps,"));
+
+        var eval = Sac("eval", "--run", run, "--episodes", "2");
+        Assert.That(eval.Code, Is.Zero, eval.Err);
+        Assert.That(eval.Out, Does.Match(@"Pendulum-v1 SAC v2 step-0000000400 \(400 steps\): -?\d+\.\d\d ± \d+\.\d\d over 2 episodes \(deterministic"));
+    }
+
+    [Test]
+    public void Train_ConfigFile_IsAppliedAndCommandLineWins()
+    {
+        string file = Path.Combine(_root, "opts.json");
+        File.WriteAllText(file, """{ "gamma": 0.95, "tau": 0.02, "hidden": [8] }""");
+        string run = Path.Combine(_root, "run");
+        Assert.That(Sac([.. TrainArgs(run, 120), "--config", file, "--tau", "0.01"]).Code, Is.Zero);
+        var config = RunConfig.Load(Path.Combine(run, "config.json"));
+        Assert.That(config.Gamma, Is.EqualTo(0.95));
+        Assert.That(config.Tau, Is.EqualTo(0.01), "the command line overrides the file");
+
+        File.WriteAllText(file, """{ "gama": 0.95 }""");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--config", file, "--out", Path.Combine(_root, "other")), "unknown key 'gama'");
+    }
+
+    [Test]
+    public void Envs_ListsEnvironmentsWithSpaces()
+    {
+        var result = Sac("envs");
+        Assert.That(result.Code, Is.Zero);
+        Assert.That(result.Out, Does.Contain("Pendulum-v1").And.Contain("Box(1, low=[-2], high=[2])").And.Contain("200 steps"));
+        Assert.That(result.Out, Does.Contain("MountainCarContinuous-v0").And.Contain("999 steps"));
+    }
+
+    [Test]
+    public void GradCheck_EveryOpAndLoss_Passes()
+    {
+        var result = Sac("gradcheck");
+        Assert.That(result.Code, Is.Zero, result.Out);
+        foreach (var name in new[] { "Linear+ReLU", "Softplus", "Clamp", "SliceColumns", "J_V(ψ) v1", "J_Q(θ) v2", "J_π(φ) v2", "J(α) v2" })
+            Assert.That(result.Out, Does.Contain(name));
+        Assert.That(result.Out, Does.Contain("All gradients match."));
+    }
+
+    [Test]
+    public void Help_ShowsPerEnvironmentDefaults()
+    {
+        var result = Sac("train", "--help");
+        Assert.That(result.Code, Is.Zero);
+        Assert.That(result.Out, Does.Contain("Pendulum-v1: --steps 20000").And.Contain("--resume"));
+    }
+}
