@@ -160,7 +160,8 @@ internal static class Format
         var widths = new int[n];
         for (int c = 0; c < n; c++)
             widths[c] = Math.Max(3, rows.Select(r => Width(r[c])).Append(Width(headers[c])).Max());
-        bool[] right = Enumerable.Range(0, n).Select(c => c > 0).ToArray();
+        // Numbers right-aligned (digits line up), text and vectors left-aligned; the first column is always a label.
+        bool[] right = Enumerable.Range(0, n).Select(c => c > 0 && rows.All(r => IsNumber(r[c]))).ToArray();
         var lines = new List<string> { Line(headers, widths, right) };
         var rule = new StringBuilder("|");
         for (int c = 0; c < n; c++)
@@ -180,6 +181,9 @@ internal static class Format
         }
         return sb.ToString();
     }
+
+    private static bool IsNumber(string cell) =>
+        cell is "—" or "∞" or "−∞" || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Columns a string takes in a terminal: combining marks (the bar of ψ̄) take none.</summary>
     private static int Width(string s) =>

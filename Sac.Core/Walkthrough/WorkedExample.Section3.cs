@@ -52,7 +52,7 @@ public sealed partial class WorkedExample
         var forwardRows = Enumerable.Range(0, batchSize).Select(b => new[]
         {
             b.ToString(CultureInfo.InvariantCulture), Format.Vector(Row(x, b)), Format.Vector(Row(z, b)),
-            string.Concat(Enumerable.Range(0, z.GetLength(1)).Select(j => z[b, j] > 0 ? "1" : "0")), Format.Number(q[b]), Format.Number(qHat[b]),
+            Format.Vector(Enumerable.Range(0, z.GetLength(1)).Select(j => z[b, j] > 0 ? 1.0 : 0.0)), Format.Number(q[b]), Format.Number(qHat[b]),
         }).ToList();
         var forward = new TextTable("**Forward, by hand.** X = [s ‖ a], Z = X·W₀ + b₀, H = relu(Z), Q = H·W₁ + b₁ with W₀ = `q1.0.weight`, " +
                                     "b₀ = `q1.0.bias`, W₁ = `q1.1.weight`, b₁ = `q1.1.bias`; the mask [Z > 0] is what ReLU lets through:",
