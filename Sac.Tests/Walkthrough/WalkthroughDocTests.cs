@@ -112,6 +112,8 @@ public partial class WalkthroughDocTests
             var example = WorkedExample.Compute(seed);
             var sections = section is int one ? [one] : Enumerable.Range(1, WorkedExample.SectionCount);
             Assert.That(output.ToString(), Is.EqualTo(string.Join("\n\n", sections.Select(example.RenderWithHeading)) + "\n"), command);
+            // "the three columns keep agreeing", whatever the seed: no check line of the output says ✗.
+            Assert.That(output.ToString(), Does.Contain("✓").And.Not.Contain("✗"), command);
             if (seed == WorkedExample.DefaultSeed && section is int s)
                 Assert.That(doc, Does.Contain(example.Render(s)), $"{command} prints a block the doc does not hold");
         }

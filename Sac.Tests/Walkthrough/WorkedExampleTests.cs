@@ -63,7 +63,7 @@ public class WorkedExampleTests
     }
 
     [Test]
-    public void Section5_GradientRows_CoverEveryTrainedNetworkAndMostAreNonZero()
+    public void Section5_GradientRows_CoverEveryTrainedNetworkWithNonZeroEntries()
     {
         var rows = WorkedExample.Compute().Sections[4].Blocks.OfType<GradientTable>().SelectMany(t => t.Rows).ToList();
         foreach (var prefix in new[] { "v.0.weight", "v.0.bias", "v.1.weight", "v.1.bias", "q1.0.weight", "q1.1.bias", "q2.0.weight", "q2.1.bias", "pi.0.weight", "pi.1.bias" })
