@@ -15,6 +15,7 @@ public static class SacCommand
             EvalCommand.Create(),
             EnvsCommand.Create(),
             GradCheckCommand.Create(),
+            ExplainCommand.Create(),
         };
         return root;
     }
