@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Sac.Kernels;
 
@@ -22,15 +23,32 @@ internal static unsafe class GemmEpilogue<T>
 
     /// <summary>
     /// Writes the valid <paramref name="rows"/>×<paramref name="cols"/> corner of a tile that the micro-kernel computed
-    /// into <paramref name="tile"/> (row stride <paramref name="ldt"/>, no epilogue applied) to C, applying the epilogue.
+    /// into <paramref name="tile"/> (row stride <paramref name="ldt"/>, no epilogue applied) to C, applying the epilogue:
+    /// whole vectors where the columns allow (when <paramref name="vectorized"/>), single elements for the rest.
     /// </summary>
-    public static void FinishTile(T* tile, nint ldt, int rows, int cols, T* c, nint ldc, T* bias, bool accumulate, bool relu)
+    public static void FinishTile(T* tile, nint ldt, int rows, int cols, T* c, nint ldc, T* bias, bool accumulate, bool relu, bool vectorized)
     {
+        int w = Vector256<T>.Count;
         for (int i = 0; i < rows; i++)
         {
             T* ti = tile + i * ldt;
             T* ci = c + i * ldc;
-            for (int j = 0; j < cols; j++)
+            int j = 0;
+            if (vectorized)
+            {
+                for (; j + w <= cols; j += w)
+                {
+                    Vector256<T> x = Vector256.Load(ti + j);
+                    if (accumulate)
+                        x += Vector256.Load(ci + j);
+                    if (bias != null)
+                        x += Vector256.Load(bias + j);
+                    if (relu)
+                        x = Vector256.Max(x, Vector256<T>.Zero);
+                    x.Store(ci + j);
+                }
+            }
+            for (; j < cols; j++)
                 ci[j] = Finish(ti[j], ci[j], bias == null ? T.Zero : bias[j], accumulate, relu);
         }
     }
