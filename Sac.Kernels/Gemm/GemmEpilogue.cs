@@ -37,19 +37,29 @@ internal static unsafe class GemmEpilogue<T>
             if (vectorized)
             {
                 for (; j + w <= cols; j += w)
+                    Vector256.Store(Finish(Vector256.Load(ti + j), ci + j, bias == null ? null : bias + j, accumulate, relu), ci + j);
+                // The tile is at most two Vector256 wide, so one Vector128 more leaves at most 3 floats (1 double) for the scalar loop.
+                if (j + Vector128<T>.Count <= cols)
                 {
-                    Vector256<T> x = Vector256.Load(ti + j);
-                    if (accumulate)
-                        x += Vector256.Load(ci + j);
-                    if (bias != null)
-                        x += Vector256.Load(bias + j);
-                    if (relu)
-                        x = Vector256.Max(x, Vector256<T>.Zero);
-                    x.Store(ci + j);
+                    Vector256<T> x = Vector128.Load(ti + j).ToVector256();
+                    Vector256<T> finished = Finish(x, ci + j, bias == null ? null : bias + j, accumulate, relu, half: true);
+                    Vector128.Store(finished.GetLower(), ci + j);
+                    j += Vector128<T>.Count;
                 }
             }
             for (; j < cols; j++)
                 ci[j] = Finish(ti[j], ci[j], bias == null ? T.Zero : bias[j], accumulate, relu);
         }
+    }
+
+    /// <summary>The vector form of <see cref="Finish(T, T, T, bool, bool)"/> for a whole (or, with <paramref name="half"/>, the lower half of a) Vector256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Finish(Vector256<T> x, T* c, T* bias, bool accumulate, bool relu, bool half = false)
+    {
+        if (accumulate)
+            x += half ? Vector128.Load(c).ToVector256() : Vector256.Load(c);
+        if (bias != null)
+            x += half ? Vector128.Load(bias).ToVector256() : Vector256.Load(bias);
+        return relu ? Vector256.Max(x, Vector256<T>.Zero) : x;
     }
 }
