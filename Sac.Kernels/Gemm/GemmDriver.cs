@@ -56,13 +56,39 @@ internal static unsafe class GemmDriver<T, TKernel>
             Execute(g, path, 0, g.M, 0, g.N);
             return;
         }
+        // The work is cut into chunks that threads claim one at a time, so a thread that starts late (its core busy with
+        // something else) simply takes fewer. Each chunk packs its own operands, so when a chunk would repack a whole
+        // operand (A packed while splitting along n), there is only one chunk per part.
+        int chunks = Math.Min(units, parts * ChunksPerPart);
+        bool repacksPerChunk = path == GemmPath.Blocked && (splitN ? PacksA(g) : PacksB(g, g.M / chunks));
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.Current;
         job.Args = g;
         job.Path = path;
         job.SplitN = splitN;
         job.Unit = unit;
+        job.Chunks = repacksPerChunk ? parts : chunks;
+        job.NextChunk = 0;
         WorkerPool.Shared.Run(job, parts);
     }
+
+    /// <summary>Chunks per thread when chunks cost nothing extra: enough to even out a thread that starts late.</summary>
+    private const int ChunksPerPart = 4;
+
+    /// <summary>
+    /// Whether op(A) is packed. Row-major A is read in place (the kernel broadcasts one element per row and k step, so
+    /// any layout works, and six rows are six sequential streams), and so is transposed A when k is small. Stored
+    /// transposed with a long k, the micro-panel would touch a new cache line per k step: pack it.
+    /// </summary>
+    private static bool PacksA(in GemmArgs<T> g) => g.K > GemmBlocking.SmallK && g.AKStride != 1;
+
+    /// <summary>
+    /// Whether op(B) is packed for a block of <paramref name="rows"/> rows of C. Transposed B always is (the kernel
+    /// needs NR adjacent columns); B stored k×n is when its micro-panels are reused by many A micro-panels: in place,
+    /// a KC×NR micro-panel with a row stride of n maps onto a handful of L1 sets and thrashes.
+    /// NOTE: measured on m×256×256 TN, m = 24 runs faster with B in place (74 vs 66 GFLOP/s), m ≥ 48 with B packed.
+    /// </summary>
+    private static bool PacksB(in GemmArgs<T> g, int rows) =>
+        g.BColStride != 1 || rows > GemmBlocking.InPlaceBMaxPanels * TKernel.MR;
 
     private static GemmPath ChoosePath(in GemmArgs<T> g)
     {
@@ -134,14 +160,8 @@ internal static unsafe class GemmDriver<T, TKernel>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         int kStep = GemmBlocking.KStep(g.K, KC);
-        // A is read in place when it is row-major (the kernel broadcasts one element per row and k step, so any layout
-        // works; the six rows are six sequential streams) and, stored transposed, when k is small. Stored transposed with
-        // a long k, its micro-panel would touch a new cache line per k step: pack it.
-        // B is packed when transposed (the kernel needs NR adjacent columns) and when its micro-panel is reused by many
-        // A micro-panels: in place, a KC×NR micro-panel with a row stride of n maps onto a handful of L1 sets and thrashes.
-        // NOTE: measured on 256×256×k, m = 24 runs faster with B in place (74 vs 66 GFLOP/s), m ≥ 48 with B packed.
-        bool packA = g.K > GemmBlocking.SmallK && g.AKStride != 1;
-        bool packB = g.BColStride != 1 || (i1 - i0) > GemmBlocking.InPlaceBMaxPanels * mr;
+        bool packA = PacksA(g);
+        bool packB = PacksB(g, i1 - i0);
         int ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
         int mcMax = Math.Min(MC, RoundUp(i1 - i0, mr));
         nint aBytes = GemmWorkspace.Align((nint)(packA ? mcMax : mr) * kStep * sizeof(T));
@@ -206,8 +226,8 @@ internal static unsafe class GemmDriver<T, TKernel>
 }
 
 /// <summary>
-/// A GEMM call handed to <see cref="WorkerPool"/>: part p computes its share of C's rows (or columns), split on whole
-/// tiles. One instance per calling thread and kernel, reused, so a parallel call allocates nothing.
+/// A GEMM call handed to <see cref="WorkerPool"/>: every part claims chunks of C's rows (or columns), cut on whole
+/// tiles, until none are left. One instance per calling thread and kernel, reused, so a parallel call allocates nothing.
 /// </summary>
 internal sealed unsafe class GemmJob<T, TKernel> : WorkerJob
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -219,7 +239,12 @@ internal sealed unsafe class GemmJob<T, TKernel> : WorkerJob
     public GemmArgs<T> Args;
     public GemmPath Path;
     public bool SplitN;
+    /// <summary>Chunks start and end on multiples of this many rows (or columns): whole tiles or GEMV blocks.</summary>
     public int Unit;
+    /// <summary>How many chunks the rows (or columns) are cut into.</summary>
+    public int Chunks;
+    /// <summary>The next chunk to claim; reset to 0 before each run.</summary>
+    public int NextChunk;
 
     /// <summary>The calling thread's job object.</summary>
     public static GemmJob<T, TKernel> Current => t_current ??= new GemmJob<T, TKernel>();
@@ -229,13 +254,20 @@ internal sealed unsafe class GemmJob<T, TKernel> : WorkerJob
     {
         int extent = SplitN ? Args.N : Args.M;
         long units = (extent + Unit - 1) / Unit;
-        int start = (int)Math.Min(units * part / parts * Unit, extent);
-        int end = (int)Math.Min(units * (part + 1) / parts * Unit, extent);
-        if (start >= end)
-            return;
-        if (SplitN)
-            GemmDriver<T, TKernel>.Execute(Args, Path, 0, Args.M, start, end);
-        else
-            GemmDriver<T, TKernel>.Execute(Args, Path, start, end, 0, Args.N);
+        while (true)
+        {
+            // Which thread computes a chunk never changes its bits: every element is summed in the same order anyway.
+            int chunk = Interlocked.Increment(ref NextChunk) - 1;
+            if (chunk >= Chunks)
+                return;
+            int start = (int)Math.Min(units * chunk / Chunks * Unit, extent);
+            int end = (int)Math.Min(units * (chunk + 1) / Chunks * Unit, extent);
+            if (start >= end)
+                continue;
+            if (SplitN)
+                GemmDriver<T, TKernel>.Execute(Args, Path, 0, Args.M, start, end);
+            else
+                GemmDriver<T, TKernel>.Execute(Args, Path, start, end, 0, Args.N);
+        }
     }
 }
