@@ -3,25 +3,6 @@ using Sac.Kernels.Threading;
 
 namespace Sac.Kernels;
 
-/// <summary>Which algorithm a GEMM call takes; chosen from the shape and layouts only, never from the thread count.</summary>
-internal enum GemmPath
-{
-    /// <summary>k = 0: C = act(β·C + bias), no products.</summary>
-    EpilogueOnly,
-    /// <summary>n = 1, A stored m×k: one dot product per row of A.</summary>
-    DotRowsOfA,
-    /// <summary>n = 1, A stored k×m: y = Σ_p b[p]·A[p, :].</summary>
-    AxpyRowsOfA,
-    /// <summary>m = 1, B stored n×k: one dot product per row of B.</summary>
-    DotRowsOfB,
-    /// <summary>m = 1, B stored k×n: y = Σ_p a[p]·B[p, :].</summary>
-    AxpyRowsOfB,
-    /// <summary>k = 1: C = act(a·bᵀ + β·C + bias), an outer product that is all stores; a and b are contiguous.</summary>
-    RankOne,
-    /// <summary>The BLIS loops: blocking, packing, macro- and micro-kernel.</summary>
-    Blocked,
-}
-
 /// <summary>
 /// The GEMM driver for one micro-kernel: picks the path, splits the work over threads, and runs BLIS loops 5, 4 and 3
 /// (NC, KC, MC blocking and packing) around <see cref="GemmMacroKernel{T, TKernel}"/>.
@@ -147,7 +128,7 @@ internal static unsafe class GemmDriver<T, TKernel>
                 break;
             case GemmPath.RankOne:
                 // k = 1: op(A) is a column and op(B) a row, both contiguous whatever the transposes say.
-                GemmGemv<T>.RankOne(Vectorized, g.A, g.B, g.C, g.N, i0, i1, j0, j1, g.Bias, g.Accumulate, g.Relu);
+                GemmRankOne<T>.Run(Vectorized, g.A, g.B, g.C, g.N, i0, i1, j0, j1, g.Bias, g.Accumulate, g.Relu);
                 break;
             default:
                 RunBlocked(g, i0, i1, j0, j1);
@@ -223,51 +204,4 @@ internal static unsafe class GemmDriver<T, TKernel>
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-}
-
-/// <summary>
-/// A GEMM call handed to <see cref="WorkerPool"/>: every part claims chunks of C's rows (or columns), cut on whole
-/// tiles, until none are left. One instance per calling thread and kernel, reused, so a parallel call allocates nothing.
-/// </summary>
-internal sealed unsafe class GemmJob<T, TKernel> : WorkerJob
-    where T : unmanaged, IFloatingPointIeee754<T>
-    where TKernel : struct, IMicroKernel<T>
-{
-    [ThreadStatic]
-    private static GemmJob<T, TKernel>? t_current;
-
-    public GemmArgs<T> Args;
-    public GemmPath Path;
-    public bool SplitN;
-    /// <summary>Chunks start and end on multiples of this many rows (or columns): whole tiles or GEMV blocks.</summary>
-    public int Unit;
-    /// <summary>How many chunks the rows (or columns) are cut into.</summary>
-    public int Chunks;
-    /// <summary>The next chunk to claim; reset to 0 before each run.</summary>
-    public int NextChunk;
-
-    /// <summary>The calling thread's job object.</summary>
-    public static GemmJob<T, TKernel> Current => t_current ??= new GemmJob<T, TKernel>();
-
-    /// <inheritdoc/>
-    public override void Execute(int part, int parts)
-    {
-        int extent = SplitN ? Args.N : Args.M;
-        long units = (extent + Unit - 1) / Unit;
-        while (true)
-        {
-            // Which thread computes a chunk never changes its bits: every element is summed in the same order anyway.
-            int chunk = Interlocked.Increment(ref NextChunk) - 1;
-            if (chunk >= Chunks)
-                return;
-            int start = (int)Math.Min(units * chunk / Chunks * Unit, extent);
-            int end = (int)Math.Min(units * (chunk + 1) / Chunks * Unit, extent);
-            if (start >= end)
-                continue;
-            if (SplitN)
-                GemmDriver<T, TKernel>.Execute(Args, Path, 0, Args.M, start, end);
-            else
-                GemmDriver<T, TKernel>.Execute(Args, Path, start, end, 0, Args.N);
-        }
-    }
 }

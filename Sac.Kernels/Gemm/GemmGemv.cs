@@ -69,70 +69,6 @@ internal static unsafe class GemmGemv<T>
         }
     }
 
-    /// <summary>
-    /// Effectively computes C[i, j] = act(a[i]·b[j] + β·C[i, j] + bias[j]) for i in [i0, i1), j in [j0, j1): the k = 1
-    /// product, one pass of stores over C with no tiles and no packing.
-    /// </summary>
-    public static void RankOne(bool vectorized, T* a, T* b, T* c, nint ldc, int i0, int i1, int j0, int j1,
-        T* bias, bool accumulate, bool relu)
-    {
-        // The loop is nothing but a multiply and a store per vector, so the epilogue's three flags are compile-time
-        // type arguments: a branch per flag per vector would cost more than the arithmetic.
-        if (accumulate)
-            RankOne<On>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias, relu);
-        else
-            RankOne<Off>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias, relu);
-    }
-
-    private static void RankOne<TAccumulate>(bool vectorized, T* a, T* b, T* c, nint ldc, int i0, int i1, int j0, int j1, T* bias, bool relu)
-        where TAccumulate : struct, IFlag
-    {
-        if (bias != null)
-            RankOne<TAccumulate, On>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias, relu);
-        else
-            RankOne<TAccumulate, Off>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias, relu);
-    }
-
-    private static void RankOne<TAccumulate, TBias>(bool vectorized, T* a, T* b, T* c, nint ldc, int i0, int i1, int j0, int j1, T* bias, bool relu)
-        where TAccumulate : struct, IFlag
-        where TBias : struct, IFlag
-    {
-        if (relu)
-            RankOne<TAccumulate, TBias, On>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias);
-        else
-            RankOne<TAccumulate, TBias, Off>(vectorized, a, b, c, ldc, i0, i1, j0, j1, bias);
-    }
-
-    private static void RankOne<TAccumulate, TBias, TRelu>(bool vectorized, T* a, T* b, T* c, nint ldc, int i0, int i1, int j0, int j1, T* bias)
-        where TAccumulate : struct, IFlag
-        where TBias : struct, IFlag
-        where TRelu : struct, IFlag
-    {
-        int w = Vector256<T>.Count;
-        for (int i = i0; i < i1; i++)
-        {
-            T* ci = c + i * ldc;
-            int j = j0;
-            if (vectorized)
-            {
-                Vector256<T> ai = Vector256.Create(a[i]);
-                for (; j + w <= j1; j += w)
-                {
-                    Vector256<T> x = ai * Vector256.Load(b + j);
-                    if (TAccumulate.On)
-                        x += Vector256.Load(ci + j);
-                    if (TBias.On)
-                        x += Vector256.Load(bias + j);
-                    if (TRelu.On)
-                        x = Vector256.Max(x, Vector256<T>.Zero);
-                    x.Store(ci + j);
-                }
-            }
-            for (; j < j1; j++)
-                ci[j] = GemmEpilogue<T>.Finish(a[i] * b[j], ci[j], TBias.On ? bias[j] : T.Zero, TAccumulate.On, TRelu.On);
-        }
-    }
-
     private static T DotScalar(T* row, int k, T* x)
     {
         T sum = T.Zero;
@@ -240,25 +176,4 @@ internal static unsafe class GemmGemv<T>
             sum = Vector256.Max(sum, Vector256<T>.Zero);
         sum.Store(y + offset);
     }
-}
-
-/// <summary>A compile-time boolean: a struct type argument whose <see cref="On"/> the JIT folds, removing the branch.</summary>
-internal interface IFlag
-{
-    /// <summary>The flag's value.</summary>
-    static abstract bool On { get; }
-}
-
-/// <summary>The flag that is set.</summary>
-internal readonly struct On : IFlag
-{
-    /// <inheritdoc/>
-    static bool IFlag.On => true;
-}
-
-/// <summary>The flag that is clear.</summary>
-internal readonly struct Off : IFlag
-{
-    /// <inheritdoc/>
-    static bool IFlag.On => false;
 }
