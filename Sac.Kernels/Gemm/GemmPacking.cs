@@ -112,9 +112,11 @@ internal static unsafe class GemmPacking<T>
                 for (int p = 0; p < kc; p++)
                     CopyAndPad(s + p * ks, d + p * nr, cols, nr);
             }
-            else if (ks == 1 && cols == nr && Avx.IsSupported)
+            else if (ks == 1 && cols == nr && nr % TransposeBlock == 0 && Avx.IsSupported)
             {
                 // B stored n×k (op(B) = Bᵀ), a full micro-panel: transpose it in 8×8 (float) or 4×4 (double) register blocks.
+                // CRUCIAL: only when NR is a whole number of blocks (not the scalar kernel's 4 floats): a block reads
+                // and writes a full block width, which would run past a narrower panel and past the end of B.
                 TransposeInto(s, cs, d, nr, kc);
             }
             else
@@ -135,13 +137,16 @@ internal static unsafe class GemmPacking<T>
         }
     }
 
+    /// <summary>The side of the square register block <see cref="TransposeInto"/> works in: one Vector256.</summary>
+    private static int TransposeBlock => Vector256<T>.Count;
+
     /// <summary>
     /// Writes dst[p·ldd + j] = src[j·lds + p] for j &lt; <paramref name="width"/> (a multiple of the block size) and
     /// p &lt; <paramref name="depth"/>: whole register blocks with AVX shuffles, the last depth % block steps one by one.
     /// </summary>
     private static void TransposeInto(T* src, nint lds, T* dst, int width, int depth)
     {
-        int block = typeof(T) == typeof(float) ? 8 : 4;
+        int block = TransposeBlock;
         int p = 0;
         for (; p + block <= depth; p += block)
         {
