@@ -32,6 +32,7 @@ public class GemmBenchmarks : IFlopCounted
     [
         new("square", 256, 256, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("fwd layer 1", 256, 256, 23, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
+        new("fwd layer 1, Pendulum", 256, 256, 4, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("fwd V/Q head", 256, 1, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("fwd policy head", 256, 12, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("dW layer 1", 23, 256, 256, Transpose.Yes, Transpose.No, GemmOutput.Accumulate, 1),

@@ -39,6 +39,11 @@ public sealed class WorkerPool
     private int _pending;
     private ExceptionDispatchInfo? _failure;
 
+    /// <summary>Creates a pool with no workers; they are started by the first <see cref="Run"/> that needs them.</summary>
+    public WorkerPool()
+    {
+    }
+
     /// <summary>The process-wide pool the kernels use.</summary>
     public static WorkerPool Shared { get; } = new();
 
