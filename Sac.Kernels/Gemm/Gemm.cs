@@ -7,6 +7,13 @@ namespace Sac.Kernels;
 /// A is m×k as stored when <c>transA</c> is <see cref="Transpose.No"/>, and k×m (used as its transpose) otherwise;
 /// B is k×n, or n×k when transposed; C is m×n. <c>bias</c>, when given, has n elements and is added to every row.
 /// </summary>
+/// <remarks>
+/// Laid out in BLIS layers: <see cref="GemmReference"/> (the oracle), <c>GemmPacking</c>, <c>GemmMacroKernel</c>
+/// (loops 2 and 1), <c>GemmDriver</c> (loops 5, 4 and 3, the path choice and the thread split) and the micro-kernels
+/// <c>MicroKernel6x16Avx2</c>, <c>MicroKernel8x32Avx512</c> and <c>MicroKernel4x4Scalar</c>, picked by
+/// <see cref="KernelIsa.Active"/>. Blocking constants come from <c>GemmBlocking</c>. Shapes the tiles would waste go
+/// elsewhere: m = 1 or n = 1 to <c>GemmGemv</c>, k = 1 to <c>GemmRankOne</c>; small k reads A in place.
+/// </remarks>
 public static partial class Gemm
 {
     /// <summary>

@@ -29,10 +29,16 @@ internal static class GemmBlocking
     public const int L3ShareBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Up to this depth (K = obs + act in SAC's first layers) A is read in place and B is packed only when transposed:
-    /// packing would cost as much as the multiply itself.
+    /// Up to this depth (K = obs + act in SAC's first layers) A is read in place whatever its layout: packing it would
+    /// cost about as much as the multiply. Deeper, A stored transposed (k×m) is packed.
     /// </summary>
     public const int SmallK = 32;
+
+    /// <summary>
+    /// B (stored k×n) is read in place rather than packed when at most this many A micro-panels (of MR rows) use it:
+    /// packing costs a pass over B, which only pays off when each packed micro-panel is reused often enough.
+    /// </summary>
+    public const int InPlaceBMaxPanels = 4;
 
     /// <summary>The KC blocking constant for a micro-kernel of <paramref name="mr"/>×<paramref name="nr"/> elements of <paramref name="elementSize"/> bytes.</summary>
     public static int KC(int mr, int nr, int elementSize) => RoundDown(L1Bytes * 3 / 4 / ((mr + nr) * elementSize), 16);

@@ -3,23 +3,6 @@ using Sac.Kernels.Threading;
 
 namespace Sac.Kernels;
 
-/// <summary>Which algorithm a GEMM call takes; chosen from the shape and layouts only, never from the thread count.</summary>
-internal enum GemmPath
-{
-    /// <summary>k = 0: C = act(β·C + bias), no products.</summary>
-    EpilogueOnly,
-    /// <summary>n = 1, A stored m×k: one dot product per row of A.</summary>
-    DotRowsOfA,
-    /// <summary>n = 1, A stored k×m: y = Σ_p b[p]·A[p, :].</summary>
-    AxpyRowsOfA,
-    /// <summary>m = 1, B stored n×k: one dot product per row of B.</summary>
-    DotRowsOfB,
-    /// <summary>m = 1, B stored k×n: y = Σ_p a[p]·B[p, :].</summary>
-    AxpyRowsOfB,
-    /// <summary>The BLIS loops: blocking, packing, macro- and micro-kernel.</summary>
-    Blocked,
-}
-
 /// <summary>
 /// The GEMM driver for one micro-kernel: picks the path, splits the work over threads, and runs BLIS loops 5, 4 and 3
 /// (NC, KC, MC blocking and packing) around <see cref="GemmMacroKernel{T, TKernel}"/>.
@@ -54,13 +37,39 @@ internal static unsafe class GemmDriver<T, TKernel>
             Execute(g, path, 0, g.M, 0, g.N);
             return;
         }
+        // The work is cut into chunks that threads claim one at a time, so a thread that starts late (its core busy with
+        // something else) simply takes fewer. Each chunk packs its own operands, so when a chunk would repack a whole
+        // operand (A packed while splitting along n), there is only one chunk per part.
+        int chunks = Math.Min(units, parts * ChunksPerPart);
+        bool repacksPerChunk = path == GemmPath.Blocked && (splitN ? PacksA(g) : PacksB(g, g.M / chunks));
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.Current;
         job.Args = g;
         job.Path = path;
         job.SplitN = splitN;
         job.Unit = unit;
+        job.Chunks = repacksPerChunk ? parts : chunks;
+        job.NextChunk = 0;
         WorkerPool.Shared.Run(job, parts);
     }
+
+    /// <summary>Chunks per thread when chunks cost nothing extra: enough to even out a thread that starts late.</summary>
+    private const int ChunksPerPart = 4;
+
+    /// <summary>
+    /// Whether op(A) is packed. Row-major A is read in place (the kernel broadcasts one element per row and k step, so
+    /// any layout works, and six rows are six sequential streams), and so is transposed A when k is small. Stored
+    /// transposed with a long k, the micro-panel would touch a new cache line per k step: pack it.
+    /// </summary>
+    private static bool PacksA(in GemmArgs<T> g) => g.K > GemmBlocking.SmallK && g.AKStride != 1;
+
+    /// <summary>
+    /// Whether op(B) is packed for a block of <paramref name="rows"/> rows of C. Transposed B always is (the kernel
+    /// needs NR adjacent columns); B stored k×n is when its micro-panels are reused by many A micro-panels: in place,
+    /// a KC×NR micro-panel with a row stride of n maps onto a handful of L1 sets and thrashes.
+    /// NOTE: measured on m×256×256 TN, m = 24 runs faster with B in place (74 vs 66 GFLOP/s), m ≥ 48 with B packed.
+    /// </summary>
+    private static bool PacksB(in GemmArgs<T> g, int rows) =>
+        g.BColStride != 1 || rows > GemmBlocking.InPlaceBMaxPanels * TKernel.MR;
 
     private static GemmPath ChoosePath(in GemmArgs<T> g)
     {
@@ -70,13 +79,15 @@ internal static unsafe class GemmDriver<T, TKernel>
             return g.AKStride == 1 ? GemmPath.DotRowsOfA : GemmPath.AxpyRowsOfA;
         if (g.M == 1)
             return g.BColStride == 1 ? GemmPath.AxpyRowsOfB : GemmPath.DotRowsOfB;
+        if (g.K == 1)
+            return GemmPath.RankOne;
         return GemmPath.Blocked;
     }
 
     private static bool SplitsAlongN(in GemmArgs<T> g, GemmPath path) => path switch
     {
         GemmPath.DotRowsOfB or GemmPath.AxpyRowsOfB => true,
-        GemmPath.Blocked => (g.N + TKernel.NR - 1) / TKernel.NR >= (g.M + TKernel.MR - 1) / TKernel.MR,
+        GemmPath.Blocked or GemmPath.RankOne => (g.N + TKernel.NR - 1) / TKernel.NR >= (g.M + TKernel.MR - 1) / TKernel.MR,
         _ => false,
     };
 
@@ -115,6 +126,10 @@ internal static unsafe class GemmDriver<T, TKernel>
             case GemmPath.AxpyRowsOfB:
                 GemmGemv<T>.AxpyColumns(Vectorized, g.B, g.N, j0, j1, g.K, g.A, g.C, g.Bias, 1, g.Accumulate, g.Relu);
                 break;
+            case GemmPath.RankOne:
+                // k = 1: op(A) is a column and op(B) a row, both contiguous whatever the transposes say.
+                GemmRankOne<T>.Run(Vectorized, g.A, g.B, g.C, g.N, i0, i1, j0, j1, g.Bias, g.Accumulate, g.Relu);
+                break;
             default:
                 RunBlocked(g, i0, i1, j0, j1);
                 break;
@@ -126,11 +141,8 @@ internal static unsafe class GemmDriver<T, TKernel>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         int kStep = GemmBlocking.KStep(g.K, KC);
-        // Small k: packing would cost as much as the multiply. A is read in place (any layout: the kernel broadcasts
-        // its elements one at a time); B in place too when its NR columns are adjacent (stored k×n).
-        // Large k: pack B (the copy keeps the B micro-panel contiguous in L1) and pack A unless it is row-major.
-        bool packA = g.K > GemmBlocking.SmallK && g.AKStride != 1;
-        bool packB = g.K > GemmBlocking.SmallK || g.BColStride != 1;
+        bool packA = PacksA(g);
+        bool packB = PacksB(g, i1 - i0);
         int ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
         int mcMax = Math.Min(MC, RoundUp(i1 - i0, mr));
         nint aBytes = GemmWorkspace.Align((nint)(packA ? mcMax : mr) * kStep * sizeof(T));
@@ -192,39 +204,4 @@ internal static unsafe class GemmDriver<T, TKernel>
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-}
-
-/// <summary>
-/// A GEMM call handed to <see cref="WorkerPool"/>: part p computes its share of C's rows (or columns), split on whole
-/// tiles. One instance per calling thread and kernel, reused, so a parallel call allocates nothing.
-/// </summary>
-internal sealed unsafe class GemmJob<T, TKernel> : WorkerJob
-    where T : unmanaged, IFloatingPointIeee754<T>
-    where TKernel : struct, IMicroKernel<T>
-{
-    [ThreadStatic]
-    private static GemmJob<T, TKernel>? t_current;
-
-    public GemmArgs<T> Args;
-    public GemmPath Path;
-    public bool SplitN;
-    public int Unit;
-
-    /// <summary>The calling thread's job object.</summary>
-    public static GemmJob<T, TKernel> Current => t_current ??= new GemmJob<T, TKernel>();
-
-    /// <inheritdoc/>
-    public override void Execute(int part, int parts)
-    {
-        int extent = SplitN ? Args.N : Args.M;
-        long units = (extent + Unit - 1) / Unit;
-        int start = (int)Math.Min(units * part / parts * Unit, extent);
-        int end = (int)Math.Min(units * (part + 1) / parts * Unit, extent);
-        if (start >= end)
-            return;
-        if (SplitN)
-            GemmDriver<T, TKernel>.Execute(Args, Path, 0, Args.M, start, end);
-        else
-            GemmDriver<T, TKernel>.Execute(Args, Path, start, end, 0, Args.N);
-    }
 }

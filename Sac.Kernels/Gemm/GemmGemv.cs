@@ -24,7 +24,8 @@ internal static unsafe class GemmGemv<T>
 
     /// <summary>
     /// Effectively computes y[r] = act(Σ_p mat[r·ldm + p]·x[p] + β·y[r] + bias[r·biasStride]) for r in [r0, r1).
-    /// Each row sums k in two interleaved vector lanes-sets, reduces them, then adds the k tail in order, whatever r is.
+    /// Every row is summed the same way, whatever r is and however many rows are done at once: two vectors of partial
+    /// sums over k (chunks of 2·W alternate between them), reduced, then the k tail added in order.
     /// </summary>
     public static void DotRows(bool vectorized, T* mat, nint ldm, int r0, int r1, int k, T* x, T* y,
         T* bias, nint biasStride, bool accumulate, bool relu)

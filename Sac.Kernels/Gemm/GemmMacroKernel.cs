@@ -69,7 +69,7 @@ internal static unsafe class GemmMacroKernel<T, TKernel>
                 else
                 {
                     TKernel.Run(kc, ap, rsA, csA, bp, rsB, tile, nrMax, null, accumulate: false, relu: false);
-                    GemmEpilogue<T>.FinishTile(tile, nrMax, mr, nr, cij, ldc, biasJ, accumulate, relu);
+                    GemmEpilogue<T>.FinishTile(tile, nrMax, mr, nr, cij, ldc, biasJ, accumulate, relu, TKernel.Isa != Isa.Scalar);
                 }
             }
         }

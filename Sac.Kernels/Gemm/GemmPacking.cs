@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sac.Kernels;
 
@@ -20,7 +21,28 @@ internal static unsafe class GemmPacking<T>
     {
         nint rs = g.ARowStride, ks = g.AKStride;
         T* src = g.A + i0 * rs + p0 * ks;
-        for (int ir = 0; ir < mc; ir += mr)
+        int ir = 0;
+        if (rs == 1)
+        {
+            // A stored k×m, four full micro-panels at a time: each k step then reads 4·MR adjacent elements (whole
+            // cache lines) instead of MR, which halves the time of this strided read.
+            for (; ir + 4 * mr <= mc; ir += 4 * mr)
+            {
+                T* s = src + ir;
+                T* d = dst + (nint)ir * kc;
+                nint panel = (nint)mr * kc;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* sp = s + p * ks;
+                    T* dp = d + p * mr;
+                    CopyAndPad(sp, dp, mr, mr);
+                    CopyAndPad(sp + mr, dp + panel, mr, mr);
+                    CopyAndPad(sp + 2 * mr, dp + 2 * panel, mr, mr);
+                    CopyAndPad(sp + 3 * mr, dp + 3 * panel, mr, mr);
+                }
+            }
+        }
+        for (; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             T* s = src + ir * rs;
@@ -59,7 +81,27 @@ internal static unsafe class GemmPacking<T>
     {
         nint ks = g.BKStride, cs = g.BColStride;
         T* src = g.B + p0 * ks + j0 * cs;
-        for (int jr = 0; jr < nc; jr += nr)
+        int jr = 0;
+        if (cs == 1)
+        {
+            // B stored k×n, four full micro-panels at a time: each k step reads 4·NR adjacent elements.
+            for (; jr + 4 * nr <= nc; jr += 4 * nr)
+            {
+                T* s = src + jr;
+                T* d = dst + (nint)jr * kc;
+                nint panel = (nint)nr * kc;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* sp = s + p * ks;
+                    T* dp = d + p * nr;
+                    CopyAndPad(sp, dp, nr, nr);
+                    CopyAndPad(sp + nr, dp + panel, nr, nr);
+                    CopyAndPad(sp + 2 * nr, dp + 2 * panel, nr, nr);
+                    CopyAndPad(sp + 3 * nr, dp + 3 * panel, nr, nr);
+                }
+            }
+        }
+        for (; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             T* s = src + jr * cs;
@@ -69,6 +111,13 @@ internal static unsafe class GemmPacking<T>
                 // B stored k×n: the NR elements of one k step are adjacent; copy them.
                 for (int p = 0; p < kc; p++)
                     CopyAndPad(s + p * ks, d + p * nr, cols, nr);
+            }
+            else if (ks == 1 && cols == nr && nr % TransposeBlock == 0 && Avx.IsSupported)
+            {
+                // B stored n×k (op(B) = Bᵀ), a full micro-panel: transpose it in 8×8 (float) or 4×4 (double) register blocks.
+                // CRUCIAL: only when NR is a whole number of blocks (not the scalar kernel's 4 floats): a block reads
+                // and writes a full block width, which would run past a narrower panel and past the end of B.
+                TransposeInto(s, cs, d, nr, kc);
             }
             else
             {
@@ -86,6 +135,75 @@ internal static unsafe class GemmPacking<T>
                 }
             }
         }
+    }
+
+    /// <summary>The side of the square register block <see cref="TransposeInto"/> works in: one Vector256.</summary>
+    private static int TransposeBlock => Vector256<T>.Count;
+
+    /// <summary>
+    /// Writes dst[p·ldd + j] = src[j·lds + p] for j &lt; <paramref name="width"/> (a multiple of the block size) and
+    /// p &lt; <paramref name="depth"/>: whole register blocks with AVX shuffles, the last depth % block steps one by one.
+    /// </summary>
+    private static void TransposeInto(T* src, nint lds, T* dst, int width, int depth)
+    {
+        int block = TransposeBlock;
+        int p = 0;
+        for (; p + block <= depth; p += block)
+        {
+            for (int j = 0; j < width; j += block)
+            {
+                if (typeof(T) == typeof(float))
+                    Transpose8x8((float*)(src + j * lds + p), lds, (float*)(dst + (nint)p * width + j), width);
+                else
+                    Transpose4x4((double*)(src + j * lds + p), lds, (double*)(dst + (nint)p * width + j), width);
+            }
+        }
+        for (; p < depth; p++)
+        {
+            for (int j = 0; j < width; j++)
+                dst[(nint)p * width + j] = src[j * lds + p];
+        }
+    }
+
+    /// <summary>8×8 float transpose: rows of <paramref name="src"/> (stride <paramref name="lds"/>) become rows of <paramref name="dst"/>' columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves (the textbook AVX sequence).
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>4×4 double transpose: rows of <paramref name="src"/> (stride <paramref name="lds"/>) become rows of <paramref name="dst"/>' columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(double* src, nint lds, double* dst, nint ldd)
+    {
+        Vector256<double> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<double> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Store(dst, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(t1, t3, 0x31));
     }
 
     /// <summary>Span form of <see cref="PackA(in GemmArgs{T}, int, int, int, int, int, T*)"/> for op(A) of an m×k product, for tests.</summary>
@@ -116,13 +234,27 @@ internal static unsafe class GemmPacking<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyAndPad(T* s, T* d, int count, int width)
     {
-        int x = 0;
         // NOTE: vectors here only move bits, so even the scalar ISA path may use them; no arithmetic is involved.
-        for (; x <= count - Vector256<T>.Count; x += Vector256<T>.Count)
-            Vector256.Store(Vector256.Load(s + x), d + x);
-        for (; x < count; x++)
-            d[x] = s[x];
-        for (; x < width; x++)
+        // A last, overlapping vector finishes a count that is not a multiple of the width (6 floats = [0, 4) + [2, 6)).
+        if (count >= Vector256<T>.Count)
+        {
+            int x = 0;
+            for (; x <= count - Vector256<T>.Count; x += Vector256<T>.Count)
+                Vector256.Store(Vector256.Load(s + x), d + x);
+            if (x < count)
+                Vector256.Store(Vector256.Load(s + count - Vector256<T>.Count), d + count - Vector256<T>.Count);
+        }
+        else if (count >= Vector128<T>.Count)
+        {
+            Vector128.Store(Vector128.Load(s), d);
+            Vector128.Store(Vector128.Load(s + count - Vector128<T>.Count), d + count - Vector128<T>.Count);
+        }
+        else
+        {
+            for (int x = 0; x < count; x++)
+                d[x] = s[x];
+        }
+        for (int x = count; x < width; x++)
             d[x] = T.Zero;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace Sac.Kernels.Threading;
@@ -18,8 +19,15 @@ public sealed class WorkerPool
     /// <summary>The most parts one <see cref="Run"/> accepts (so the most worker threads the pool starts + 1).</summary>
     public const int MaxParts = 64;
 
-    /// <summary>How many <see cref="SpinWait.SpinOnce(int)"/> rounds a worker (or the waiting caller) spins before sleeping.</summary>
-    private const int SpinRounds = 40;
+    /// <summary>
+    /// How long an idle worker (or the caller waiting for workers) spins before it sleeps. Kernels come in bursts (a
+    /// training step is dozens of GEMMs), and waking a sleeping thread costs tens of microseconds.
+    /// </summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    /// <summary>Spins between checks; every <see cref="YieldEvery"/>th check yields, so spinning never starves a thread sharing the core.</summary>
+    private const int SpinIterations = 20;
+    private const int YieldEvery = 32;
 
     [ThreadStatic]
     private static bool t_insideRun;
@@ -30,6 +38,11 @@ public sealed class WorkerPool
     private Slot[] _slots = [];
     private int _pending;
     private ExceptionDispatchInfo? _failure;
+
+    /// <summary>Creates a pool with no workers; they are started by the first <see cref="Run"/> that needs them.</summary>
+    public WorkerPool()
+    {
+    }
 
     /// <summary>The process-wide pool the kernels use.</summary>
     public static WorkerPool Shared { get; } = new();
@@ -90,20 +103,38 @@ public sealed class WorkerPool
 
     private void WaitForWorkers()
     {
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0)
+        if (!SpinUntil(ref _pending, 0, equal: true))
         {
-            if (spinner.Count >= SpinRounds)
+            lock (_doneGate)
             {
-                lock (_doneGate)
-                {
-                    // The last worker decrements before taking the gate to pulse, so checking under the gate loses no wake-up.
-                    while (Volatile.Read(ref _pending) != 0)
-                        Monitor.Wait(_doneGate);
-                }
-                return;
+                // The last worker decrements before taking the gate to pulse, so checking under the gate loses no wake-up.
+                while (Volatile.Read(ref _pending) != 0)
+                    Monitor.Wait(_doneGate);
             }
-            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
+    /// Spins for up to <see cref="SpinTicks"/> until <paramref name="location"/> equals (or, with
+    /// <paramref name="equal"/> false, differs from) <paramref name="value"/>; returns whether it did.
+    /// </summary>
+    private static bool SpinUntil(ref int location, int value, bool equal)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        for (int i = 1; ; i++)
+        {
+            if ((Volatile.Read(ref location) == value) == equal)
+                return true;
+            if (i % YieldEvery == 0)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                    return false;
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(SpinIterations);
+            }
         }
     }
 
@@ -134,10 +165,7 @@ public sealed class WorkerPool
         while (true)
         {
             // Spin briefly for the next ticket, then sleep until a caller pulses the gate.
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref slot.Ticket) == seen && spinner.Count < SpinRounds)
-                spinner.SpinOnce(sleep1Threshold: -1);
-            if (Volatile.Read(ref slot.Ticket) == seen)
+            if (!SpinUntil(ref slot.Ticket, seen, equal: false))
             {
                 lock (_wakeGate)
                 {

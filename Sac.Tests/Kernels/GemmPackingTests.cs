@@ -58,4 +58,28 @@ public class GemmPackingTests
         GemmPacking<float>.PackA(Transpose.No, m, k, a, mr, 3, 2, 2, 2, packed);
         Assert.That(packed, Is.EqualTo(new float[] { 302, 402, 303, 403 }));
     }
+
+    [TestCase(4, 16)]
+    [TestCase(4, 19)]
+    [TestCase(8, 16)]
+    [TestCase(16, 19)]
+    public void PackB_TransposedPanelsOfAnyWidth_WriteOnlyTheirPanels(int nr, int k)
+    {
+        // op(B) = Bᵀ with B stored n×k, n = 2·NR, k a whole number of 8-deep blocks or not: every packed value must be
+        // right and nothing may be written past the two panels, whatever the width (4 is narrower than a float vector).
+        int n = 2 * nr;
+        var b = new float[n * k];
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++)
+                b[j * k + p] = 100 * p + j;
+        var packed = new float[n * k + 8];
+        Array.Fill(packed, -1f);
+        GemmPacking<float>.PackB(Transpose.Yes, k, n, b, nr, 0, n, 0, k, packed);
+        for (int q = 0; q < 2; q++)
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < nr; j++)
+                    Assert.That(packed[q * nr * k + p * nr + j], Is.EqualTo(100 * p + q * nr + j), $"panel {q}, p = {p}, j = {j}");
+        // The guard after the panels keeps its fill.
+        Assert.That(packed.Skip(n * k), Is.All.EqualTo(-1f));
+    }
 }
