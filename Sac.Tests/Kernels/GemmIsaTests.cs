@@ -47,10 +47,19 @@ public class GemmIsaTests
         Assert.That(isa, Is.Not.EqualTo(Isa.Avx512));
     }
 
+    private static string ProbeDirectory => Path.Combine(Path.GetTempPath(), $"sac-isa-probe-{Environment.ProcessId}");
+
+    [OneTimeTearDown]
+    public void DeleteProbe()
+    {
+        if (Directory.Exists(ProbeDirectory))
+            Directory.Delete(ProbeDirectory, recursive: true);
+    }
+
     /// <summary>Writes the probe program and runs it with the given environment; returns what it printed.</summary>
     private static string RunProbe(params (string Name, string Value)[] environment)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"sac-isa-probe-{Environment.ProcessId}");
+        string dir = ProbeDirectory;
         Directory.CreateDirectory(dir);
         string probe = Path.Combine(dir, "IsaProbe.dll");
         if (!File.Exists(probe))
