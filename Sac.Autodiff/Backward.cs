@@ -34,10 +34,18 @@ public sealed partial class Tape<T>
                 var w = b!;
                 var bias = node.C!;
                 ReadOnlySpan<T> g = grad;
+                bool biasDone = false;
                 if ((Activation)node.I0 == Activation.Relu)
                 {
+                    // The mask and the bias gradient in one sweep (rows stay in L1 between the two).
                     var masked = node.Scratch!.Span;
-                    Elementwise.ReluBackward<T>(grad, result.Span, masked, accumulate: false);
+                    if (bias.RequiresGrad)
+                    {
+                        Matrices.ReluBackwardColumnSums<T>(grad, result.Span, masked, bias.EnsureGrad(), m, n, BeginGradWrite(bias));
+                        biasDone = true;
+                    }
+                    else
+                        Elementwise.ReluBackward<T>(grad, result.Span, masked, accumulate: false);
                     g = masked;
                 }
                 int k = a.Cols;
@@ -45,7 +53,7 @@ public sealed partial class Tape<T>
                     Gemm.Multiply<T>(Transpose.No, Transpose.Yes, m, k, n, g, w.Span, a.EnsureGrad(), Beta(a), threads: _threads);
                 if (w.RequiresGrad)
                     Gemm.Multiply<T>(Transpose.Yes, Transpose.No, k, n, m, a.Span, g, w.EnsureGrad(), Beta(w), threads: _threads);
-                if (bias.RequiresGrad)
+                if (bias.RequiresGrad && !biasDone)
                     Matrices.ColumnSums<T>(g, bias.EnsureGrad(), m, n, BeginGradWrite(bias), T.One);
                 break;
             }

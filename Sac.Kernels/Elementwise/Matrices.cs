@@ -56,6 +56,26 @@ public static class Matrices
         }
     }
 
+    /// <summary>
+    /// A dense ReLU layer's backward in one sweep over the rows: masked[r, c] = grad[r, c]·[result[r, c] &gt; 0] and
+    /// columnSums[c] (+)= Σ_r masked[r, c] (the bias gradient), each row summed while it is still in L1. Rows are added
+    /// in order 0, 1, …, exactly as <see cref="ColumnSums{T}"/> would.
+    /// </summary>
+    public static void ReluBackwardColumnSums<T>(ReadOnlySpan<T> grad, ReadOnlySpan<T> result, Span<T> masked, Span<T> columnSums,
+        int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(grad.Length, masked.Length, rows, cols, columnSums.Length);
+        Check(result.Length, result.Length, rows, cols, cols);
+        if (!accumulate)
+            columnSums.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            var row = masked.Slice(r * cols, cols);
+            Elementwise.ReluBackward(grad.Slice(r * cols, cols), result.Slice(r * cols, cols), row, accumulate: false);
+            TensorPrimitives.Add(columnSums, row, columnSums);
+        }
+    }
+
     /// <summary>Effectively computes destination[r] (+)= Σ_c x[r, c] (e.g. log π summed over action dimensions).</summary>
     public static void RowSums<T>(ReadOnlySpan<T> x, Span<T> destination, int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {

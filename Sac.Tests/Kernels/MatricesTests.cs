@@ -61,6 +61,31 @@ public class MatricesTests
         }
     }
 
+    [Test, Combinatorial]
+    public void ReluBackwardColumnSums_OddShapes_MatchesMaskThenSum([ValueSource(nameof(Isas))] Isa isa, [Values] bool accumulate)
+    {
+        using var _ = KernelIsa.Force(isa);
+        var rng = new Random(11);
+        foreach (var (rows, cols) in Shapes)
+        {
+            double[] grad = ElementwiseTests.Values(rng, rows * cols, -2, 2), result = ElementwiseTests.Values(rng, rows * cols, -1, 1);
+            double[] prior = ElementwiseTests.Values(rng, cols, -1, 1), sums = (double[])prior.Clone(), masked = new double[rows * cols];
+            Matrices.ReluBackwardColumnSums<double>(grad, result, masked, sums, rows, cols, accumulate);
+            for (int c = 0; c < cols; c++)
+            {
+                double sum = accumulate ? prior[c] : 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    int i = r * cols + c;
+                    double expected = result[i] > 0 ? grad[i] : 0; // the ReLU mask from the saved output
+                    Assert.That(masked[i], Is.EqualTo(expected), $"mask [{r},{c}] of {rows}x{cols}");
+                    sum += expected;
+                }
+                Assert.That(sums[c], Is.EqualTo(sum).Within(1e-12), $"column {c} of {rows}x{cols}");
+            }
+        }
+    }
+
     [Test]
     public void BroadcastColumn_BothModes_MatchesLoop([Values] bool accumulate)
     {
