@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using Sac.Core.Environments;
+
+namespace Sac.Benchmarks;
+
+/// <summary>
+/// One environment step (with the TimeLimit and CheckedEnvironment wrappers the trainer uses, resetting when an
+/// episode ends), for each registered environment.
+/// </summary>
+[MemoryDiagnoser]
+public class EnvStepBenchmarks
+{
+    private IEnvironment _env = null!;
+    private float[] _observation = null!;
+    private float[] _action = null!;
+    private int _t;
+
+    /// <summary>Environment id.</summary>
+    [Params("Pendulum-v1", "MountainCarContinuous-v0")]
+    public string Env { get; set; } = "Pendulum-v1";
+
+    /// <summary>Creates and resets the environment.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _env = EnvironmentRegistry.Create(Env);
+        _observation = new float[_env.ObservationSpace.Dimension];
+        _action = new float[_env.ActionSpace.Dimension];
+        _env.Reset(_observation, seed: 0);
+    }
+
+    /// <summary>One step with a varying action (and a reset when the episode ends).</summary>
+    [Benchmark]
+    public float EnvStep()
+    {
+        _action[0] = MathF.Sin(_t++ * 0.1f);
+        var result = _env.Step(_action, _observation);
+        if (result.Terminated || result.Truncated)
+            _env.Reset(_observation);
+        return _observation[0];
+    }
+}
