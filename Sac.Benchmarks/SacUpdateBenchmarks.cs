@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Sac.Core;
 using Sac.Core.Algorithms;
@@ -62,31 +60,12 @@ public class SacUpdateBenchmarks : IFlopCounted
 }
 
 /// <summary>Updates per second, from the mean time.</summary>
-public sealed class UpdatesPerSecondColumn : IColumn
+public sealed class UpdatesPerSecondColumn : ComputedColumn
 {
     /// <inheritdoc/>
-    public string Id => nameof(UpdatesPerSecondColumn);
+    public override string ColumnName => "updates/s";
     /// <inheritdoc/>
-    public string ColumnName => "updates/s";
+    public override string Legend => "Updates per second (1 / mean)";
     /// <inheritdoc/>
-    public bool AlwaysShow => true;
-    /// <inheritdoc/>
-    public ColumnCategory Category => ColumnCategory.Custom;
-    /// <inheritdoc/>
-    public int PriorityInCategory => 1;
-    /// <inheritdoc/>
-    public bool IsNumeric => true;
-    /// <inheritdoc/>
-    public UnitType UnitType => UnitType.Dimensionless;
-    /// <inheritdoc/>
-    public string Legend => "Updates per second (1 / mean)";
-    /// <inheritdoc/>
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    /// <inheritdoc/>
-    public bool IsAvailable(Summary summary) => true;
-    /// <inheritdoc/>
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-    /// <inheritdoc/>
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        summary[benchmarkCase]?.ResultStatistics?.Mean is double ns and > 0 ? (1e9 / ns).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+    protected override double? Compute(BenchmarkCase benchmarkCase, double meanNs) => 1e9 / meanNs;
 }

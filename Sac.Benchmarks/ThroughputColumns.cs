@@ -16,13 +16,15 @@ public interface IFlopCounted
     double FlopsPerInvocation(BenchmarkCase benchmark);
 }
 
-/// <summary>Adds "GFLOP/s" (from <see cref="IFlopCounted"/> and the measured mean) to a summary.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>A numeric summary column computed from a benchmark case and its mean time in nanoseconds.</summary>
+public abstract class ComputedColumn : IColumn
 {
     /// <inheritdoc/>
-    public string Id => nameof(GflopsColumn);
+    public string Id => GetType().Name;
     /// <inheritdoc/>
-    public string ColumnName => "GFLOP/s";
+    public abstract string ColumnName { get; }
+    /// <inheritdoc/>
+    public abstract string Legend { get; }
     /// <inheritdoc/>
     public bool AlwaysShow => true;
     /// <inheritdoc/>
@@ -34,8 +36,6 @@ public sealed class GflopsColumn : IColumn
     /// <inheritdoc/>
     public UnitType UnitType => UnitType.Dimensionless;
     /// <inheritdoc/>
-    public string Legend => "Achieved billions of floating-point operations per second (an FMA counts 2), from the mean time";
-    /// <inheritdoc/>
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     /// <inheritdoc/>
     public bool IsAvailable(Summary summary) => true;
@@ -46,11 +46,24 @@ public sealed class GflopsColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        double? flops = Flops(benchmarkCase);
-        if (meanNs is not > 0 || flops is null)
-            return "-";
-        return (flops.Value / meanNs.Value).ToString("F1", CultureInfo.InvariantCulture);
+        double? value = meanNs is > 0 ? Compute(benchmarkCase, meanNs.Value) : null;
+        return value is double v ? v.ToString("F1", CultureInfo.InvariantCulture) : "-";
     }
+
+    /// <summary>The column's value for a case whose mean time is <paramref name="meanNs"/>, or null if it has none.</summary>
+    protected abstract double? Compute(BenchmarkCase benchmarkCase, double meanNs);
+}
+
+/// <summary>Adds "GFLOP/s" (from <see cref="IFlopCounted"/> and the measured mean) to a summary.</summary>
+public sealed class GflopsColumn : ComputedColumn
+{
+    /// <inheritdoc/>
+    public override string ColumnName => "GFLOP/s";
+    /// <inheritdoc/>
+    public override string Legend => "Achieved billions of floating-point operations per second (an FMA counts 2), from the mean time";
+
+    /// <inheritdoc/>
+    protected override double? Compute(BenchmarkCase benchmarkCase, double meanNs) => Flops(benchmarkCase) / meanNs;
 
     /// <summary>Asks a fresh instance of the benchmark class, with the case's parameters set, for its FLOP count.</summary>
     internal static double? Flops(BenchmarkCase benchmarkCase)

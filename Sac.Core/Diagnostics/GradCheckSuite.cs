@@ -67,21 +67,23 @@ public static class GradCheckSuite
             yield return row;
     }
 
+    /// <summary>A tiny float64 agent (obs 3, act 2, hidden 8×8, α₀ = 0.5) and a batch of 5 with one terminal transition and drawn noise.</summary>
+    internal static (SoftActorCritic<double> Agent, SacBatch<double> Batch) TinyAgent(SacVersion version, Rng rng)
+    {
+        var agent = new SoftActorCritic<double>(3, 2, new SacOptions { Version = version, HiddenSizes = [8, 8], InitialAlpha = 0.5 }, rng.Fork());
+        var batch = new SacBatch<double>(5, 3, 2);
+        foreach (var t in new[] { batch.Observations, batch.NextObservations, batch.Rewards })
+            foreach (ref var v in t.Span) v = rng.Normal();
+        foreach (ref var v in batch.Actions.Span) v = rng.Uniform(-0.95, 0.95);
+        batch.Terminated.Span[1] = 1;
+        batch.DrawNoise(rng);
+        return (agent, batch);
+    }
+
     private static IEnumerable<GradCheckRow> SacLosses(Rng rng)
     {
-        (SoftActorCritic<double>, SacBatch<double>) Tiny(SacVersion version)
-        {
-            var agent = new SoftActorCritic<double>(3, 2, new SacOptions { Version = version, HiddenSizes = [8, 8], InitialAlpha = 0.5 }, rng.Fork());
-            var batch = new SacBatch<double>(5, 3, 2);
-            foreach (var t in new[] { batch.Observations, batch.NextObservations, batch.Rewards })
-                foreach (ref var v in t.Span) v = rng.Normal();
-            foreach (ref var v in batch.Actions.Span) v = rng.Uniform(-0.95, 0.95);
-            batch.Terminated.Span[1] = 1;
-            batch.DrawNoise(rng);
-            return (agent, batch);
-        }
-        var (v1, b1) = Tiny(SacVersion.V1);
-        var (v2, b2) = Tiny(SacVersion.V2);
+        var (v1, b1) = TinyAgent(SacVersion.V1, rng);
+        var (v2, b2) = TinyAgent(SacVersion.V2, rng);
         yield return new("J_V(ψ) v1", GradCheck.Run(t =>
         {
             var (a, logProb) = v1.Policy.Sample(t, b1.Observations, b1.Noise);

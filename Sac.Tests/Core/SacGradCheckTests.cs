@@ -1,26 +1,15 @@
 using Sac.Autodiff;
 using Sac.Core;
 using Sac.Core.Algorithms;
+using Sac.Core.Diagnostics;
 
 namespace Sac.Tests.Core;
 
 /// <summary>Each SAC loss, as a function of the parameters it trains, against float64 central differences (torch's tolerances).</summary>
 public class SacGradCheckTests
 {
-    private const int Obs = 3, Act = 2, Batch = 5;
-
-    private static (SoftActorCritic<double> Agent, SacBatch<double> Batch) Tiny(SacVersion version, int seed)
-    {
-        var rng = new Rng((ulong)seed);
-        var agent = new SoftActorCritic<double>(Obs, Act, new SacOptions { Version = version, HiddenSizes = [8, 8], InitialAlpha = 0.5 }, rng);
-        var batch = new SacBatch<double>(Batch, Obs, Act);
-        foreach (var t in new[] { batch.Observations, batch.NextObservations, batch.Rewards })
-            foreach (ref var v in t.Span) v = rng.Normal();
-        foreach (ref var v in batch.Actions.Span) v = rng.Uniform(-0.95, 0.95);
-        batch.Terminated.Span[1] = 1;
-        batch.DrawNoise(rng);
-        return (agent, batch);
-    }
+    private static (SoftActorCritic<double> Agent, SacBatch<double> Batch) Tiny(SacVersion version, int seed) =>
+        GradCheckSuite.TinyAgent(version, new Rng((ulong)seed));
 
     private static void AssertPasses(GradCheckResult result) => Assert.That(result.Passed, Is.True, result.ToString());
 
