@@ -28,12 +28,15 @@ public static class UpdateTiming
         int warmup = int.Parse(Arg("--warmup", "20"), CultureInfo.InvariantCulture);
 
         var (agent, batch, noise) = SacUpdateSetup.Create(config, algo, threads);
-        for (int i = 0; i < warmup; i++)
+        // Warm up for at least --warmup updates and 3 seconds: the JIT promotes hot methods to fully optimized code in the
+        // background (tiered compilation), which takes longer than a few updates.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 3; i++)
         {
             batch.DrawNoise(noise);
             agent.Update(batch);
         }
-        var perUpdate = new List<double>();
+        var perUpdate = new List<double>(repeats);
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         for (int r = 0; r < repeats; r++)
         {
