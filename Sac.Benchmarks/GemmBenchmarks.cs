@@ -19,7 +19,7 @@ public sealed record GemmShape(string Name, int M, int N, int K, Transpose Trans
 /// <summary>
 /// Sac's GEMM on the shapes a SAC update runs (float, 256-unit layers, batch 256), against the naive triple loop
 /// (<see cref="GemmReference"/>) as the baseline. Fraction of peak: divide GFLOP/s by
-/// <see cref="FmaPeakBenchmarks.FmaPeak256"/> from the same run (× threads). See docs/benchmarks-gemm.md.
+/// <see cref="FmaPeakBenchmarks.FmaPeak256"/> from the same run (× threads). See docs/benchmarks.md.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
