@@ -62,6 +62,9 @@ public sealed class TrainingSession
         string Line() => string.Create(CultureInfo.InvariantCulture,
             $"step {_trainer.Steps}/{_config.Steps}  {Fps():F0} steps/s  {Ups():F0} updates/s  " +
             $"episode {Show(lastEpisode)}  eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}  ETA {Eta(clock.Elapsed, _trainer.Steps - startSteps, _config.Steps - _trainer.Steps)}");
+        // The live bar has its own ETA column and less room: a compact description.
+        string Short() => string.Create(CultureInfo.InvariantCulture,
+            $"{_trainer.Steps}/{_config.Steps} · {Fps():F0} steps/s · {Ups():F0} upd/s · ep {Show(lastEpisode)} · eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}");
 
         if (_resumed)
             _out.WriteLine($"Resuming {_run.Path} at step {_trainer.Steps} of {_config.Steps}.");
@@ -93,18 +96,18 @@ public sealed class TrainingSession
         {
             AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: _config.Steps);
                     task.Value = _trainer.Steps;
-                    TrainLoop(line =>
+                    TrainLoop(_ =>
                     {
-                        task.Description = Markup.Escape(line);
+                        task.Description = Markup.Escape(Short());
                         task.Value = _trainer.Steps;
                     });
                     task.Value = _trainer.Steps;
-                    task.Description = Markup.Escape(Line());
+                    task.Description = Markup.Escape(Short());
                 });
         }
         else
