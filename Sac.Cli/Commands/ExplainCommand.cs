@@ -35,12 +35,12 @@ public static class ExplainCommand
             int s = parseResult.GetValue(seed);
             if (only is int n && n is < 1 or > WorkedExample.SectionCount)
             {
-                error.WriteLine($"sac explain: --section must be between 1 and {WorkedExample.SectionCount}, got {n}.");
+                error.WriteLine($"sac: error: --section must be between 1 and {WorkedExample.SectionCount}, got {n}.");
                 return 2;
             }
             if (s < 0)
             {
-                error.WriteLine($"sac explain: --seed must be ≥ 0, got {s}.");
+                error.WriteLine($"sac: error: --seed must be ≥ 0, got {s}.");
                 return 2;
             }
             var example = WorkedExample.Compute(s);
