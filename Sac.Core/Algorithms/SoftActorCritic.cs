@@ -195,12 +195,12 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         tape.Backward(tape.Add(tape.Add(valueLoss, criticLoss), actorLoss));
 
         // Check every gradient before changing any weight, so a NaN anywhere leaves all three networks untouched.
-        ValueOptimizer!.EnsureFinite();
-        CriticOptimizer.EnsureFinite();
-        ActorOptimizer.EnsureFinite();
-        ValueOptimizer.Apply();
-        CriticOptimizer.Apply();
-        ActorOptimizer.Apply();
+        double valueNorm = ValueOptimizer!.EnsureFinite();
+        double criticNorm = CriticOptimizer.EnsureFinite();
+        double actorNorm = ActorOptimizer.EnsureFinite();
+        ValueOptimizer.ApplyChecked(valueNorm);
+        CriticOptimizer.ApplyChecked(criticNorm);
+        ActorOptimizer.ApplyChecked(actorNorm);
         // CRUCIAL: the direction. The target moves toward the source (ψ̄ ← τψ + (1 − τ)ψ̄); ψ is never written.
         OptimizerKernels.Polyak(VTarget!.Parameters.Values, V.Parameters.Values, T.CreateChecked(Options.Tau));
 

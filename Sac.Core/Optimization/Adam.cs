@@ -86,10 +86,15 @@ public sealed class Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Applies one update from the gradients currently in <see cref="Parameters"/>. Throws
     /// <see cref="NonFiniteGradientException"/>, changing nothing, if any gradient is NaN or infinite.
     /// </summary>
-    public void Apply()
+    public void Apply() => ApplyChecked(EnsureFinite());
+
+    /// <summary>
+    /// Applies one update given the gradient's norm from <see cref="EnsureFinite"/> (which must have been called on the
+    /// current gradient): how a caller that checked several networks first avoids a second pass over each gradient.
+    /// </summary>
+    internal void ApplyChecked(double norm)
     {
         var grads = Parameters.Grads;
-        double norm = EnsureFinite();
         // torch.nn.utils.clip_grad_norm_: coefficient max_norm / (norm + 1e-6), clamped to at most 1.
         double scale = Options.MaxGradNorm is double max ? Math.Min(1.0, max / (norm + 1e-6)) : 1.0;
         Step++;
