@@ -47,7 +47,7 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         Q2.Initialize(rng);
 
         Adam<T> NewAdam(FlatParameters<T> p, double lr, string name) =>
-            new(p, new AdamOptions(lr, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.MaxGradNorm), name);
+            new(p, new AdamOptions(lr, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.MaxGradNorm), name) { Threads = options.Threads };
         ActorOptimizer = NewAdam(Policy.Network.Parameters, options.ActorLearningRate, "the policy π_φ");
         CriticOptimizer = NewAdam(Critic, options.CriticLearningRate, "the critics Q_θ1, Q_θ2");
 
@@ -202,7 +202,7 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         CriticOptimizer.ApplyChecked(criticNorm);
         ActorOptimizer.ApplyChecked(actorNorm);
         // CRUCIAL: the direction. The target moves toward the source (ψ̄ ← τψ + (1 − τ)ψ̄); ψ is never written.
-        OptimizerKernels.Polyak(VTarget!.Parameters.Values, V.Parameters.Values, T.CreateChecked(Options.Tau));
+        OptimizerKernels.Polyak(VTarget!.Parameters.Values, V.Parameters.Values, T.CreateChecked(Options.Tau), Options.Threads);
 
         return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), Scalar(valueLoss), double.NaN,
             double.CreateChecked(alpha), Mean(logProb), Mean(minQ));
@@ -242,7 +242,7 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         // CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.
-        OptimizerKernels.Polyak(CriticTarget!.Values, Critic.Values, T.CreateChecked(Options.Tau));
+        OptimizerKernels.Polyak(CriticTarget!.Values, Critic.Values, T.CreateChecked(Options.Tau), Options.Threads);
 
         return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), double.NaN, alphaLoss,
             double.CreateChecked(alpha), Mean(logProb), Mean(minQ));

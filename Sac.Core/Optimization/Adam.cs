@@ -58,6 +58,15 @@ public sealed class Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Second moments v, aligned with <see cref="FlatParameters{T}.Values"/> (for checkpoints).</summary>
     public Span<T> SecondMoments => _v;
 
+    /// <summary>Threads the update may use (≥ 1); the result is bitwise identical for any value.</summary>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be at least 1.");
+    }
+
+    private int _threads = 1;
+
     /// <summary>The global L2 norm of the gradient at the last step, before clipping.</summary>
     public double LastGradNorm { get; private set; }
 
@@ -100,6 +109,6 @@ public sealed class Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
         Step++;
         OptimizerKernels.Adam(Parameters.Values, grads, _m, _v,
             T.CreateChecked(Options.LearningRate), T.CreateChecked(Options.Beta1), T.CreateChecked(Options.Beta2),
-            T.CreateChecked(Options.Epsilon), Step, T.CreateChecked(scale));
+            T.CreateChecked(Options.Epsilon), Step, T.CreateChecked(scale), _threads);
     }
 }

@@ -8,7 +8,7 @@ namespace Sac.Kernels;
 /// <summary>
 /// Optimizer updates fused into one pass over flat buffers: Adam (PyTorch's semantics) and Polyak averaging.
 /// </summary>
-public static class OptimizerKernels
+public static unsafe class OptimizerKernels
 {
     /// <summary>
     /// One Adam step (Kingma and Ba 2015) in PyTorch's formulation (torch.optim.Adam, no weight decay, no amsgrad), in one pass:
@@ -21,6 +21,43 @@ public static class OptimizerKernels
     /// <paramref name="step"/> is t, counted from 1 for the first update.
     /// </summary>
     public static void Adam<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
+        T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        AdamCore(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
+    }
+
+    /// <summary>
+    /// <see cref="Adam{T}(Span{T}, ReadOnlySpan{T}, Span{T}, Span{T}, T, T, T, T, long, T)"/> split over up to
+    /// <paramref name="threads"/> threads (contiguous ranges; bitwise identical for any thread count).
+    /// </summary>
+    public static void Adam<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
+        T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int parts = Parts(parameters.Length, threads);
+        if (parts == 1 || gradient.Length != parameters.Length || m.Length != parameters.Length || v.Length != parameters.Length)
+        {
+            AdamCore(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
+            return;
+        }
+        if (step < 1)
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Adam's step count starts at 1.");
+        fixed (T* p = parameters, g = gradient, pm = m, pv = v)
+        {
+            var job = OptimizerJob<T>.Current;
+            job.IsAdam = true;
+            job.Length = parameters.Length;
+            job.P = p;
+            job.G = g;
+            job.M = pm;
+            job.V = pv;
+            (job.LearningRate, job.Beta1, job.Beta2, job.Epsilon, job.Step, job.GradScale) = (learningRate, beta1, beta2, epsilon, step, gradScale);
+            Threading.WorkerPool.Shared.Run(job, parts);
+        }
+    }
+
+    private static void AdamCore<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
         T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -80,6 +117,39 @@ public static class OptimizerKernels
     /// CRUCIAL: the direction. The target moves τ of the way toward the source, never the reverse.
     /// </summary>
     public static void Polyak<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        PolyakCore(target, source, tau);
+    }
+
+    /// <summary><see cref="Polyak{T}(Span{T}, ReadOnlySpan{T}, T)"/> split over up to <paramref name="threads"/> threads
+    /// (contiguous ranges; bitwise identical for any thread count).</summary>
+    public static void Polyak<T>(Span<T> target, ReadOnlySpan<T> source, T tau, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int parts = Parts(target.Length, threads);
+        if (parts == 1 || source.Length != target.Length || !(tau >= T.Zero && tau <= T.One))
+        {
+            PolyakCore(target, source, tau);
+            return;
+        }
+        fixed (T* t = target, s = source)
+        {
+            var job = OptimizerJob<T>.Current;
+            job.IsAdam = false;
+            job.Length = target.Length;
+            job.P = t;
+            job.G = s;
+            job.Tau = tau;
+            Threading.WorkerPool.Shared.Run(job, parts);
+        }
+    }
+
+    private static int Parts(int length, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return length < OptimizerJob<float>.MinParallelLength ? 1 : Math.Min(threads, Threading.WorkerPool.MaxParts);
+    }
+
+    private static void PolyakCore<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (target.Length != source.Length)
             throw new ArgumentException($"Polyak buffers differ in length (target {target.Length}, source {source.Length}).");

@@ -52,6 +52,30 @@ public class OptimizerKernelTests
     }
 
     [Test]
+    public void AdamAndPolyak_AnyThreadCount_AreBitwiseIdentical([Values(2, 3, 5)] int threads)
+    {
+        // 100,003 elements: above the parallel threshold, and not a multiple of any range alignment.
+        const int n = 100_003;
+        var rng = new Random(13);
+        float[] p = ElementwiseTests.ToFloat(ElementwiseTests.Values(rng, n, -1, 1)), g = ElementwiseTests.ToFloat(ElementwiseTests.Values(rng, n, -2, 2));
+        float[] p1 = (float[])p.Clone(), m1 = new float[n], v1 = new float[n];
+        float[] pt = (float[])p.Clone(), mt = new float[n], vt = new float[n];
+        for (long t = 1; t <= 3; t++)
+        {
+            OptimizerKernels.Adam<float>(p1, g, m1, v1, 1e-3f, 0.9f, 0.999f, 1e-8f, t, 0.5f);
+            OptimizerKernels.Adam<float>(pt, g, mt, vt, 1e-3f, 0.9f, 0.999f, 1e-8f, t, 0.5f, threads);
+        }
+        Assert.That(pt, Is.EqualTo(p1));
+        Assert.That(mt, Is.EqualTo(m1));
+        Assert.That(vt, Is.EqualTo(v1));
+
+        float[] target1 = (float[])g.Clone(), targetT = (float[])g.Clone();
+        OptimizerKernels.Polyak<float>(target1, p, 0.005f);
+        OptimizerKernels.Polyak<float>(targetT, p, 0.005f, threads);
+        Assert.That(targetT, Is.EqualTo(target1));
+    }
+
+    [Test]
     public void Optimizers_BadArguments_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Polyak<float>(new float[2], new float[2], 1.5f));
