@@ -29,7 +29,11 @@ public sealed class TrainingSession
         _resumed = resume;
         _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.ToSacOptions(), config.ToTrainerOptions());
         if (resume)
+        {
             _trainer.LoadCheckpoint(CheckpointStore.Resolve(run.Checkpoints));
+            if (config.Steps < _trainer.Steps)
+                throw new UsageException($"--steps {config.Steps} is below the {_trainer.Steps} steps the run has already taken; give a larger total (or omit --steps).");
+        }
     }
 
     /// <summary>Test hook: behave as if Ctrl-C were pressed once the trainer reaches this many steps.</summary>

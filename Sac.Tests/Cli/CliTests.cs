@@ -69,6 +69,7 @@ public class CliTests
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", foreign), "not a Sac run");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", existingRun), "--resume");
         AssertUsageError(Sac("train", "--resume", existingRun, "--seed", "9"), "--seed", "conflicts");
+        AssertUsageError(Sac("train", "--resume", existingRun, "--steps", "100"), "--steps 100", "150");
         AssertUsageError(Sac("train", "--resume", foreign), "not a Sac run");
         AssertUsageError(Sac("eval", "--run", foreign), "not a Sac run");
         AssertUsageError(Sac("eval", "--run", existingRun, "--episodes", "0"), "--episodes");
