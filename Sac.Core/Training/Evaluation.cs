@@ -24,33 +24,21 @@ public static class Evaluation
         if (obs != agent.ObservationSize || act != agent.ActionSize)
             throw new ArgumentException($"The agent expects {agent.ObservationSize} observations and {agent.ActionSize} actions; {environment.Id} has {obs} and {act}.", nameof(environment));
 
-        var tape = new Tape<float>();
-        var observation = new Tensor<float>(1, obs);
-        var eps = new Tensor<float>(1, act);
+        var actor = new PolicyActor(agent);
+        var observation = new float[obs];
+        var action = new float[act];
         var envAction = new float[act];
         ActionScaling.RequireBounded(environment.ActionSpace, environment.Id);
         var returns = new double[episodes];
         long totalLength = 0;
         for (int e = 0; e < episodes; e++)
         {
-            environment.Reset(observation.Span, e == 0 ? seed : null);
+            environment.Reset(observation, e == 0 ? seed : null);
             while (true)
             {
-                tape.Reset();
-                Tensor<float> a;
-                using (tape.NoGrad())
-                {
-                    if (deterministic)
-                        a = agent.Policy.DeterministicAction(tape, observation);
-                    else
-                    {
-                        foreach (ref float x in eps.Span)
-                            x = (float)noise!.Normal();
-                        a = agent.Policy.Sample(tape, observation, eps).Action;
-                    }
-                }
-                ActionScaling.ToEnvironment(a.Span, environment.ActionSpace, envAction);
-                var result = environment.Step(envAction, observation.Span);
+                actor.Act(observation, action, deterministic, noise);
+                ActionScaling.ToEnvironment(action, environment.ActionSpace, envAction);
+                var result = environment.Step(envAction, observation);
                 returns[e] += result.Reward;
                 totalLength++;
                 if (result.Terminated || result.Truncated)

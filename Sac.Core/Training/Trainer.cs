@@ -29,9 +29,7 @@ public sealed partial class Trainer
     private readonly float[] _nextObservation;
     private readonly float[] _action;
     private readonly float[] _envAction;
-    private readonly Tape<float> _actTape = new();
-    private readonly Tensor<float> _actObservation;
-    private readonly Tensor<float> _actNoise;
+    private readonly PolicyActor _actor;
     private readonly double[] _recentReturns = new double[100];
     private bool _needsReset = true;
     private bool _evalEnvSeeded;
@@ -79,8 +77,7 @@ public sealed partial class Trainer
         _action = new float[act];
         _envAction = new float[act];
         ActionScaling.RequireBounded(_env.ActionSpace, _env.Id);
-        _actObservation = new Tensor<float>(1, obs);
-        _actNoise = new Tensor<float>(1, act);
+        _actor = new PolicyActor(Agent);
     }
 
     /// <summary>The agent being trained.</summary>
@@ -205,23 +202,8 @@ public sealed partial class Trainer
 
     /// <summary>The policy's action for one observation: tanh(μ(s)) if deterministic, else a sample (noise from <paramref name="rng"/>).
     /// Written into <paramref name="action"/> in the policy's [−1, 1] space.</summary>
-    public void Act(ReadOnlySpan<float> observation, Span<float> action, bool deterministic, Rng? rng)
-    {
-        _actTape.Reset();
-        observation.CopyTo(_actObservation.Span);
-        using var _ = _actTape.NoGrad();
-        Tensor<float> a;
-        if (deterministic)
-            a = Agent.Policy.DeterministicAction(_actTape, _actObservation);
-        else
-        {
-            ArgumentNullException.ThrowIfNull(rng);
-            foreach (ref float e in _actNoise.Span)
-                e = (float)rng.Normal();
-            a = Agent.Policy.Sample(_actTape, _actObservation, _actNoise).Action;
-        }
-        a.Span.CopyTo(action);
-    }
+    public void Act(ReadOnlySpan<float> observation, Span<float> action, bool deterministic, Rng? rng) =>
+        _actor.Act(observation, action, deterministic, rng);
 
     private void RecordEvaluation(EvaluationReport report)
     {
