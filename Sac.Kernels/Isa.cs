@@ -19,8 +19,9 @@ public enum Isa
 /// </summary>
 public static class KernelIsa
 {
-    /// <summary>The widest path the hardware accelerates, as reported by the runtime
-    /// (which honours <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableAVX2=0</c>).</summary>
+    /// <summary>The widest path the hardware accelerates, as reported by the runtime. .NET 10 lowers it with
+    /// <c>DOTNET_EnableAVX512=0</c> or <c>DOTNET_PreferredVectorBitWidth=256</c> (to AVX2) and <c>DOTNET_EnableAVX2=0</c>
+    /// (to scalar); the pre-.NET 10 <c>DOTNET_EnableAVX512F</c> is no longer read.</summary>
     public static Isa Detected { get; } =
         Vector512.IsHardwareAccelerated ? Isa.Avx512 :
         Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? Isa.Avx2 :
@@ -45,4 +46,12 @@ public static class KernelIsa
     {
         public void Dispose() => Active = previous;
     }
+
+    /// <summary>Floats one fused multiply-add instruction processes on <paramref name="isa"/>'s path (16, 8 or 1).</summary>
+    public static int FmaWidth(Isa isa) => isa switch
+    {
+        Isa.Avx512 => Vector512<float>.Count,
+        Isa.Avx2 => Vector256<float>.Count,
+        _ => 1,
+    };
 }
