@@ -10,6 +10,12 @@ namespace Sac.Autodiff;
 /// a fixed-shape training step allocates nothing. A result is valid until the next <see cref="Reset"/>.
 /// </para>
 /// <para>
+/// One backward pass per graph, as PyTorch without <c>retain_graph</c>: <see cref="Backward"/> consumes the ops recorded
+/// since the previous <see cref="Backward"/>/<see cref="Reset"/>. To combine losses, add them and call Backward once on
+/// the sum. A second Backward on a consumed loss, or a new loss built on an intermediate of a consumed graph, would
+/// silently lose gradient, so both throw an <see cref="InvalidOperationException"/> that says what to do.
+/// </para>
+/// <para>
 /// Gradients: a leaf's gradient (a parameter, or an input that requires one) accumulates across backward passes until
 /// its <see cref="Tensor{T}.ZeroGrad"/>; an intermediate's gradient is written fresh in each backward pass (its first
 /// contribution overwrites, later ones add), which saves a zeroing pass over every activation.
@@ -24,6 +30,7 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     private int _arenaCursor;
     private int _noGradDepth;
     private int _epoch;
+    private int _graph;
     private int _threads = 1;
 
     /// <summary>Threads the matrix products may use (≥ 1). Results are bitwise identical for any value.</summary>
@@ -70,8 +77,11 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     /// every op recorded since the last <see cref="Backward"/>/<see cref="Reset"/>, newest first. Why reverse: an op's
     /// output gradient is complete only once every later op that consumed the output has run its rule.
     /// The recorded ops are then forgotten (the arena is not rewound: a further forward pass in the same step gets fresh
-    /// buffers), so several losses can be built and backpropagated in one step.
+    /// buffers), so several losses can each be built and backpropagated in turn within one step: build a loss, call
+    /// Backward, then build the next from leaves (parameters, inputs) or detached tensors.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The loss belongs to a graph an earlier Backward (or Reset) consumed, or
+    /// one of the ops to run reads an intermediate of such a graph: the gradient through it would be lost.</exception>
     public void Backward(Tensor<T> loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
@@ -79,6 +89,16 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new ArgumentException($"Backward starts from a scalar loss (1×1), got {loss.Rows}×{loss.Cols}.", nameof(loss));
         if (!loss.RequiresGrad)
             throw new InvalidOperationException("The loss does not require a gradient: no recorded op connects it to a tensor that requires one (was it computed under NoGrad, or from detached tensors only?).");
+        if (!loss.IsLeaf && loss.Graph != _graph)
+            throw new InvalidOperationException("Backward: this loss was recorded before an earlier Backward or Reset, which consumed its ops. " +
+                "Call Backward once per loss, right after building it; to combine losses, add them and call Backward once on the sum.");
+        for (int i = 0; i < _nodeCount; i++)
+        {
+            ref Node<T> node = ref _nodes[i];
+            if (IsFromConsumedGraph(node.A) || IsFromConsumedGraph(node.B) || IsFromConsumedGraph(node.C))
+                throw new InvalidOperationException("Backward: an op reads an intermediate recorded before an earlier Backward or Reset, whose ops are freed, " +
+                    "so its gradient could not reach the leaves. Rebuild that intermediate in this graph, or Detach() it if no gradient should flow through it.");
+        }
         _epoch++;
         bool accumulate = BeginGradWrite(loss);
         loss.EnsureGrad()[0] = accumulate ? loss.Grad[0] + T.One : T.One;
@@ -92,6 +112,9 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         ClearNodes();
     }
+
+    /// <summary>True for an intermediate that requires a gradient but whose graph an earlier Backward or Reset consumed.</summary>
+    private bool IsFromConsumedGraph(Tensor<T>? t) => t is { IsLeaf: false, RequiresGrad: true } && t.Graph != _graph;
 
     /// <summary>
     /// Marks that <paramref name="t"/>'s gradient is about to receive a contribution and says whether to add to it
@@ -134,6 +157,7 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         if (_nodeCount == _nodes.Length)
             Array.Resize(ref _nodes, _nodes.Length * 2);
+        result.Graph = _graph;
         _nodes[_nodeCount++] = new Node<T>
         {
             Op = op, Result = result, A = a, B = b, C = c, Scratch = scratch, S0 = s0, S1 = s1, I0 = i0,
@@ -145,6 +169,7 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
         // Drop references so the arena alone keeps tensors alive; the array itself is kept (no allocation next step).
         Array.Clear(_nodes, 0, _nodeCount);
         _nodeCount = 0;
+        _graph++;
     }
 }
 

@@ -114,6 +114,10 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// first gradient contribution overwrites (β = 0) instead of needing a separate zeroing pass.</summary>
     internal int GradEpoch;
 
+    /// <summary>For an intermediate: the tape's graph (the ops since its last <see cref="Tape{T}.Backward"/> or
+    /// <see cref="Tape{T}.Reset"/>) that recorded it. Once that graph is consumed, no gradient can flow through it.</summary>
+    internal int Graph;
+
     /// <summary>The gradient buffer, allocated on first use for intermediates (during warm-up only).</summary>
     internal Span<T> EnsureGrad()
     {
