@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -47,20 +48,27 @@ public sealed class SafeTensorsWriter
         _tensors.Add((name, dtype, shape, bytes.ToArray()));
     }
 
-    /// <summary>Writes the file to <paramref name="stream"/>.</summary>
-    public void Write(Stream stream)
+    /// <summary>Writes the file to <paramref name="stream"/> (see <see cref="ToBytes"/>).</summary>
+    public void Write(Stream stream) => stream.Write(ToBytes(out _));
+
+    /// <summary>
+    /// Renders the file. Its metadata carries <see cref="SafeTensorsChecksum.Key"/>: the SHA-256 of every byte of the file
+    /// (header and data) as written with that value's 64 characters set to '0', so a flipped byte anywhere is detected.
+    /// </summary>
+    /// <param name="checksum">The file's checksum (the hex value written under <see cref="SafeTensorsChecksum.Key"/>).</param>
+    public byte[] ToBytes(out string checksum)
     {
+        if (Metadata.ContainsKey(SafeTensorsChecksum.Key))
+            throw new InvalidOperationException($"The '{SafeTensorsChecksum.Key}' metadata is written by the writer itself.");
         using var headerBuffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(headerBuffer))
         {
             json.WriteStartObject();
-            if (Metadata.Count > 0)
-            {
-                json.WriteStartObject("__metadata__");
-                foreach (var (key, value) in Metadata)
-                    json.WriteString(key, value);
-                json.WriteEndObject();
-            }
+            json.WriteStartObject("__metadata__");
+            foreach (var (key, value) in Metadata)
+                json.WriteString(key, value);
+            json.WriteString(SafeTensorsChecksum.Key, SafeTensorsChecksum.Placeholder);
+            json.WriteEndObject();
             long offset = 0;
             foreach (var (name, dtype, shape, bytes) in _tensors)
             {
@@ -80,23 +88,82 @@ public sealed class SafeTensorsWriter
             json.WriteEndObject();
         }
         // Pad the header with spaces so the data section starts 8-byte aligned (the format's recommendation).
-        int padding = (int)((8 - headerBuffer.Length % 8) % 8);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(headerBuffer.Length + padding));
-        stream.Write(length);
-        headerBuffer.Position = 0;
-        headerBuffer.CopyTo(stream);
-        for (int i = 0; i < padding; i++)
-            stream.WriteByte((byte)' ');
+        int headerLength = (int)headerBuffer.Length;
+        int padding = (8 - headerLength % 8) % 8;
+        long total = 8L + headerLength + padding + _tensors.Sum(t => (long)t.Bytes.Length);
+        if (total > Array.MaxLength)
+            throw new InvalidOperationException($"A {total}-byte safetensors file is larger than one .NET array can hold.");
+        var file = new byte[total];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)(headerLength + padding));
+        headerBuffer.GetBuffer().AsSpan(0, headerLength).CopyTo(file.AsSpan(8));
+        file.AsSpan(8 + headerLength, padding).Fill((byte)' ');
+        int position = 8 + headerLength + padding;
         foreach (var tensor in _tensors)
-            stream.Write(tensor.Bytes);
+        {
+            tensor.Bytes.CopyTo(file, position);
+            position += tensor.Bytes.Length;
+        }
+        checksum = SafeTensorsChecksum.Seal(file, headerLength);
+        return file;
     }
 }
 
 /// <summary>
-/// A safetensors file read into memory and validated: the header length fits the file, the header is JSON, every tensor's
-/// dtype is known, its shape matches its byte range, and the ranges tile the data section exactly (so a truncated or
-/// padded file is rejected).
+/// The whole-file checksum of Sac's safetensors files: SHA-256 over every byte, with the 64 hex characters of the
+/// checksum's own value taken as '0'. Kept in the header's "__metadata__" (which safetensors readers such as PyTorch's
+/// ignore), so the file stays one self-verifying file.
+/// </summary>
+public static class SafeTensorsChecksum
+{
+    /// <summary>The metadata key.</summary>
+    public const string Key = "sha256";
+
+    /// <summary>What the value reads as while the checksum is computed.</summary>
+    internal static readonly string Placeholder = new('0', 64);
+
+    /// <summary>Computes the checksum of <paramref name="file"/> (whose header holds the placeholder) and writes it in.</summary>
+    internal static string Seal(byte[] file, int headerLength)
+    {
+        int at = Locate(file, headerLength, Placeholder) ?? throw new InvalidOperationException("The checksum placeholder is missing from the header.");
+        string checksum = Compute(file, at);
+        Encoding.ASCII.GetBytes(checksum, file.AsSpan(at, 64));
+        return checksum;
+    }
+
+    /// <summary>True when <paramref name="file"/>'s header holds <paramref name="checksum"/> exactly once and it matches the bytes.</summary>
+    internal static bool Verify(byte[] file, int headerLength, string checksum)
+    {
+        if (checksum.Length != 64 || !checksum.All(char.IsAsciiHexDigitUpper))
+            return false;
+        return Locate(file, headerLength, checksum) is int at && Compute(file, at) == checksum;
+    }
+
+    /// <summary>The offset of the 64-character value of <c>"sha256":"value"</c> in the header, if it occurs exactly once.</summary>
+    private static int? Locate(byte[] file, int headerLength, string value)
+    {
+        byte[] needle = Encoding.ASCII.GetBytes($"\"{Key}\":\"{value}\"");
+        var header = file.AsSpan(8, headerLength);
+        int first = header.IndexOf(needle);
+        if (first < 0 || header.LastIndexOf(needle) != first)
+            return null;
+        return 8 + first + needle.Length - 65;
+    }
+
+    private static string Compute(byte[] file, int valueAt)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(file, 0, valueAt);
+        hash.AppendData(Encoding.ASCII.GetBytes(Placeholder));
+        hash.AppendData(file, valueAt + 64, file.Length - valueAt - 64);
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+}
+
+/// <summary>
+/// A safetensors file written by Sac, read into memory and validated: the header length fits the file, the header is
+/// JSON, every tensor's dtype is known, its shape matches its byte range, the ranges tile the data section exactly (so a
+/// truncated or padded file is rejected), and the whole-file <see cref="SafeTensorsChecksum"/> matches (so a flipped
+/// byte anywhere, header metadata included, is rejected). A file without the checksum cannot be proven intact and is refused.
 /// </summary>
 public sealed class SafeTensorsFile
 {
@@ -119,9 +186,6 @@ public sealed class SafeTensorsFile
 
     /// <summary>Length in bytes of the data section (everything after the header).</summary>
     public long DataLength => _data.Length - _dataStart;
-
-    /// <summary>The data section's bytes (for checksums).</summary>
-    public ReadOnlySpan<byte> DataSection => _data.AsSpan(_dataStart);
 
     /// <summary>Reads and validates <paramref name="path"/>; throws <see cref="CheckpointException"/> naming the problem.</summary>
     public static SafeTensorsFile Load(string path)
@@ -187,6 +251,10 @@ public sealed class SafeTensorsFile
         }
         if (expectedStart != dataLength)
             throw new CheckpointException($"{source} is truncated or corrupt: the tensors cover {expectedStart} bytes but the data section holds {dataLength}.");
+        if (!metadata.TryGetValue(SafeTensorsChecksum.Key, out var checksum))
+            throw new CheckpointException($"{source} has no '{SafeTensorsChecksum.Key}' checksum in its header, so it cannot be proven intact.");
+        if (!SafeTensorsChecksum.Verify(bytes, (int)headerLength, checksum))
+            throw new CheckpointException($"{source} is corrupt: its bytes do not match the checksum in its header.");
         return new SafeTensorsFile(bytes, dataStart, tensors, metadata);
     }
 

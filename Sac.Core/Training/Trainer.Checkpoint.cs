@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sac.Core.Algorithms;
@@ -10,8 +9,8 @@ namespace Sac.Core.Training;
 // Checkpointing: everything that determines the rest of a run, so that a restored trainer continues bitwise-identically.
 public sealed partial class Trainer
 {
-    /// <summary>The training-state file's format tag.</summary>
-    public const string CheckpointFormat = "sac-training-state-1";
+    /// <summary>The training-state file's format tag. Format 1's checksum covered the data only; it is refused.</summary>
+    public const string CheckpointFormat = "sac-training-state-2";
 
     /// <summary>Name of the weights-only file (PyTorch layout) in a checkpoint directory.</summary>
     public const string ModelFileName = "model.safetensors";
@@ -33,14 +32,19 @@ public sealed partial class Trainer
     public void SaveCheckpoint(string directory)
     {
         Directory.CreateDirectory(directory);
-        WriteDurably(Path.Combine(directory, ModelFileName), ModelFile());
-        WriteDurably(Path.Combine(directory, StateFileName), StateFile());
+        byte[] model = ModelFile().ToBytes(out string modelChecksum);
+        byte[] state = StateFile(modelChecksum).ToBytes(out _);
+        WriteDurably(Path.Combine(directory, ModelFileName), model);
+        WriteDurably(Path.Combine(directory, StateFileName), state);
     }
 
     /// <summary>
     /// Restores the state written by <see cref="SaveCheckpoint"/> into this trainer, which must have been constructed with
-    /// the same options and environments. Throws <see cref="CheckpointException"/> (leaving this trainer unusable only if
-    /// the file passed every check and still failed) when the checkpoint is missing, truncated, corrupt or from another setup.
+    /// the same options and environments. Nothing is restored unless everything checks out: both files parse and match
+    /// their whole-file checksums (header metadata included), the model file is the one saved with this training state,
+    /// its tensors have this run's shapes, and the state was trained with this run's options. Otherwise throws
+    /// <see cref="CheckpointException"/> naming the file and the problem, and this trainer is unchanged (it is left
+    /// unusable only if the files passed every check and restoring still failed).
     /// </summary>
     public void LoadCheckpoint(string directory)
     {
@@ -49,9 +53,7 @@ public sealed partial class Trainer
             throw new CheckpointException($"No checkpoint at {directory}: {StateFileName} is missing.");
         var file = SafeTensorsFile.Load(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
-            throw new CheckpointException($"{path} is not a Sac training state (format '{format ?? "none"}', expected '{CheckpointFormat}').");
-        if (!file.Metadata.TryGetValue("sha256", out var checksum) || checksum != Convert.ToHexString(SHA256.HashData(file.DataSection)))
-            throw new CheckpointException($"{path} is corrupt: its data does not match the checksum in its header.");
+            throw new CheckpointException($"{path} is not a Sac training state of this version (format '{format ?? "none"}', expected '{CheckpointFormat}').");
         JsonObject meta;
         try
         {
@@ -63,6 +65,8 @@ public sealed partial class Trainer
         }
         try
         {
+            CheckOptions(meta, path);
+            VerifyModelFile(Path.Combine(directory, ModelFileName), meta);
             Restore(file, meta);
         }
         catch (Exception e) when (e is not CheckpointException && e is JsonException or InvalidOperationException or FormatException
@@ -71,6 +75,68 @@ public sealed partial class Trainer
             throw new CheckpointException($"{path} does not fit this run: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// The options a checkpoint must agree with: every algorithm option but <see cref="SacOptions.Threads"/> (results are
+    /// bitwise identical for any count), and every loop setting but <see cref="TrainerOptions.TotalSteps"/> (a run may be
+    /// extended), plus the environment id.
+    /// </summary>
+    private JsonObject TrajectoryOptions() => new()
+    {
+        ["environment"] = _env.Id,
+        ["sac"] = JsonSerializer.SerializeToNode(SacOptions with { Threads = 1 }, s_json),
+        ["trainer"] = JsonSerializer.SerializeToNode(Options with { TotalSteps = 1 }, s_json),
+    };
+
+    private void CheckOptions(JsonObject meta, string path)
+    {
+        var saved = meta["options"] as JsonObject ?? throw new CheckpointException($"{path} records no training options.");
+        var mine = TrajectoryOptions();
+        foreach (var (group, node) in mine)
+        {
+            if (node is not JsonObject options)
+            {
+                if (!JsonNode.DeepEquals(node, saved[group]))
+                    throw new CheckpointException($"{path} was trained on {saved[group]?.ToJsonString() ?? "nothing"}, not {node?.ToJsonString()}.");
+                continue;
+            }
+            foreach (var (key, value) in options)
+                if (!JsonNode.DeepEquals(value, saved[group]?[key]))
+                    throw new CheckpointException($"{path} was trained with {key} = {saved[group]?[key]?.ToJsonString() ?? "(none)"}, but this run has {key} = {value?.ToJsonString() ?? "null"}.");
+        }
+    }
+
+    /// <summary>Checks that the model file is intact, is the one saved with this state, and has exactly this run's tensors.</summary>
+    private void VerifyModelFile(string path, JsonObject meta)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path} is missing: a checkpoint needs both {ModelFileName} and {StateFileName}.");
+        var model = SafeTensorsFile.Load(path);
+        string expected = meta["modelSha256"]?.GetValue<string>() ?? throw new CheckpointException($"The training state beside {path} records no model checksum.");
+        if (model.Metadata[SafeTensorsChecksum.Key] != expected)
+            throw new CheckpointException($"{path} does not belong to this checkpoint's training state (it was replaced, or comes from another checkpoint).");
+        var shapes = ModelShapes();
+        foreach (var (name, shape) in shapes)
+        {
+            if (!model.Tensors.TryGetValue(name, out var info) || info.DType != "F32" || !info.Shape.SequenceEqual(shape))
+                throw new CheckpointException($"{path}: tensor '{name}' should be F32 [{string.Join(", ", shape)}] for this run's networks, but is {(info is null ? "missing" : $"{info.DType} [{string.Join(", ", info.Shape)}]")}.");
+        }
+        if (model.Tensors.Keys.FirstOrDefault(k => !shapes.ContainsKey(k)) is string extra)
+            throw new CheckpointException($"{path} holds a tensor '{extra}' that this run's networks do not have.");
+    }
+
+    /// <summary>Each model-file tensor's name and PyTorch shape ([out, in] for weights, [out] for biases, [1] for log α).</summary>
+    private Dictionary<string, long[]> ModelShapes()
+    {
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var (_, parameters, _) in Agent.ParameterSets())
+            foreach (var tensor in parameters.Tensors)
+                shapes[tensor.Name!] = IsVectorInModelFile(tensor) ? [tensor.Cols] : [tensor.Cols, tensor.Rows];
+        return shapes;
+    }
+
+    private static bool IsVectorInModelFile(Sac.Autodiff.Tensor<float> tensor) =>
+        tensor.Rows == 1 && tensor.Name!.EndsWith(".bias", StringComparison.Ordinal) || tensor.Name == "log_alpha";
 
     private SafeTensorsWriter ModelFile()
     {
@@ -81,7 +147,7 @@ public sealed partial class Trainer
         {
             foreach (var tensor in parameters.Tensors)
             {
-                if (tensor.Rows == 1 && tensor.Name!.EndsWith(".bias", StringComparison.Ordinal) || tensor.Name == "log_alpha")
+                if (IsVectorInModelFile(tensor))
                 {
                     writer.Add(tensor.Name!, tensor.Span, tensor.Cols);
                     continue;
@@ -97,7 +163,7 @@ public sealed partial class Trainer
         return writer;
     }
 
-    private SafeTensorsWriter StateFile()
+    private SafeTensorsWriter StateFile(string modelChecksum)
     {
         var writer = new SafeTensorsWriter();
         var optimizers = new JsonObject();
@@ -141,17 +207,15 @@ public sealed partial class Trainer
             },
             ["environment"] = EnvironmentState.SaveInner(_env),
             ["evaluationEnvironment"] = EnvironmentState.SaveInner(_evalEnv),
+            ["options"] = TrajectoryOptions(),
+            ["modelSha256"] = modelChecksum,
+            ["trainingSeconds"] = TrainingTime.TotalSeconds,
             ["lastUpdate"] = JsonSerializer.SerializeToNode(LastUpdate, s_json),
             ["lastEvaluation"] = JsonSerializer.SerializeToNode(LastEvaluation, s_json),
             ["bestEvaluation"] = JsonSerializer.SerializeToNode(BestEvaluation, s_json),
         };
         writer.Metadata["format"] = CheckpointFormat;
         writer.Metadata["state"] = state.ToJsonString();
-        // The checksum covers the data section, which the writer lays out in Add order; compute it from a first rendering.
-        using var probe = new MemoryStream();
-        writer.Write(probe);
-        var parsed = SafeTensorsFile.Parse(probe.ToArray(), "checkpoint");
-        writer.Metadata["sha256"] = Convert.ToHexString(SHA256.HashData(parsed.DataSection));
         return writer;
     }
 
@@ -193,6 +257,7 @@ public sealed partial class Trainer
         _evalEnvSeeded = meta["evalEnvSeeded"]!.GetValue<bool>();
         _episodeReturn = meta["episodeReturn"]!.GetValue<double>();
         _episodeLength = meta["episodeLength"]!.GetValue<int>();
+        _trainingTicks = (long)(meta["trainingSeconds"]!.GetValue<double>() * System.Diagnostics.Stopwatch.Frequency);
         var rng = meta["rng"]!;
         _exploration.State = EnvironmentState.RestoreRng(rng["exploration"])!.State;
         _replaySampling.State = EnvironmentState.RestoreRng(rng["replay"])!.State;
@@ -204,10 +269,10 @@ public sealed partial class Trainer
         BestEvaluation = meta["bestEvaluation"].Deserialize<EvaluationReport>(s_json);
     }
 
-    private static void WriteDurably(string path, SafeTensorsWriter writer)
+    private static void WriteDurably(string path, byte[] bytes)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        writer.Write(stream);
+        stream.Write(bytes);
         stream.Flush(flushToDisk: true);
     }
 }

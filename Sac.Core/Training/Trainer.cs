@@ -35,6 +35,7 @@ public sealed partial class Trainer
     private bool _evalEnvSeeded;
     private double _episodeReturn;
     private int _episodeLength;
+    private long _trainingTicks;
 
     /// <summary>Creates the agent, the replay buffer and every random stream from <paramref name="options"/>.Seed.</summary>
     /// <param name="environment">The training environment (wrapped in a <see cref="CheckedEnvironment"/> if it is not one).</param>
@@ -110,6 +111,10 @@ public sealed partial class Trainer
     /// <summary>The best evaluation mean so far, if any.</summary>
     public EvaluationReport? BestEvaluation { get; private set; }
 
+    /// <summary>Wall-clock time spent in <see cref="Step"/> (acting, learning, evaluating) over the whole run, resumed
+    /// segments included: it is saved in checkpoints.</summary>
+    public TimeSpan TrainingTime => TimeSpan.FromSeconds((double)_trainingTicks / System.Diagnostics.Stopwatch.Frequency);
+
     /// <summary>Raised after each training episode.</summary>
     public event Action<EpisodeReport>? EpisodeCompleted;
 
@@ -136,6 +141,19 @@ public sealed partial class Trainer
     {
         if (IsFinished)
             throw new InvalidOperationException($"Training is finished ({Steps} of {Options.TotalSteps} steps).");
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            StepUntimed();
+        }
+        finally
+        {
+            _trainingTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    private void StepUntimed()
+    {
         if (_needsReset)
         {
             // The first reset is seeded; later ones continue the environment's own stream (Gymnasium's convention).

@@ -122,6 +122,7 @@ public class CheckpointTests
 
         var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
         Assert.That(ex!.Message, Does.Contain("corrupt").And.Contain("checksum"));
+        Assert.That(ex.Message, Does.Contain(Trainer.StateFileName));
     }
 
     [Test]
@@ -141,7 +142,102 @@ public class CheckpointTests
         trainer.Run();
         string dir = CheckpointStore.Save(trainer, _dir);
         var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
-        Assert.That(ex!.Message, Does.Contain("do not match"));
+        Assert.That(ex!.Message, Does.Contain("trained with Version = 1").And.Contain("Version = 2"));
+    }
+
+    [Test]
+    public void LoadCheckpoint_AnyFlippedHeaderByte_IsRejectedAndChangesNothing()
+    {
+        // The header holds what is restored besides the tensors: the step count, RNG words, both environments' states.
+        // Flip every byte of it in turn (the length prefix included): each must be refused, and the trainer left as it was.
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        string state = Path.Combine(dir, Trainer.StateFileName);
+        byte[] good = File.ReadAllBytes(state);
+        int headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(good);
+        string header = System.Text.Encoding.UTF8.GetString(good, 8, headerEnd - 8);
+        Assert.That(header, Does.Contain("steps").And.Contain("150").And.Contain("s0").And.Contain("theta"), "the header holds the restored counters, RNG and environment state");
+
+        var target = NewTrainer(SacVersion.V2, steps: 150);
+        byte[] before = AllWeights(target);
+        int refused = 0;
+        for (int i = 0; i < headerEnd; i++)
+        {
+            var bad = (byte[])good.Clone();
+            bad[i] ^= 0x04;
+            File.WriteAllBytes(state, bad);
+            try
+            {
+                target.LoadCheckpoint(dir);
+            }
+            catch (CheckpointException)
+            {
+                refused++;
+            }
+        }
+        Assert.That(refused, Is.EqualTo(headerEnd), "every flipped header byte is refused");
+        Assert.That(target.Steps, Is.Zero);
+        Assert.That(AllWeights(target), Is.EqualTo(before), "no refused load changed a weight");
+    }
+
+    [Test]
+    public void LoadCheckpoint_ModelFileTruncatedMissingReshapedOrSwapped_IsRefused()
+    {
+        var trainer = NewTrainer(SacVersion.V2);
+        for (int i = 0; i < 150; i++) trainer.Step();
+        string older = CheckpointStore.Save(trainer, _dir);
+        for (int i = 0; i < 50; i++) trainer.Step();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        string model = Path.Combine(dir, Trainer.ModelFileName);
+        byte[] good = File.ReadAllBytes(model);
+        string Refusal() => Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(dir))!.Message;
+
+        File.WriteAllBytes(model, good[..(good.Length - 40)]);
+        Assert.That(Refusal(), Does.Contain("model.safetensors").And.Contain("truncated"));
+
+        File.Delete(model);
+        Assert.That(Refusal(), Does.Contain("model.safetensors is missing"));
+
+        // Another checkpoint's model: intact on its own, but not the one saved with this training state.
+        File.Copy(Path.Combine(older, Trainer.ModelFileName), model);
+        Assert.That(Refusal(), Does.Contain("does not belong"));
+
+        // A model of other shapes with a valid checksum of its own (from a run with other hidden sizes).
+        var other = new Trainer(EnvironmentRegistry.Create("Pendulum-v1"), EnvironmentRegistry.Create("Pendulum-v1"),
+            new SacOptions { HiddenSizes = [8], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000 },
+            new TrainerOptions { TotalSteps = 700, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
+        other.SaveCheckpoint(Path.Combine(_dir, "other"));
+        File.Copy(Path.Combine(_dir, "other", Trainer.ModelFileName), model, overwrite: true);
+        Assert.That(Refusal(), Does.Contain("model.safetensors"));
+
+        File.WriteAllBytes(model, good);
+        Assert.That(() => NewTrainer(SacVersion.V2).LoadCheckpoint(dir), Throws.Nothing, "the original model file is accepted again");
+    }
+
+    [Test]
+    public void LoadCheckpoint_OtherHyperparameters_IsRefusedNamingTheOption()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        var changed = new Trainer(EnvironmentRegistry.Create("Pendulum-v1"), EnvironmentRegistry.Create("Pendulum-v1"),
+            new SacOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000, Gamma = 0.95 },
+            new TrainerOptions { TotalSteps = 150, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
+        var ex = Assert.Throws<CheckpointException>(() => changed.LoadCheckpoint(dir));
+        Assert.That(ex!.Message, Does.Contain("Gamma = 0.99").And.Contain("Gamma = 0.95"));
+    }
+
+    [Test]
+    public void LoadCheckpoint_RestoresTrainingTimeAcrossSegments()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        Assert.That(trainer.TrainingTime, Is.GreaterThan(TimeSpan.Zero));
+        string dir = CheckpointStore.Save(trainer, _dir);
+        var resumed = NewTrainer(SacVersion.V2, steps: 300);
+        resumed.LoadCheckpoint(dir);
+        Assert.That(resumed.TrainingTime.TotalSeconds, Is.EqualTo(trainer.TrainingTime.TotalSeconds).Within(1e-6));
     }
 
     [Test]
