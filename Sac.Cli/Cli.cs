@@ -20,28 +20,39 @@ internal static class Cli
         }
         catch (UsageException e)
         {
-            error.WriteLine($"sac: error: {e.Message}");
-            return 2;
+            return Report(error, "sac: error: ", e.Message, 2);
         }
         catch (CheckpointException e)
         {
-            error.WriteLine($"sac: error: {e.Message}");
-            return 2;
+            return Report(error, "sac: error: ", e.Message, 2);
         }
         catch (NonFiniteGradientException e)
         {
-            error.WriteLine($"sac: training stopped: {e.Message}");
-            return 1;
+            return Report(error, "sac: training stopped: ", e.Message, 1);
         }
         catch (EnvironmentException e)
         {
-            error.WriteLine($"sac: environment error: {e.Message}");
-            return 1;
+            return Report(error, "sac: environment error: ", e.Message, 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A failure of the machine, not of the input (a full disk, say): what was already written is intact, since
+            // every run file is replaced atomically.
+            return Report(error, "sac: error: ", $"{e.Message} (files already written are intact)", 1);
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("SAC_DEBUG") != "1")
         {
-            error.WriteLine($"sac: internal error ({e.GetType().Name}): {e.Message} (set SAC_DEBUG=1 for details)");
-            return 1;
+            return Report(error, "sac: internal error: ", $"{e.GetType().Name}: {e.Message} (set SAC_DEBUG=1 for details)", 1);
         }
     }
+
+    /// <summary>Writes one line (any line breaks in the message become spaces) and returns <paramref name="code"/>.</summary>
+    public static int Report(TextWriter error, string prefix, string message, int code)
+    {
+        error.WriteLine(prefix + OneLine(message));
+        return code;
+    }
+
+    /// <summary>The message with its line breaks (and the indentation after them) folded into single spaces.</summary>
+    public static string OneLine(string message) => System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*[\r\n]+\s*", " ");
 }

@@ -29,10 +29,10 @@ public static class EvalCommand
     private static int Execute(ParseResult parse)
     {
         var output = parse.InvocationConfiguration.Output;
-        var run = new RunDirectory(parse.GetValue(Run)!);
+        var run = new RunDirectory(parse.GetValue(Run)!, "--run");
         int episodes = parse.GetValue(Episodes);
-        if (episodes < 1)
-            throw new UsageException($"--episodes must be at least 1, got {episodes}.");
+        if (episodes is < 1 or > Evaluation.MaxEpisodes)
+            throw new UsageException($"--episodes must be between 1 and {Evaluation.MaxEpisodes}, got {episodes}.");
         if (parse.GetValue(Deterministic) && parse.GetValue(Stochastic))
             throw new UsageException("Choose one of --deterministic and --stochastic.");
         int seed = parse.GetValue(Seed);

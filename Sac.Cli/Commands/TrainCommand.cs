@@ -60,67 +60,69 @@ public static class TrainCommand
     private static int Execute(ParseResult parse)
     {
         var output = parse.InvocationConfiguration.Output;
-        RunDirectory run;
-        RunConfig config;
         bool resume = parse.GetValue(Resume) is not null;
-        if (resume)
-            (run, config) = PrepareResume(parse);
-        else
-            (run, config) = PrepareNewRun(parse);
-
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // First Ctrl-C: stop after the current step, checkpoint, exit. The process is not killed.
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
+        // The run directory's lock is held from before the first write until the process ends (the OS drops it if it dies).
+        var (run, config, held) = resume ? PrepareResume(parse) : PrepareNewRun(parse);
+        using (held)
+        using (var interruption = new Interruption())
         {
             var session = new TrainingSession(run, config, resume, output);
             if (resume)
                 run.WriteConfig(config); // only now that the checkpoint loaded: a failed resume leaves the directory untouched
             bool interactive = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
-            return session.Run(cancellation.Token, interactive);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            return session.Run(interruption, interactive);
         }
     }
 
-    private static (RunDirectory, RunConfig) PrepareNewRun(ParseResult parse)
+    private static (RunDirectory, RunConfig, IDisposable) PrepareNewRun(ParseResult parse)
     {
         string env = parse.GetValue(Env) ?? throw new UsageException($"--env is required (one of: {string.Join(", ", EnvironmentRegistry.Ids)}), or --resume DIR to continue a run.");
         if (!EnvironmentRegistry.Ids.Contains(env))
             throw new UsageException($"Unknown environment '{env}'; valid ids: {string.Join(", ", EnvironmentRegistry.Ids)}.");
         var config = Overlay(EnvironmentProfiles.For(env), parse);
         config.Validate();
-        var run = parse.GetValue(Out) is string dir ? new RunDirectory(dir) : RunDirectory.Default(config);
-        run.CreateForNewRun();
-        run.WriteConfig(config);
-        return (run, config);
+        var run = parse.GetValue(Out) is string dir ? new RunDirectory(dir, "--out") : RunDirectory.Default(config);
+        var held = run.CreateForNewRun();
+        try
+        {
+            run.WriteConfig(config);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            held.Dispose();
+            throw new UsageException($"--out {run.Path}: cannot write config.json: {e.Message}");
+        }
+        return (run, config, held);
     }
 
-    private static (RunDirectory, RunConfig) PrepareResume(ParseResult parse)
+    private static (RunDirectory, RunConfig, IDisposable) PrepareResume(ParseResult parse)
     {
-        var run = new RunDirectory(parse.GetValue(Resume)!);
+        var run = new RunDirectory(parse.GetValue(Resume)!, "--resume");
         if (parse.GetValue(Out) is not null)
             throw new UsageException("--out cannot be combined with --resume: a resumed run continues in its own directory.");
         if (!Directory.Exists(run.Path))
             throw new UsageException($"--resume {run.Path}: no such directory.");
         if (!run.IsSacRun)
             throw new UsageException($"--resume {run.Path} is not a Sac run (no Sac config.json).");
-        var saved = RunConfig.Load(run.Config);
-        var requested = Overlay(saved, parse);
-        foreach (var (key, mine, theirs) in saved.Differences(requested))
+        var held = run.Lock();
+        try
         {
-            if (!ResumeAdjustable.Contains(key))
-                throw new UsageException($"{OptionName(key)} {theirs.Trim('"')} conflicts with the run's {key} = {mine.Trim('"')} (in {run.Config}); omit it to resume, or start a new run.");
+            run.RemoveStaleTemporaries();
+            var saved = RunConfig.Load(run.Config);
+            var requested = Overlay(saved, parse);
+            foreach (var (key, mine, theirs) in saved.Differences(requested))
+            {
+                if (!ResumeAdjustable.Contains(key))
+                    throw new UsageException($"{OptionName(key)} {theirs.Trim('"')} conflicts with the run's {key} = {mine.Trim('"')} (in {run.Config}); omit it to resume, or start a new run.");
+            }
+            requested.Validate();
+            return (run, requested, held);
         }
-        requested.Validate();
-        return (run, requested);
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The config with --config's keys and then the command-line options applied.</summary>
@@ -164,7 +166,9 @@ public static class TrainCommand
         JsonObject overrides;
         try
         {
-            overrides = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? throw new UsageException($"--config {file} must hold a JSON object.");
+            string text = File.ReadAllText(file);
+            RefuseDuplicateKeys(text, file);
+            overrides = JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"--config {file} must hold a JSON object.");
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -175,6 +179,8 @@ public static class TrainCommand
         {
             if (!current.ContainsKey(key) || key == "format")
                 throw new UsageException($"--config {file}: unknown key '{key}'; valid keys: {string.Join(", ", current.Select(p => p.Key).Where(k => k != "format"))}.");
+            if (value is null && key is not ("targetEntropy" or "maxGradNorm"))
+                throw new UsageException($"--config {file}: '{key}' cannot be null.");
             current[key] = value?.DeepClone();
         }
         try
@@ -184,6 +190,27 @@ public static class TrainCommand
         catch (JsonException e)
         {
             throw new UsageException($"--config {file}: {e.Message}");
+        }
+    }
+
+    /// <summary>A key given twice in a JSON object is a mistake whichever value would win: refuse it, naming the key.</summary>
+    private static void RefuseDuplicateKeys(string text, string file)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var scopes = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    scopes.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    scopes.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !scopes.Peek().Add(reader.GetString()!):
+                    throw new UsageException($"--config {file}: key '{reader.GetString()}' appears more than once.");
+            }
         }
     }
 

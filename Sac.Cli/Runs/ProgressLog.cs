@@ -22,18 +22,17 @@ public sealed class ProgressLog : IDisposable
 
     private readonly StreamWriter _writer;
 
-    /// <summary>Opens <paramref name="path"/> for appending, writing the header if the file is new. When resuming at
-    /// <paramref name="resumeStep"/>, rows logged after that step (by the interrupted process, after its last checkpoint) are dropped first.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> for appending, writing the header if the file is new. When resuming at
+    /// <paramref name="resumeStep"/>, the file is first cut back to exactly the rows up to that step: rows the interrupted
+    /// process logged after its last checkpoint are dropped (the resumed run logs them again), and so is a torn last row
+    /// (one without its line end, or with the wrong number of cells).
+    /// </summary>
     public ProgressLog(string path, long? resumeStep = null)
     {
         Path = path;
         if (resumeStep is long step && File.Exists(path))
-        {
-            var kept = File.ReadLines(path).Where((line, i) => i == 0 || StepOf(line) <= step).ToArray();
-            string temporary = path + ".tmp";
-            File.WriteAllLines(temporary, kept);
-            File.Move(temporary, path, overwrite: true);
-        }
+            CutBack(path, step);
         bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
         _writer = new StreamWriter(path, append: true, new UTF8Encoding(false));
         if (isNew)
@@ -41,25 +40,44 @@ public sealed class ProgressLog : IDisposable
         _writer.Flush();
     }
 
+    private static void CutBack(string path, long step)
+    {
+        string text = File.ReadAllText(path);
+        string header = string.Join(',', Columns);
+        var kept = new StringBuilder(header).Append('\n');
+        // Only whole lines count: the text after the last '\n' is a row whose write was cut off.
+        string[] lines = text.Split('\n');
+        for (int i = 1; i < lines.Length - 1; i++)
+        {
+            string line = lines[i];
+            if (line.Count(c => c == ',') == Columns.Length - 1 && StepOf(line) <= step)
+                kept.Append(line).Append('\n');
+        }
+        RunDirectory.WriteAtomically(path, kept.ToString());
+    }
+
     /// <summary>The file.</summary>
     public string Path { get; }
 
     /// <summary>Logs a finished episode with the latest update's statistics.</summary>
-    public void Episode(EpisodeReport e, Trainer trainer, TimeSpan elapsed, double fps) =>
-        Row(e.Step, trainer, elapsed, fps, ("rollout/ep_rew", e.Return), ("rollout/ep_len", e.Length), ("rollout/ep_rew_mean", e.MeanReturn100));
+    public void Episode(EpisodeReport e, Trainer trainer) =>
+        Row(e.Step, trainer, ("rollout/ep_rew", e.Return), ("rollout/ep_len", e.Length), ("rollout/ep_rew_mean", e.MeanReturn100));
 
     /// <summary>Logs an evaluation.</summary>
-    public void Evaluation(EvaluationReport e, Trainer trainer, TimeSpan elapsed, double fps) =>
-        Row(e.Step, trainer, elapsed, fps, ("eval/mean_reward", e.MeanReturn), ("eval/std_reward", e.StdReturn), ("eval/mean_ep_length", e.MeanLength));
+    public void Evaluation(EvaluationReport e, Trainer trainer) =>
+        Row(e.Step, trainer, ("eval/mean_reward", e.MeanReturn), ("eval/std_reward", e.StdReturn), ("eval/mean_ep_length", e.MeanLength));
 
-    private void Row(long step, Trainer trainer, TimeSpan elapsed, double fps, params (string Key, double Value)[] cells)
+    /// <summary>One row. time/time_elapsed is the run's whole training time (resumed segments included) and time/fps
+    /// the run's steps over it.</summary>
+    private void Row(long step, Trainer trainer, params (string Key, double Value)[] cells)
     {
+        double elapsed = trainer.TrainingTime.TotalSeconds;
         var values = new Dictionary<string, string>
         {
             ["time/total_timesteps"] = step.ToString(CultureInfo.InvariantCulture),
             ["time/episodes"] = trainer.Episodes.ToString(CultureInfo.InvariantCulture),
-            ["time/time_elapsed"] = Format(elapsed.TotalSeconds),
-            ["time/fps"] = Format(fps),
+            ["time/time_elapsed"] = Format(elapsed),
+            ["time/fps"] = Format(trainer.Steps / Math.Max(elapsed, 1e-9)),
             ["train/n_updates"] = trainer.Updates.ToString(CultureInfo.InvariantCulture),
         };
         if (trainer.Updates > 0)

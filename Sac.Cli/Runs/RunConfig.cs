@@ -86,12 +86,17 @@ public sealed record RunConfig
     {
         if (Algo is not ("v1" or "v2"))
             throw new UsageException($"--algo must be v1 or v2, got '{Algo}'.");
+        if (!Sac.Core.Environments.EnvironmentRegistry.Ids.Contains(Env))
+            throw new UsageException($"Unknown environment '{Env}'; valid ids: {string.Join(", ", Sac.Core.Environments.EnvironmentRegistry.Ids)}.");
         if (CheckpointEvery < 0)
             throw new UsageException($"--checkpoint-every must be ≥ 0, got {CheckpointEvery}.");
         try
         {
-            ToSacOptions().Validate();
+            var sac = ToSacOptions();
+            sac.Validate();
             ToTrainerOptions().Validate();
+            var env = Sac.Core.Environments.EnvironmentRegistry.Create(Env);
+            SacMemory.Check(env.ObservationSpace.Dimension, env.ActionSpace.Dimension, sac);
         }
         catch (ArgumentException e)
         {
@@ -135,8 +140,10 @@ public sealed record RunConfig
     /// <summary>The options of <paramref name="other"/> that differ from this one's, as (key, this value, other value).</summary>
     public IEnumerable<(string Key, string Mine, string Theirs)> Differences(RunConfig other)
     {
-        var mine = JsonSerializer.SerializeToElement(this, Json);
-        var theirs = JsonSerializer.SerializeToElement(other, Json);
+        // Compact values, so a message quoting one (an array of hidden sizes, say) stays on one line.
+        var compact = new JsonSerializerOptions(Json) { WriteIndented = false };
+        var mine = JsonSerializer.SerializeToElement(this, compact);
+        var theirs = JsonSerializer.SerializeToElement(other, compact);
         foreach (var property in mine.EnumerateObject())
         {
             string a = property.Value.GetRawText(), b = theirs.GetProperty(property.Name).GetRawText();

@@ -20,7 +20,11 @@ public sealed class TrainingSession
     private readonly TextWriter _out;
     private readonly bool _resumed;
 
-    /// <summary>Builds the trainer for <paramref name="config"/>; with <paramref name="resume"/>, restores the newest checkpoint.</summary>
+    /// <summary>
+    /// Builds the trainer for <paramref name="config"/>. With <paramref name="resume"/>, restores the newest checkpoint;
+    /// a run that never reached its first checkpoint (and never finished) starts again from step 0 with its config, which
+    /// reproduces the same steps bitwise.
+    /// </summary>
     public TrainingSession(RunDirectory run, RunConfig config, bool resume, TextWriter output)
     {
         _run = run;
@@ -28,13 +32,17 @@ public sealed class TrainingSession
         _out = output;
         _resumed = resume;
         _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.ToSacOptions(), config.ToTrainerOptions());
-        if (resume)
+        if (resume && run.HasCheckpointOrFinished)
         {
             _trainer.LoadCheckpoint(CheckpointStore.Resolve(run.Checkpoints));
             if (config.Steps < _trainer.Steps)
                 throw new UsageException($"--steps {config.Steps} is below the {_trainer.Steps} steps the run has already taken; give a larger total (or omit --steps).");
         }
+        else if (resume)
+            _restartedWithoutCheckpoint = true;
     }
+
+    private readonly bool _restartedWithoutCheckpoint;
 
     /// <summary>Test hook: behave as if Ctrl-C were pressed once the trainer reaches this many steps.</summary>
     internal static long? InterruptAtStepForTesting;
@@ -42,35 +50,45 @@ public sealed class TrainingSession
     /// <summary>The trainer (for tests).</summary>
     public Trainer Trainer => _trainer;
 
-    /// <summary>Trains to the end or until <paramref name="cancellation"/>; returns the exit code (0 done, 130 interrupted).</summary>
-    public int Run(CancellationToken cancellation, bool interactive)
+    /// <summary>
+    /// Trains to the end or until <paramref name="interruption"/> is signalled; returns the exit code: 0 when done,
+    /// otherwise <see cref="Interruption.ExitCode"/> (130 for Ctrl-C, 143 for SIGTERM) after saving a checkpoint.
+    /// </summary>
+    public int Run(Interruption interruption, bool interactive)
     {
-        long startSteps = _trainer.Steps, startUpdates = _trainer.Updates;
+        if (_resumed && _trainer.IsFinished && File.Exists(_run.Summary))
+        {
+            _out.WriteLine($"{_run.Path} already finished at step {_trainer.Steps} of {_config.Steps}; nothing to do (give a larger --steps to extend it).");
+            return 0;
+        }
+        var cancellation = interruption.Token;
+        long startSteps = _trainer.Steps;
         var clock = Stopwatch.StartNew();
         double Fps() => (_trainer.Steps - startSteps) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        double Ups() => (_trainer.Updates - startUpdates) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double lastEpisode = double.NaN;
 
         using var log = new ProgressLog(_run.Progress, _resumed ? _trainer.Steps : null);
         _trainer.EpisodeCompleted += e =>
         {
             lastEpisode = e.Return;
-            log.Episode(e, _trainer, clock.Elapsed, Fps());
+            log.Episode(e, _trainer);
         };
         _trainer.EvaluationCompleted += e =>
         {
-            log.Evaluation(e, _trainer, clock.Elapsed, Fps());
+            log.Evaluation(e, _trainer);
             if (!interactive)
                 _out.WriteLine(Line());
         };
         string Line() => string.Create(CultureInfo.InvariantCulture,
-            $"step {_trainer.Steps}/{_config.Steps}  {Fps():F0} steps/s  {Ups():F0} updates/s  " +
+            $"step {_trainer.Steps}/{_config.Steps}  {Fps():F0} steps/s  " +
             $"episode {Show(lastEpisode)}  eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}  ETA {Eta(clock.Elapsed, _trainer.Steps - startSteps, _config.Steps - _trainer.Steps)}");
         // The live bar has its own ETA column and less room: a compact description.
         string Short() => string.Create(CultureInfo.InvariantCulture,
-            $"{_trainer.Steps}/{_config.Steps} · {Fps():F0} steps/s · {Ups():F0} upd/s · ep {Show(lastEpisode)} · eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}");
+            $"{_trainer.Steps}/{_config.Steps} · {Fps():F0} steps/s · ep {Show(lastEpisode)} · eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}");
 
-        if (_resumed)
+        if (_restartedWithoutCheckpoint)
+            _out.WriteLine($"Resuming {_run.Path}: it has no checkpoint yet, so it starts again from step 0 with its config.json (same seed, same steps).");
+        else if (_resumed)
             _out.WriteLine($"Resuming {_run.Path} at step {_trainer.Steps} of {_config.Steps}.");
         else
             _out.WriteLine($"Training SAC {_config.Algo} on {_config.Env} for {_config.Steps} steps (seed {_config.Seed}); run directory {_run.Path}");
@@ -82,7 +100,7 @@ public sealed class TrainingSession
             {
                 _trainer.Step();
                 if (InterruptAtStepForTesting is long stop && _trainer.Steps >= stop)
-                    break;
+                    interruption.Request("test", 130);
                 if (_config.CheckpointEvery > 0 && _trainer.Steps % _config.CheckpointEvery == 0 && !_trainer.IsFinished)
                     CheckpointStore.Save(_trainer, _run.Checkpoints);
                 if (lastDisplay.ElapsedMilliseconds >= (update is null ? 10_000 : 200))
@@ -100,7 +118,8 @@ public sealed class TrainingSession
         {
             AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(),
+                    new TextColumn(() => Eta(clock.Elapsed, _trainer.Steps - startSteps, _config.Steps - _trainer.Steps)))
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: _config.Steps);
@@ -121,16 +140,22 @@ public sealed class TrainingSession
         string plot = LearningCurve.Render(_run.Progress, $"SAC {_config.Algo} on {_config.Env} (seed {_config.Seed})", _run.Path);
         if (!_trainer.IsFinished)
         {
-            _out.WriteLine($"Interrupted at step {_trainer.Steps} of {_config.Steps}. Checkpoint saved to {checkpoint}");
+            _out.WriteLine($"Interrupted at step {_trainer.Steps} of {_config.Steps} ({interruption.Reason}). Checkpoint saved to {checkpoint}");
             _out.WriteLine($"Resume with: sac train --resume {_run.Path}");
-            return 130;
+            return interruption.ExitCode;
         }
-        WriteSummary(clock.Elapsed, Fps(), Ups(), checkpoint, plot, interactive);
+        WriteSummary(clock.Elapsed, checkpoint, plot, interactive);
         return 0;
     }
 
-    private void WriteSummary(TimeSpan wall, double fps, double ups, string checkpoint, string plot, bool interactive)
+    /// <summary>
+    /// summary.json and the closing table. Wall time and speeds are the whole run's (every resumed segment's training
+    /// time, which checkpoints carry), so resuming never resets them; this session's own wall time is given beside them.
+    /// </summary>
+    private void WriteSummary(TimeSpan session, string checkpoint, string plot, bool interactive)
     {
+        TimeSpan wall = _trainer.TrainingTime;
+        double fps = _trainer.Steps / Math.Max(wall.TotalSeconds, 1e-9), ups = _trainer.Updates / Math.Max(wall.TotalSeconds, 1e-9);
         var final = _trainer.LastEvaluation!;
         var best = _trainer.BestEvaluation!;
         var summary = new
@@ -139,14 +164,15 @@ public sealed class TrainingSession
             finalEvalMean = final.MeanReturn, finalEvalStd = final.StdReturn, finalEvalEpisodes = final.Returns.Count,
             bestEvalMean = best.MeanReturn, bestEvalStep = best.Step,
             wallSeconds = wall.TotalSeconds, stepsPerSecond = fps, updatesPerSecond = ups, threads = _config.Threads,
+            sessionWallSeconds = session.TotalSeconds,
         };
-        File.WriteAllText(_run.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        RunDirectory.WriteAtomically(_run.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
 
         var rows = new (string, string)[]
         {
             ("final eval", $"{final.MeanReturn:F1} ± {final.StdReturn:F1} over {final.Returns.Count} episodes (deterministic)"),
             ("best eval", $"{best.MeanReturn:F1} at step {best.Step}"),
-            ("wall time", $"{wall.TotalSeconds:F1} s{(_resumed ? " (this session)" : "")}"),
+            ("wall time", $"{wall.TotalSeconds:F1} s of training{(_resumed ? $" in all ({session.TotalSeconds:F1} s this session)" : "")}"),
             ("speed", $"{fps:F0} env steps/s, {ups:F0} updates/s"),
             ("run directory", _run.Path),
             ("learning curve", plot),
@@ -166,13 +192,25 @@ public sealed class TrainingSession
         }
     }
 
+    /// <summary>A progress column showing a string computed at each refresh. (Spectre's RemainingTimeColumn overflows a
+    /// TimeSpan when --steps is near long.MaxValue.)</summary>
+    private sealed class TextColumn(Func<string> text) : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(text(), new Style(Color.Blue));
+    }
+
     private static string Show(double value) => double.IsFinite(value) ? value.ToString("F1", CultureInfo.InvariantCulture) : "-";
 
-    private static string Eta(TimeSpan elapsed, long done, long remaining)
+    /// <summary>"m:ss", "h:mm:ss", or "&gt;99 days" (a --steps near long.MaxValue must not overflow a TimeSpan).</summary>
+    internal static string Eta(TimeSpan elapsed, long done, long remaining)
     {
         if (done <= 0)
             return "-";
-        var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remaining);
-        return eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+        double seconds = elapsed.TotalSeconds / done * remaining;
+        if (!double.IsFinite(seconds) || seconds > TimeSpan.FromDays(99).TotalSeconds)
+            return ">99 days";
+        var eta = TimeSpan.FromSeconds(seconds);
+        return eta.TotalHours >= 1 ? $"{(int)eta.TotalHours}:{eta.Minutes:D2}:{eta.Seconds:D2}" : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
     }
 }

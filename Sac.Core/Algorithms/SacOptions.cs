@@ -90,6 +90,9 @@ public sealed record SacOptions
     /// <summary>Threads for the matrix products of an update (results are bitwise identical for any count). 1.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>The most threads an update may use: far past any core count that pays, low enough that a typo is caught.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option and what is valid.</summary>
     public void Validate()
     {
@@ -103,22 +106,22 @@ public sealed record SacOptions
         Require(Tau is > 0 and <= 1, nameof(Tau), Tau, "must be in (0, 1]");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h >= 1), nameof(HiddenSizes), HiddenSizes is null ? "null" : string.Join(",", HiddenSizes), "needs at least one layer, each of size ≥ 1");
-        Require(ActorLearningRate > 0, nameof(ActorLearningRate), ActorLearningRate, "must be positive");
-        Require(CriticLearningRate > 0, nameof(CriticLearningRate), CriticLearningRate, "must be positive");
-        Require(ValueLearningRate > 0, nameof(ValueLearningRate), ValueLearningRate, "must be positive");
-        Require(AlphaLearningRate > 0, nameof(AlphaLearningRate), AlphaLearningRate, "must be positive");
+        Require(ActorLearningRate > 0 && double.IsFinite(ActorLearningRate), nameof(ActorLearningRate), ActorLearningRate, "must be finite and positive");
+        Require(CriticLearningRate > 0 && double.IsFinite(CriticLearningRate), nameof(CriticLearningRate), CriticLearningRate, "must be finite and positive");
+        Require(ValueLearningRate > 0 && double.IsFinite(ValueLearningRate), nameof(ValueLearningRate), ValueLearningRate, "must be finite and positive");
+        Require(AlphaLearningRate > 0 && double.IsFinite(AlphaLearningRate), nameof(AlphaLearningRate), AlphaLearningRate, "must be finite and positive");
         Require(Alpha >= 0 && double.IsFinite(Alpha), nameof(Alpha), Alpha, "must be finite and ≥ 0");
         Require(InitialAlpha > 0 && double.IsFinite(InitialAlpha), nameof(InitialAlpha), InitialAlpha, "must be finite and > 0");
         Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy, "must be finite");
-        Require(LogStdMin < LogStdMax, nameof(LogStdMin), LogStdMin, $"must be below LogStdMax ({LogStdMax})");
+        Require(double.IsFinite(LogStdMin) && double.IsFinite(LogStdMax) && LogStdMin < LogStdMax, nameof(LogStdMin), LogStdMin, $"must be finite and below LogStdMax ({LogStdMax})");
         Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1)");
         Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in [0, 1)");
-        Require(AdamEpsilon > 0, nameof(AdamEpsilon), AdamEpsilon, "must be positive");
-        Require(MaxGradNorm is null or > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive when set");
+        Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), nameof(AdamEpsilon), AdamEpsilon, "must be finite and positive");
+        Require(MaxGradNorm is null || MaxGradNorm > 0 && double.IsFinite(MaxGradNorm.Value), nameof(MaxGradNorm), MaxGradNorm, "must be finite and positive when set");
         Require(BufferSize >= 1, nameof(BufferSize), BufferSize, "must be at least 1");
         Require(LearningStarts >= 0, nameof(LearningStarts), LearningStarts, "must be ≥ 0");
         Require(TrainFrequency >= 1, nameof(TrainFrequency), TrainFrequency, "must be at least 1");
         Require(GradientSteps >= 0, nameof(GradientSteps), GradientSteps, "must be ≥ 0");
-        Require(Threads >= 1, nameof(Threads), Threads, "must be at least 1");
+        Require(Threads is >= 1 and <= MaxThreads, nameof(Threads), Threads, $"must be between 1 and {MaxThreads}");
     }
 }

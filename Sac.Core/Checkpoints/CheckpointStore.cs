@@ -43,12 +43,20 @@ public static class CheckpointStore
         }
         string pointer = Path.Combine(root, LatestPointer);
         string pointerTemporary = pointer + $".tmp-{Environment.ProcessId}";
-        using (var stream = new FileStream(pointerTemporary, FileMode.Create, FileAccess.Write))
+        try
         {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(pointerTemporary, FileMode.Create, FileAccess.Write))
+            {
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(pointerTemporary, pointer, overwrite: true);
         }
-        File.Move(pointerTemporary, pointer, overwrite: true);
+        finally
+        {
+            if (File.Exists(pointerTemporary))
+                File.Delete(pointerTemporary);
+        }
         Prune(root, name);
         return final;
     }
@@ -81,6 +89,30 @@ public static class CheckpointStore
         Directory.Exists(root)
             ? Directory.GetDirectories(root, "step-*").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
             : [];
+
+    /// <summary>True for a temporary of this store (a checkpoint being written, or the pointer being replaced).</summary>
+    public static bool IsTemporary(string path)
+    {
+        string name = Path.GetFileName(path);
+        return name.StartsWith(".tmp-step-", StringComparison.Ordinal) || name.StartsWith(LatestPointer + ".tmp-", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Deletes the temporaries under <paramref name="root"/> that a process which died mid-save left behind, and nothing
+    /// else. The caller must know no other process is saving here (the CLI holds the run directory's lock).
+    /// </summary>
+    public static void RemoveTemporaries(string root)
+    {
+        if (!Directory.Exists(root))
+            return;
+        foreach (string entry in Directory.EnumerateFileSystemEntries(root).Where(IsTemporary).ToArray())
+        {
+            if (Directory.Exists(entry))
+                Directory.Delete(entry, recursive: true);
+            else
+                File.Delete(entry);
+        }
+    }
 
     private static void Prune(string root, string newest)
     {

@@ -7,6 +7,9 @@ namespace Sac.Core.Training;
 /// <summary>Runs a trained policy for whole episodes and reports the returns.</summary>
 public static class Evaluation
 {
+    /// <summary>The most episodes one evaluation plays (each return is kept for the report).</summary>
+    public const int MaxEpisodes = 1_000_000;
+
     /// <summary>
     /// Plays <paramref name="episodes"/> episodes of <paramref name="environment"/> with <paramref name="agent"/>'s policy:
     /// tanh(μ(s)) when <paramref name="deterministic"/>, else sampled with normal noise from <paramref name="noise"/>.
@@ -18,6 +21,7 @@ public static class Evaluation
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(episodes, MaxEpisodes);
         if (!deterministic && noise is null)
             throw new ArgumentNullException(nameof(noise), "A stochastic evaluation needs a noise generator.");
         int obs = environment.ObservationSpace.Dimension, act = environment.ActionSpace.Dimension;

@@ -57,6 +57,7 @@ public sealed partial class Trainer
         int obs = _env.ObservationSpace.Dimension, act = _env.ActionSpace.Dimension;
         if (_evalEnv.ObservationSpace.Dimension != obs || _evalEnv.ActionSpace.Dimension != act)
             throw new ArgumentException("The evaluation environment's spaces differ from the training environment's.", nameof(evaluationEnvironment));
+        SacMemory.Check(obs, act, sacOptions);
         SacOptions = sacOptions;
         Options = options;
 

@@ -22,8 +22,8 @@ public sealed record TrainerOptions
             throw new ArgumentException($"Invalid TotalSteps = {TotalSteps}: must be at least 1.", nameof(TotalSteps));
         if (EvalEvery < 0)
             throw new ArgumentException($"Invalid EvalEvery = {EvalEvery}: must be ≥ 0 (0 evaluates only at the end).", nameof(EvalEvery));
-        if (EvalEpisodes < 1)
-            throw new ArgumentException($"Invalid EvalEpisodes = {EvalEpisodes}: must be at least 1.", nameof(EvalEpisodes));
+        if (EvalEpisodes is < 1 or > Evaluation.MaxEpisodes)
+            throw new ArgumentException($"Invalid EvalEpisodes = {EvalEpisodes}: must be between 1 and {Evaluation.MaxEpisodes}.", nameof(EvalEpisodes));
         if (Seed < 0)
             throw new ArgumentException($"Invalid Seed = {Seed}: must be ≥ 0.", nameof(Seed));
     }
