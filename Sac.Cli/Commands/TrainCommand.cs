@@ -76,7 +76,9 @@ public static class TrainCommand
 
     private static (RunDirectory, RunConfig, IDisposable) PrepareNewRun(ParseResult parse)
     {
-        string env = parse.GetValue(Env) ?? throw new UsageException($"--env is required (one of: {string.Join(", ", EnvironmentRegistry.Ids)}), or --resume DIR to continue a run.");
+        // The environment picks the profile the other options are laid over, so it is read first: --env, else --config's "env".
+        string env = parse.GetValue(Env) ?? (parse.GetValue(Config) is string file && ReadConfigFile(file)["env"] is JsonValue value && value.TryGetValue(out string? fromFile) ? fromFile : null)
+            ?? throw new UsageException($"--env is required (one of: {string.Join(", ", EnvironmentRegistry.Ids)}), or --resume DIR to continue a run.");
         if (!EnvironmentRegistry.Ids.Contains(env))
             throw new UsageException($"Unknown environment '{env}'; valid ids: {string.Join(", ", EnvironmentRegistry.Ids)}.");
         var config = Overlay(EnvironmentProfiles.For(env), parse);
@@ -113,7 +115,7 @@ public static class TrainCommand
             foreach (var (key, mine, theirs) in saved.Differences(requested))
             {
                 if (!ResumeAdjustable.Contains(key))
-                    throw new UsageException($"{OptionName(key)} {theirs.Trim('"')} conflicts with the run's {key} = {mine.Trim('"')} (in {run.Config}); omit it to resume, or start a new run.");
+                    throw new UsageException($"{OptionName(key)} {Show(theirs)} conflicts with the run's {key} = {Show(mine)} (in {run.Config}); omit it to resume, or start a new run.");
             }
             requested.Validate();
             return (run, requested, held);
@@ -161,19 +163,24 @@ public static class TrainCommand
         return config;
     }
 
-    private static RunConfig OverlayFile(RunConfig config, string file)
+    /// <summary>The JSON object of a --config file, with duplicate keys refused.</summary>
+    private static JsonObject ReadConfigFile(string file)
     {
-        JsonObject overrides;
         try
         {
             string text = File.ReadAllText(file);
             RefuseDuplicateKeys(text, file);
-            overrides = JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"--config {file} must hold a JSON object.");
+            return JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"--config {file} must hold a JSON object.");
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             throw new UsageException($"--config {file} cannot be read: {e.Message}");
         }
+    }
+
+    private static RunConfig OverlayFile(RunConfig config, string file)
+    {
+        var overrides = ReadConfigFile(file);
         var current = JsonSerializer.SerializeToNode(config, RunConfig.Json)!.AsObject();
         foreach (var (key, value) in overrides)
         {
@@ -225,6 +232,9 @@ public static class TrainCommand
             throw new UsageException($"--hidden needs at least one layer size (e.g. 256,256), got '{text}'.");
         return sizes;
     }
+
+    /// <summary>A JSON value as it is typed on the command line: "v1" → v1, [256,256] → 256,256.</summary>
+    private static string Show(string json) => json.Trim('"').TrimStart('[').TrimEnd(']');
 
     /// <summary>"actorLr" → "--actor-lr".</summary>
     private static string OptionName(string key) => "--" + Regex.Replace(key, "([a-z])([A-Z])", "$1-$2").ToLowerInvariant() switch

@@ -8,64 +8,24 @@ namespace Sac.Tests.Cli;
 
 /// <summary>The `sac` command in-process, through the parser and the command actions.</summary>
 [NonParallelizable]
-public class CliTests
+public class CliTests : CliTestBase
 {
-    private string _root = null!;
-
-    [SetUp]
-    public void SetUp() => _root = Directory.CreateTempSubdirectory("sac-cli-").FullName;
-
-    [TearDown]
-    public void TearDown()
-    {
-        TrainingSession.InterruptAtStepForTesting = null;
-        Directory.Delete(_root, recursive: true);
-    }
-
-    private static (int Code, string Out, string Err) Sac(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static readonly string[] Small = ["--hidden", "16,16", "--batch-size", "32", "--learning-starts", "100", "--eval-episodes", "2"];
-
-    private string[] TrainArgs(string dir, int steps, params string[] extra) =>
-        ["train", "--env", "Pendulum-v1", "--steps", steps.ToString(), "--out", dir, "--eval-every", "300", "--checkpoint-every", "0", .. Small, .. extra];
-
-    /// <summary>Every file under the root with its content hash: equal snapshots mean nothing was written, moved or deleted.</summary>
-    private Dictionary<string, string> Snapshot() => Directory.GetFiles(_root, "*", SearchOption.AllDirectories)
-        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
-
-    private void AssertUsageError((int Code, string Out, string Err) result, params string[] mentions)
-    {
-        Assert.That(result.Code, Is.EqualTo(2), result.Err);
-        var lines = result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), "one clear line, no stack trace");
-        Assert.That(lines[0], Does.StartWith("sac: error: "));
-        foreach (var m in mentions)
-            Assert.That(lines[0], Does.Contain(m));
-        Assert.That(result.Err, Does.Not.Contain("   at "), "no stack trace");
-    }
-
     [Test]
     public void Train_BadInputs_ExitTwoWithOneLineAndTouchNothing()
     {
-        string existingRun = Path.Combine(_root, "run");
+        string existingRun = Path.Combine(Root, "run");
         Assert.That(Sac(TrainArgs(existingRun, 150)).Code, Is.Zero);
-        string foreign = Path.Combine(_root, "foreign");
+        string foreign = Path.Combine(Root, "foreign");
         Directory.CreateDirectory(foreign);
         File.WriteAllText(Path.Combine(foreign, "notes.txt"), "mine");
         var before = Snapshot();
 
         AssertUsageError(Sac("train", "--env", "Nope-v0"), "Nope-v0", "Pendulum-v1");
-        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--steps", "-5", "--out", Path.Combine(_root, "x")), "--steps", "-5");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--steps", "-5", "--out", Path.Combine(Root, "x")), "--steps", "-5");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--steps", "many"), "many", "--steps");
-        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--gamma", "1.5", "--out", Path.Combine(_root, "y")), "--gamma");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--gamma", "1.5", "--out", Path.Combine(Root, "y")), "--gamma");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--frobnicate"), "--frobnicate");
-        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--hidden", "64,x", "--out", Path.Combine(_root, "z")), "--hidden");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--hidden", "64,x", "--out", Path.Combine(Root, "z")), "--hidden");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", foreign), "not a Sac run");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--out", existingRun), "--resume");
         AssertUsageError(Sac("train", "--resume", existingRun, "--seed", "9"), "--seed", "conflicts");
@@ -76,13 +36,13 @@ public class CliTests
         AssertUsageError(Sac("eval", "--run", existingRun, "--checkpoint", "step-0000000077"), "step-0000000077");
 
         Assert.That(Snapshot(), Is.EqualTo(before), "no file was created, changed or deleted");
-        Assert.That(Directory.Exists(Path.Combine(_root, "x")) || Directory.Exists(Path.Combine(_root, "y")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(Root, "x")) || Directory.Exists(Path.Combine(Root, "y")), Is.False);
     }
 
     [Test]
     public void Resume_CorruptTruncatedOrMissingCheckpoint_ExitTwoAndTouchNothing()
     {
-        string run = Path.Combine(_root, "run");
+        string run = Path.Combine(Root, "run");
         Assert.That(Sac(TrainArgs(run, 150)).Code, Is.Zero);
         string state = Path.Combine(CheckpointStore.Resolve(Path.Combine(run, "checkpoints")), Trainer.StateFileName);
         byte[] good = File.ReadAllBytes(state);
@@ -109,10 +69,10 @@ public class CliTests
     [Test]
     public void Resume_AfterInterruption_MatchesUninterruptedRunByteForByte()
     {
-        string straight = Path.Combine(_root, "straight");
+        string straight = Path.Combine(Root, "straight");
         Assert.That(Sac(TrainArgs(straight, 800)).Code, Is.Zero);
 
-        string interrupted = Path.Combine(_root, "interrupted");
+        string interrupted = Path.Combine(Root, "interrupted");
         TrainingSession.InterruptAtStepForTesting = 437; // mid-episode, after learning started, between evaluations
         var first = Sac(TrainArgs(interrupted, 800));
         Assert.That(first.Code, Is.EqualTo(130));
@@ -136,7 +96,7 @@ public class CliTests
     [Test]
     public void Train_WritesRunDirectory_AndEvalReadsIt()
     {
-        string run = Path.Combine(_root, "run");
+        string run = Path.Combine(Root, "run");
         var result = Sac(TrainArgs(run, 400));
         Assert.That(result.Code, Is.Zero, result.Err);
         foreach (var file in new[] { "config.json", "progress.csv", "learning_curve.png", "learning_curve.svg", "summary.json", "checkpoints/latest" })
@@ -154,16 +114,16 @@ public class CliTests
     [Test]
     public void Train_ConfigFile_IsAppliedAndCommandLineWins()
     {
-        string file = Path.Combine(_root, "opts.json");
+        string file = Path.Combine(Root, "opts.json");
         File.WriteAllText(file, """{ "gamma": 0.95, "tau": 0.02, "hidden": [8] }""");
-        string run = Path.Combine(_root, "run");
+        string run = Path.Combine(Root, "run");
         Assert.That(Sac([.. TrainArgs(run, 120), "--config", file, "--tau", "0.01"]).Code, Is.Zero);
         var config = RunConfig.Load(Path.Combine(run, "config.json"));
         Assert.That(config.Gamma, Is.EqualTo(0.95));
         Assert.That(config.Tau, Is.EqualTo(0.01), "the command line overrides the file");
 
         File.WriteAllText(file, """{ "gama": 0.95 }""");
-        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--config", file, "--out", Path.Combine(_root, "other")), "unknown key 'gama'");
+        AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--config", file, "--out", Path.Combine(Root, "other")), "unknown key 'gama'");
     }
 
     [Test]
