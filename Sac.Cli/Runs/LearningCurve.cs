@@ -41,8 +41,9 @@ public static class LearningCurve
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
 
         string png = Path.Combine(directory, "learning_curve.png");
-        plot.SavePng(png, 900, 550);
-        plot.SaveSvg(Path.Combine(directory, "learning_curve.svg"), 900, 550);
+        // Each image is rendered to a temporary file and renamed over the old one: a full disk leaves the previous plot.
+        RunDirectory.ReplaceAtomically(png, temporary => plot.SavePng(temporary, 900, 550));
+        RunDirectory.ReplaceAtomically(Path.Combine(directory, "learning_curve.svg"), temporary => plot.SaveSvg(temporary, 900, 550));
         return png;
     }
 

@@ -154,7 +154,8 @@ public sealed class RunDirectory
     }
 
     /// <summary>The temporaries the CLI writes next to a run's files (each then renamed over its file).</summary>
-    private static readonly string[] TemporaryNames = ["config.json.tmp", "progress.csv.tmp", "summary.json.tmp"];
+    private static readonly string[] TemporaryNames =
+        ["config.json.tmp", "progress.csv.tmp", "summary.json.tmp", "learning_curve.tmp.png", "learning_curve.tmp.svg"];
 
     private bool IsOwnTemporaryOrLock(string entry)
     {
@@ -169,12 +170,20 @@ public sealed class RunDirectory
     public void WriteConfig(RunConfig config) => WriteAtomically(Config, config.ToJson());
 
     /// <summary>Writes <paramref name="path"/> through a temporary file renamed over it, so it is never seen half-written.</summary>
-    public static void WriteAtomically(string path, string content)
+    public static void WriteAtomically(string path, string content) => ReplaceAtomically(path, temporary => File.WriteAllText(temporary, content));
+
+    /// <summary>Has <paramref name="write"/> write <paramref name="path"/>'s new content into a temporary file
+    /// (<c>path.tmp</c>, or <c>name.tmp.ext</c> for writers that insist on the extension), then renames it over
+    /// <paramref name="path"/>. On failure the temporary is removed and the old file is untouched.</summary>
+    public static void ReplaceAtomically(string path, Action<string> write)
     {
-        string temporary = path + ".tmp";
+        string extension = System.IO.Path.GetExtension(path);
+        string temporary = extension is ".png" or ".svg"
+            ? System.IO.Path.ChangeExtension(path, ".tmp" + extension)
+            : path + ".tmp";
         try
         {
-            File.WriteAllText(temporary, content);
+            write(temporary);
             File.Move(temporary, path, overwrite: true);
         }
         catch

@@ -32,9 +32,24 @@ public abstract class CliTestBase
     /// <summary>Small networks and batches, so a run of a few hundred steps takes well under a second.</summary>
     protected static readonly string[] Small = ["--hidden", "16,16", "--batch-size", "32", "--learning-starts", "100", "--eval-episodes", "2"];
 
-    /// <summary>`train` on Pendulum into <paramref name="dir"/>, evaluating every 300 steps, checkpointing only at the end.</summary>
-    protected static string[] TrainArgs(string dir, long steps, params string[] extra) =>
-        ["train", "--env", "Pendulum-v1", "--steps", steps.ToString(), "--out", dir, "--eval-every", "300", "--checkpoint-every", "0", .. Small, .. extra];
+    /// <summary>
+    /// `train` on Pendulum into <paramref name="dir"/>, evaluating every 300 steps, checkpointing only at the end, with
+    /// <see cref="Small"/> sizes. <paramref name="extra"/> holds option/value pairs: one already there gets the new value.
+    /// </summary>
+    protected static string[] TrainArgs(string dir, long steps, params string[] extra)
+    {
+        var args = new List<string> { "train", "--env", "Pendulum-v1", "--steps", steps.ToString(), "--out", dir, "--eval-every", "300", "--checkpoint-every", "0" };
+        args.AddRange(Small);
+        for (int i = 0; i + 1 < extra.Length; i += 2)
+        {
+            int at = args.IndexOf(extra[i]);
+            if (at >= 0)
+                args[at + 1] = extra[i + 1];
+            else
+                args.AddRange([extra[i], extra[i + 1]]);
+        }
+        return [.. args];
+    }
 
     /// <summary>Every file under the root with its content hash: equal snapshots mean nothing was written, moved or deleted.</summary>
     protected Dictionary<string, string> Snapshot() => Directory.GetFiles(Root, "*", SearchOption.AllDirectories)

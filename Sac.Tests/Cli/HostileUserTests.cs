@@ -48,7 +48,7 @@ public class HostileUserTests : CliTestBase
     {
         string run = NewRun("run");
         string other = Path.Combine(Root, "other");
-        Assert.That(Sac([.. TrainArgs(other, 150).Select(a => a == "16,16" ? "8" : a)]).Code, Is.Zero);
+        Assert.That(Sac(TrainArgs(other, 150, "--hidden", "8")).Code, Is.Zero);
         string model = Path.Combine(LatestCheckpoint(run), Trainer.ModelFileName);
         byte[] good = File.ReadAllBytes(model);
 
@@ -228,6 +228,31 @@ public class HostileUserTests : CliTestBase
         {
             if (mounted)
                 Run("umount", mount);
+        }
+    }
+
+    [Test]
+    public void FullDisk_IsOneLine_LeavesNoTemporaries_AndKeepsWhatWasWritten()
+    {
+        // A 64 KiB file system fills up while the run writes its plots, after its final checkpoint.
+        string mount = Path.Combine(Root, "small");
+        Directory.CreateDirectory(mount);
+        Assert.That(Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount), Is.Zero, "this test mounts a small tmpfs (the suite runs as root)");
+        try
+        {
+            string run = Path.Combine(mount, "run");
+            var result = Sac(TrainArgs(run, 400, "--hidden", "8"));
+            Assert.That(result.Code, Is.EqualTo(1), result.Out);
+            Assert.That(result.Err.Trim().Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(result.Err, Does.StartWith("sac: error: ").And.Contain("No space left on device"));
+            var leftovers = Directory.GetFileSystemEntries(run, "*tmp*", SearchOption.AllDirectories);
+            Assert.That(leftovers, Is.Empty, "no temporary is left behind");
+            var eval = Sac("eval", "--run", run, "--episodes", "1");
+            Assert.That(eval.Code, Is.Zero, "the final checkpoint, written before the disk filled, is intact: " + eval.Err);
+        }
+        finally
+        {
+            Run("umount", mount);
         }
     }
 
