@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Sac.Core.Walkthrough;
+using Sac.Walkthrough;
 
 namespace Sac.Cli.Commands;
 

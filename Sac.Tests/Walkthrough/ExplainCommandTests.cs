@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Sac.Cli.Commands;
-using Sac.Core.Walkthrough;
+using Sac.Walkthrough;
 
 namespace Sac.Tests.Walkthrough;
 

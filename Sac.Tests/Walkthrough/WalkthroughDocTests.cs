@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Sac.Cli.Commands;
-using Sac.Core.Walkthrough;
+using Sac.Walkthrough;
 
 namespace Sac.Tests.Walkthrough;
 

@@ -1,9 +1,9 @@
-using Sac.Core.Walkthrough;
+using Sac.Walkthrough;
 
 namespace Sac.Tests.Walkthrough;
 
 /// <summary>
-/// The walkthrough's three columns agree: the hand formulas (plain loops in Sac.Core.Walkthrough) with the engine's
+/// The walkthrough's three columns agree: the hand formulas (plain loops in Sac.Walkthrough) with the engine's
 /// autodiff to float64 rounding, and the central finite differences with both to their expected error. Run on the
 /// doc's seed and on others, so the agreement is not a property of one lucky example.
 /// </summary>

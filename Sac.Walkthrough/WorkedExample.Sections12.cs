@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // Sections 1 and 2: the configuration, the soft value, and the targets of soft policy evaluation and improvement.
 public sealed partial class WorkedExample

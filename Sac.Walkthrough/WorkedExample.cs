@@ -1,6 +1,6 @@
 using Sac.Core.Algorithms;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>
 /// The worked example of docs/walkthrough.md: a tiny SAC (dim(S) = 2, dim(A) = 1, one hidden layer of 3 units, a batch

@@ -1,4 +1,4 @@
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // Sections 6 and 7: v2's temperature step, the reward-scale equivalence, and the optimizer steps that end an update.
 public sealed partial class WorkedExample

@@ -1,6 +1,6 @@
 using Sac.Core.Networks;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // The walkthrough's "hand formula" column. Everything in HandMlp, HandPolicy and HandSac is plain double loops over
 // double[,] matrices: no tape, no kernels, no SIMD. They implement the formulas docs/walkthrough.md writes out, so that

@@ -1,4 +1,4 @@
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // Section 5: J_V, J_Q and J_π and their gradients with respect to ψ, θ and φ, from one real v1 update.
 public sealed partial class WorkedExample

@@ -3,7 +3,7 @@ using Sac.Core.Algorithms;
 using Sac.Core.Networks;
 using Sac.Core.Policies;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>Values the engine computes in the forward half of a v1 update (under no-grad: values only).</summary>
 internal sealed record EngineForward(

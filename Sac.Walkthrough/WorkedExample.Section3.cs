@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // Section 3: the backward pass through Q_θ1 for J_Q's first term, one rule at a time, and the tanh rule.
 public sealed partial class WorkedExample

@@ -1,6 +1,6 @@
 using Sac.Core.Algorithms;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>The worked example's minibatch from 𝒟 and its noise, as plain arrays (B rows).</summary>
 internal sealed record HandBatch(double[,] S, double[,] A, double[] R, double[,] SNext, double[] D, double[,] Noise, double[,] NextNoise)

@@ -1,4 +1,4 @@
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 // Section 4: the tanh-Gaussian policy, its log-density, the stable form of the tanh Jacobian, and action scaling.
 public sealed partial class WorkedExample

@@ -1,7 +1,8 @@
+using Sac.Core;
 using Sac.Autodiff;
 using Sac.Core.Algorithms;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>
 /// The worked example's fixed configuration: dim(S) = 2, dim(A) = 1, one hidden layer of 3 ReLU units in every network,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>One section of the worked example: its number, title and the blocks it renders.</summary>
 internal sealed record WalkthroughSection(int Number, string Title, IReadOnlyList<Block> Blocks)

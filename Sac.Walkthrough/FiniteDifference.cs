@@ -1,4 +1,4 @@
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>A parameter entry by the engine's names: network, tensor (2l = W_l, 2l + 1 = b_l), row and column.</summary>
 internal readonly record struct ParameterRef(string Network, int Tensor, int Row, int Col)

@@ -1,4 +1,4 @@
-namespace Sac.Core.Walkthrough;
+namespace Sac.Walkthrough;
 
 /// <summary>A tanh-Gaussian sample written out step by step (all B×A except the per-row sums).</summary>
 internal sealed record PolicyTrace(
