@@ -178,11 +178,6 @@ public sealed partial class Tape<T>
                 Matrices.CopyColumns<T>(grad, n, 0, dA, a.Cols, node.I0, m, n, accumulate: true);
                 break;
             }
-            case OpCode.BrokenSquare:
-                // Test-only, deliberately wrong: the true rule is dA += 2A ⊙ dC; this adds 3A ⊙ dC.
-                Elementwise.SquareBackward<T>(grad, a.Span, a.EnsureGrad(), BeginGradWrite(a));
-                Elementwise.MultiplyAccumulate<T>(grad, a.Span, a.Grad, accumulate: true);
-                break;
             default:
                 throw new InvalidOperationException($"No backward rule for {node.Op}.");
         }

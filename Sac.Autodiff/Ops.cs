@@ -21,8 +21,9 @@ public sealed partial class Tape<T>
     }
 
     /// <summary>
-    /// A dense layer, Y = act(X·W + b), fused into one GEMM pass: X is batch×in, W is in×out, b is 1×out.
-    /// (W is stored in×out, the transpose of PyTorch's nn.Linear.weight, so the forward product needs no transpose.)
+    /// A dense layer, Y = act(X·W + b): X is batch×in, W is in×out, b is 1×out. ReLU is fused into the one GEMM pass;
+    /// tanh is a separate <see cref="Tanh"/> op after it. (W is stored in×out, the transpose of PyTorch's
+    /// nn.Linear.weight, so the forward product needs no transpose.)
     /// </summary>
     public Tensor<T> Linear(Tensor<T> x, Tensor<T> w, Tensor<T> b, Activation activation = Activation.None)
     {
@@ -30,14 +31,19 @@ public sealed partial class Tape<T>
             throw ShapeError("Linear", $"X is {x.Rows}×{x.Cols} and W is {w.Rows}×{w.Cols}: X's columns must equal W's rows");
         if (b.Rows != 1 || b.Cols != w.Cols)
             throw ShapeError("Linear", $"the bias must be 1×{w.Cols}, got {b.Rows}×{b.Cols}");
+        if (activation is not (Activation.None or Activation.Relu or Activation.Tanh))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Linear's activation must be None, Relu or Tanh.");
+        if (activation == Activation.Tanh)
+            return Tanh(Linear(x, w, b));
+        bool relu = activation == Activation.Relu;
         bool record = ShouldRecord(x, w, b);
         var result = NewResult(x.Rows, w.Cols, record);
         Gemm.Multiply(Transpose.No, Transpose.No, x.Rows, w.Cols, x.Cols, x.Span, w.Span, result.Span,
-            GemmOutput.Overwrite, b.Span, activation, _threads);
+            GemmOutput.Overwrite, b.Span, relu ? Kernels.Activation.Relu : Kernels.Activation.None, _threads);
         if (record)
         {
             // ReLU's backward masks the incoming gradient into a scratch buffer the three GEMM-shaped rules then read.
-            var scratch = activation == Activation.Relu ? NewResult(x.Rows, w.Cols, false) : null;
+            var scratch = relu ? NewResult(x.Rows, w.Cols, false) : null;
             Record(OpCode.Linear, result, x, w, b, scratch, i0: (int)activation);
         }
         return result;
@@ -175,9 +181,6 @@ public sealed partial class Tape<T>
             Record(OpCode.SliceColumns, result, a, i0: start);
         return result;
     }
-
-    /// <summary>Test-only: A² forward with a deliberately wrong backward rule (3·A·grad), to show GradCheck can fail.</summary>
-    internal Tensor<T> BrokenSquare(Tensor<T> a) => Unary(OpCode.BrokenSquare, a, static (x, y) => Elementwise.Square<T>(x, y));
 
     private delegate void SpanKernel(ReadOnlySpan<T> x, Span<T> destination);
 

@@ -178,8 +178,6 @@ internal enum OpCode
 {
     MatMul, Linear, Add, Sub, Mul, Neg, Scale, AddScalar, Relu, Tanh, Exp, Log, Softplus, Square,
     Sum, Mean, SumRows, Min, Clamp, ConcatColumns, SliceColumns,
-    /// <summary>Test-only: a deliberately wrong backward rule, so tests can show GradCheck fails.</summary>
-    BrokenSquare,
 }
 
 /// <summary>One recorded op: its code, result, inputs (A, B, C), an op-owned scratch buffer and scalar arguments.</summary>

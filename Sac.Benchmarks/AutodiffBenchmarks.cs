@@ -110,9 +110,9 @@ public class AutodiffMlpBenchmarks : IFlopCounted
     {
         var p = _p.Tensors;
         _p.ZeroGrad();
-        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, H, In, _x.Span, p[0].Span, _h1, GemmOutput.Overwrite, p[1].Span, Activation.Relu, Threads);
-        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, H, H, _h1, p[2].Span, _h2, GemmOutput.Overwrite, p[3].Span, Activation.Relu, Threads);
-        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, 1, H, _h2, p[4].Span, _q, GemmOutput.Overwrite, p[5].Span, Activation.None, Threads);
+        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, H, In, _x.Span, p[0].Span, _h1, GemmOutput.Overwrite, p[1].Span, Kernels.Activation.Relu, Threads);
+        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, H, H, _h1, p[2].Span, _h2, GemmOutput.Overwrite, p[3].Span, Kernels.Activation.Relu, Threads);
+        Gemm.Multiply<float>(Transpose.No, Transpose.No, B, 1, H, _h2, p[4].Span, _q, GemmOutput.Overwrite, p[5].Span, Kernels.Activation.None, Threads);
         // dL/dq = (q − y)/B
         Elementwise.Subtract<float>(_q, _y.Span, _dq);
         Elementwise.Scale<float>(_dq, 1f / B, _dq);
@@ -139,8 +139,8 @@ public class AutodiffMlpBenchmarks : IFlopCounted
         var p = _p.Tensors;
         _tape.Reset();
         _p.ZeroGrad();
-        var h1 = _tape.Linear(_x, p[0], p[1], Activation.Relu);
-        var h2 = _tape.Linear(h1, p[2], p[3], Activation.Relu);
+        var h1 = _tape.Linear(_x, p[0], p[1], Sac.Autodiff.Activation.Relu);
+        var h2 = _tape.Linear(h1, p[2], p[3], Sac.Autodiff.Activation.Relu);
         var q = _tape.Linear(h2, p[4], p[5]);
         _tape.Backward(_tape.Scale(_tape.Mean(_tape.Square(_tape.Sub(q, _y))), 0.5f));
         return p[0].Grad[0];

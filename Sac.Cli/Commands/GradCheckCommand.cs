@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Sac.Core.Diagnostics;
+using Sac.Walkthrough.GradChecks;
 
 namespace Sac.Cli.Commands;
 
@@ -18,7 +18,7 @@ public static class GradCheckCommand
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"{"op / loss",-22} {"elements",8} {"max abs err",12} {"max rel err",12}  result");
             int failed = 0;
-            foreach (var row in GradCheckSuite.Run(parse.GetValue(Seed)))
+            foreach (var row in GradCheckReport.Run(parse.GetValue(Seed)))
             {
                 var r = row.Result;
                 failed += r.Passed ? 0 : 1;

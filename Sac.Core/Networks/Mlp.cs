@@ -1,17 +1,7 @@
 using System.Numerics;
 using Sac.Autodiff;
-using Sac.Kernels;
 
 namespace Sac.Core.Networks;
-
-/// <summary>The activation between hidden layers of an <see cref="Mlp{T}"/>.</summary>
-public enum HiddenActivation
-{
-    /// <summary>max(x, 0), fused into the layer's GEMM (the paper's and SB3's choice).</summary>
-    Relu,
-    /// <summary>tanh(x), applied after the layer.</summary>
-    Tanh,
-}
 
 /// <summary>
 /// One dense layer y = x·W + b, W stored in×out (the transpose of PyTorch's <c>nn.Linear.weight</c>) and b 1×out, as
@@ -61,7 +51,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Linear<T>[] _layers;
 
     /// <summary>Creates a network with its own parameter buffer, initialized like PyTorch from <paramref name="rng"/>.</summary>
-    public Mlp(string name, int inputs, IReadOnlyList<int> hidden, int outputs, Rng rng, HiddenActivation activation = HiddenActivation.Relu)
+    public Mlp(string name, int inputs, IReadOnlyList<int> hidden, int outputs, Rng rng, Activation activation = Activation.Relu)
         : this(new FlatParameters<T>(Shapes(name, inputs, hidden, outputs)), 0, hidden.Count + 1, activation)
     {
         Initialize(rng);
@@ -69,7 +59,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Wraps the layers stored in <paramref name="parameters"/> from tensor index <paramref name="firstTensor"/>
     /// (W, b pairs, in order), as laid out by <see cref="Shapes"/>.</summary>
-    public Mlp(FlatParameters<T> parameters, int firstTensor, int layerCount, HiddenActivation activation = HiddenActivation.Relu)
+    public Mlp(FlatParameters<T> parameters, int firstTensor, int layerCount, Activation activation = Activation.Relu)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (layerCount < 1 || firstTensor < 0 || firstTensor + 2 * layerCount > parameters.Tensors.Count)
@@ -112,7 +102,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<Linear<T>> Layers => _layers;
 
     /// <summary>The hidden activation.</summary>
-    public HiddenActivation Activation { get; }
+    public Activation Activation { get; }
 
     /// <summary>Number of inputs.</summary>
     public int Inputs => _layers[0].Inputs;
@@ -138,15 +128,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             var w = detachParameters ? _layers[l].Weight.Detach() : _layers[l].Weight;
             var b = detachParameters ? _layers[l].Bias.Detach() : _layers[l].Bias;
-            bool hidden = l + 1 < _layers.Length;
-            if (hidden && Activation == HiddenActivation.Relu)
-                h = tape.Linear(h, w, b, Kernels.Activation.Relu);
-            else
-            {
-                h = tape.Linear(h, w, b);
-                if (hidden)
-                    h = tape.Tanh(h);
-            }
+            h = tape.Linear(h, w, b, l + 1 < _layers.Length ? Activation : Activation.None);
         }
         return h;
     }

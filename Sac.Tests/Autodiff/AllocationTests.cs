@@ -1,5 +1,4 @@
 using Sac.Autodiff;
-using Sac.Kernels;
 
 namespace Sac.Tests.Autodiff;
 

@@ -1,5 +1,4 @@
 using Sac.Autodiff;
-using Sac.Kernels;
 
 namespace Sac.Tests.Autodiff;
 
@@ -180,9 +179,9 @@ public class ClosedFormTests
     public void Linear_Relu_ForwardMatchesUnfusedOps()
     {
         var rng = new Random(3);
-        var x = OpCases.Random(rng, 5, 4);
-        var w = OpCases.Random(rng, 4, 6);
-        var b = OpCases.Random(rng, 1, 6);
+        var x = TestTensors.Random(rng, 5, 4);
+        var w = TestTensors.Random(rng, 4, 6);
+        var b = TestTensors.Random(rng, 1, 6);
         var tape = new Tape<double>();
         var fused = tape.Linear(x, w, b, Activation.Relu).Span.ToArray();
         var unfused = tape.Relu(tape.Add(tape.MatMul(x, w), b)).Span.ToArray();

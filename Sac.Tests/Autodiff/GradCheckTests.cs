@@ -1,5 +1,4 @@
 using Sac.Autodiff;
-using Sac.Kernels;
 
 namespace Sac.Tests.Autodiff;
 
@@ -8,34 +7,47 @@ public class GradCheckTests
 {
     private static readonly (int Rows, int Cols)[] Shapes = [(1, 1), (3, 5), (7, 9), (2, 17)];
 
+    private static IEnumerable<OpCase> Ops => OpCatalogue.All;
+
     [Test, Combinatorial]
-    public void Op_Backward_MatchesFiniteDifference([ValueSource(typeof(OpCases), nameof(OpCases.All))] OpCases.Case op, [Values(0, 1, 2, 3)] int shape)
+    public void Op_Backward_MatchesFiniteDifference([ValueSource(nameof(Ops))] OpCase op, [Values(0, 1, 2, 3)] int shape)
     {
         var (rows, cols) = Shapes[shape];
-        var rng = new Random(100 + shape);
-        var inputs = op.Inputs(rng, rows, cols);
-        // The upstream weights R have the op's output shape: find it with a no-grad dry run.
-        var probe = new Tape<double>();
-        Tensor<double> output;
-        using (probe.NoGrad())
-            output = op.Op(probe, inputs);
-        var weights = OpCases.Random(rng, output.Rows, output.Cols, requiresGrad: false);
-
-        var result = GradCheck.Run(tape => OpCases.WeightedSum(tape, op.Op(tape, inputs), weights), inputs);
-
+        var result = op.Check(rows, cols, seed: (ulong)(100 + shape));
         Assert.That(result.Passed, Is.True, result.ToString());
     }
 
     [Test]
-    public void GradCheck_WrongBackwardRule_IsCaught()
+    public void OpCatalogue_CoversEveryOpCode()
     {
-        // BrokenSquare's forward is x², its backward claims 3x·grad instead of 2x·grad: the checker must fail, and point at it.
-        var x = OpCases.Random(new Random(1), 3, 4, 0.5, 2, name: "x");
-        var result = GradCheck.Run(tape => tape.Sum(tape.BrokenSquare(x)), [x]);
+        // A new op without a case would go unchecked by both the tests and `sac gradcheck`.
+        var names = OpCatalogue.All.Select(c => c.Name.Replace("ReLU", "Relu")).ToArray();
+        foreach (var code in Enum.GetNames<OpCode>())
+            Assert.That(names.Any(n => n.StartsWith(code, StringComparison.Ordinal)), Is.True, $"no catalogue case for {code}");
+    }
+
+    [Test]
+    public void GradCheck_StrayDetach_IsCaught()
+    {
+        // f(x) = Σ x ⊙ detach(x) = Σ x², whose derivative is 2x; the stray detach makes the tape return x, half of it.
+        // The most common real autodiff bug: the checker must fail and point at the input.
+        var x = TestTensors.Random(new Random(1), 3, 4, 0.5, 2, name: "x");
+        var result = GradCheck.Run(tape => tape.Sum(tape.Mul(x, x.Detach())), [x]);
         Assert.That(result.Passed, Is.False);
         Assert.That(result.WorstInputName, Is.EqualTo("x"));
-        // At the worst element the analytic value is 1.5× the true derivative 2x.
-        Assert.That(result.Analytic / result.Numeric, Is.EqualTo(1.5).Within(1e-6));
+        Assert.That(result.Analytic / result.Numeric, Is.EqualTo(0.5).Within(1e-6));
+    }
+
+    [Test]
+    public void GradCheck_GradientThatDisagreesWithTheFunction_IsCaught()
+    {
+        // What a wrong backward rule produces, built from correct ops: the recorded pass computes Σx² (gradient 2x) while
+        // the function the central difference evaluates is Σ 1.5·x² (derivative 3x). The checker sees analytic = 2/3·numeric.
+        var x = TestTensors.Random(new Random(2), 3, 4, 0.5, 2, name: "x");
+        var result = GradCheck.Run(tape => tape.IsRecording ? tape.Sum(tape.Square(x)) : tape.Scale(tape.Sum(tape.Square(x)), 1.5), [x]);
+        Assert.That(result.Passed, Is.False);
+        Assert.That(result.WorstInputName, Is.EqualTo("x"));
+        Assert.That(result.Analytic / result.Numeric, Is.EqualTo(2.0 / 3).Within(1e-6));
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using Sac.Autodiff;
-using Sac.Kernels;
 
 namespace Sac.Tests.Autodiff;
 
@@ -14,12 +13,12 @@ public class RandomGraphTests
         var rng = new Random(seed);
         var inputs = new[]
         {
-            OpCases.Random(rng, Rows, Cols, name: "x0"),
-            OpCases.Random(rng, Rows, Cols, name: "x1"),
-            OpCases.Random(rng, Cols, Cols, -0.7, 0.7, name: "W"),
-            OpCases.Random(rng, 1, Cols, name: "b"),
+            TestTensors.Random(rng, Rows, Cols, name: "x0"),
+            TestTensors.Random(rng, Rows, Cols, name: "x1"),
+            TestTensors.Random(rng, Cols, Cols, -0.7, 0.7, name: "W"),
+            TestTensors.Random(rng, 1, Cols, name: "b"),
         };
-        var weights = OpCases.Random(rng, Rows, Cols, requiresGrad: false);
+        var weights = TestTensors.Random(rng, Rows, Cols, requiresGrad: false);
         int depth = 3 + rng.Next(6);
         var choices = Enumerable.Range(0, depth).Select(_ => (Op: rng.Next(15), First: rng.Next(1000), Second: rng.Next(1000))).ToArray();
 
@@ -50,7 +49,7 @@ public class RandomGraphTests
                 });
             }
             // Use the last result and one earlier one, so several paths reach the loss.
-            return t.Add(OpCases.WeightedSum(t, pool[^1], weights), t.Mean(pool[pool.Count / 2]));
+            return t.Add(TestTensors.WeightedSum(t, pool[^1], weights), t.Mean(pool[pool.Count / 2]));
         }
 
         var result = GradCheck.Run(Build, inputs);

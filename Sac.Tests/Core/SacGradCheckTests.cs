@@ -1,64 +1,23 @@
 using Sac.Autodiff;
 using Sac.Core;
 using Sac.Core.Algorithms;
-using Sac.Core.Diagnostics;
+using Sac.Walkthrough.GradChecks;
 
 namespace Sac.Tests.Core;
 
 /// <summary>Each SAC loss, as a function of the parameters it trains, against float64 central differences (torch's tolerances).</summary>
 public class SacGradCheckTests
 {
-    private static (SoftActorCritic<double> Agent, SacBatch<double> Batch) Tiny(SacVersion version, int seed) =>
-        GradCheckSuite.TinyAgent(version, new Rng((ulong)seed));
+    private static IEnumerable<SacLossCheck> Losses => SacLossChecks.All;
 
-    private static void AssertPasses(GradCheckResult result) => Assert.That(result.Passed, Is.True, result.ToString());
-
-    [Test]
-    public void ValueLoss_GradientWrtPsi_MatchesFiniteDifference([Values(1, 2)] int seed)
+    [Test, Combinatorial]
+    public void Loss_GradientWrtItsParameters_MatchesFiniteDifference([ValueSource(nameof(Losses))] SacLossCheck loss, [Values(1, 2, 3)] int seed)
     {
-        var (agent, batch) = Tiny(SacVersion.V1, seed);
-        AssertPasses(GradCheck.Run(tape =>
-        {
-            var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-            var minQ = agent.MinQ(tape, batch.Observations, action, detachParameters: true);
-            return agent.ValueLoss(tape, batch.Observations, minQ, logProb, 0.2);
-        }, agent.V!.Parameters.Tensors.ToArray()));
+        var result = loss.Run(seed);
+        Assert.That(result.Passed, Is.True, result.ToString());
     }
 
-    [Test]
-    public void CriticLoss_GradientWrtTheta_MatchesFiniteDifference([Values(SacVersion.V1, SacVersion.V2)] SacVersion version)
-    {
-        var (agent, batch) = Tiny(version, 3);
-        AssertPasses(GradCheck.Run(tape =>
-        {
-            var qHat = version == SacVersion.V1 ? agent.ValueBackup(tape, batch) : agent.SoftQBackup(tape, batch, 0.5);
-            return agent.CriticLoss(tape, batch, qHat);
-        }, agent.Critic.Tensors.ToArray()));
-    }
-
-    [Test]
-    public void PolicyLoss_GradientWrtPhi_MatchesFiniteDifference([Values(SacVersion.V1, SacVersion.V2)] SacVersion version)
-    {
-        // The gradient flows through log π and, via the reparameterized ã, through Q (whose parameters are detached).
-        var (agent, batch) = Tiny(version, 4);
-        AssertPasses(GradCheck.Run(tape =>
-        {
-            var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-            var minQ = agent.MinQ(tape, batch.Observations, action, detachParameters: true);
-            return agent.PolicyLoss(tape, logProb, minQ, 0.3);
-        }, agent.Policy.Network.Parameters.Tensors.ToArray()));
-    }
-
-    [Test]
-    public void TemperatureLoss_GradientWrtLogAlpha_MatchesFiniteDifference()
-    {
-        var (agent, batch) = Tiny(SacVersion.V2, 5);
-        AssertPasses(GradCheck.Run(tape =>
-        {
-            var (_, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-            return agent.TemperatureLoss(tape, logProb);
-        }, agent.Temperature!.Tensors.ToArray()));
-    }
+    private static (SoftActorCritic<double> Agent, SacBatch<double> Batch) Tiny(SacVersion version, int seed) => SacLossChecks.TinyAgent(version, seed);
 
     [Test]
     public void TemperatureLoss_Gradient_IsMinusMeanOfLogPiPlusTargetEntropy()
