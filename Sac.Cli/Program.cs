@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sac.Cli.Commands;
 
 namespace Sac.Cli;
 
@@ -20,12 +21,12 @@ public static class Program
             return root.Parse(["--help"]).Invoke(configuration);
         // An unknown command is named as such, even with --help after it (which would otherwise print the root's help).
         if (!args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0])))
-            return Cli.Report(error, "sac: error: ", $"unknown command '{args[0]}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see 'sac --help')", 2);
+            return CommandGuard.Report(error, "sac: error: ", $"unknown command '{args[0]}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see 'sac --help')", 2);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             string command = parse.CommandResult.Command == root ? "sac" : $"sac {parse.CommandResult.Command.Name}";
-            return Cli.Report(error, "sac: error: ", $"{Readable(parse.Errors[0].Message)} (see '{command} --help')", 2);
+            return CommandGuard.Report(error, "sac: error: ", $"{Readable(parse.Errors[0].Message)} (see '{command} --help')", 2);
         }
         return parse.Invoke(configuration);
     }

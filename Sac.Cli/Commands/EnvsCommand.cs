@@ -10,7 +10,7 @@ public static class EnvsCommand
     public static Command Create()
     {
         var command = new Command("envs", "List the environments with their observation and action spaces.");
-        command.SetAction(parse => Cli.Guard(parse, () =>
+        command.SetAction(parse => CommandGuard.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             foreach (string id in EnvironmentRegistry.Ids)

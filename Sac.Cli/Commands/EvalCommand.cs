@@ -22,7 +22,7 @@ public static class EvalCommand
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a trained agent from a run directory's checkpoint.") { Run, Episodes, Deterministic, Stochastic, Checkpoint, Seed };
-        command.SetAction(parse => Cli.Guard(parse, () => Execute(parse)));
+        command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
     }
 

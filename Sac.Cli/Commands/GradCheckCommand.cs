@@ -13,7 +13,7 @@ public static class GradCheckCommand
     public static Command Create()
     {
         var command = new Command("gradcheck", "Check every op's and every SAC loss's gradient against float64 central differences (h = 1e-6, atol 1e-5, rtol 1e-3).") { Seed };
-        command.SetAction(parse => Cli.Guard(parse, () =>
+        command.SetAction(parse => CommandGuard.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"{"op / loss",-22} {"elements",8} {"max abs err",12} {"max rel err",12}  result");

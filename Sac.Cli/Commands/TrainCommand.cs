@@ -53,7 +53,7 @@ public static class TrainCommand
             Gamma, Tau, BatchSize, Hidden, Lr, ActorLr, CriticLr, ValueLr, AlphaLr, Alpha, LearnAlpha, InitialAlpha,
             TargetEntropy, MaxGradNorm, BufferSize, LearningStarts, TrainFreq, GradientSteps,
         };
-        command.SetAction(parse => Cli.Guard(parse, () => Execute(parse)));
+        command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
     }
 

@@ -1,6 +1,15 @@
-using Sac.Core.Training;
-
 namespace Sac.Core.Checkpoints;
+
+/// <summary>What <see cref="CheckpointStore"/> can save: something that writes its whole state into a directory (the
+/// trainer). The store owns atomicity; the source owns the files.</summary>
+public interface ICheckpointable
+{
+    /// <summary>Environment steps taken: the checkpoint is named <c>step-NNNNNNNNNN</c> after it.</summary>
+    long Steps { get; }
+
+    /// <summary>Writes the checkpoint's files into <paramref name="directory"/> (creating it), flushed to disk.</summary>
+    void SaveCheckpoint(string directory);
+}
 
 /// <summary>
 /// Atomic checkpoints in a directory: each is written whole into a temporary directory, flushed, then renamed to
@@ -16,23 +25,20 @@ public static class CheckpointStore
     /// <summary>How many checkpoints are kept.</summary>
     public const int Keep = 2;
 
-    /// <summary>Test hook: runs after a checkpoint's files are written, before it is committed (renamed). Throwing simulates a crash.</summary>
-    internal static Action<string>? BeforeCommit;
-
-    /// <summary>Writes <paramref name="trainer"/>'s checkpoint under <paramref name="root"/> atomically; returns its directory.</summary>
-    public static string Save(Trainer trainer, string root)
+    /// <summary>Writes <paramref name="source"/>'s checkpoint under <paramref name="root"/> atomically; returns its directory.
+    /// If writing fails, the half-written temporary is removed and the previous checkpoint and pointer stay as they were.</summary>
+    public static string Save(ICheckpointable source, string root)
     {
-        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(source);
         Directory.CreateDirectory(root);
-        string name = $"step-{trainer.Steps:D10}";
+        string name = $"step-{source.Steps:D10}";
         string final = Path.Combine(root, name);
         if (!Directory.Exists(final))
         {
             string temporary = Path.Combine(root, $".tmp-{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
             try
             {
-                trainer.SaveCheckpoint(temporary);
-                BeforeCommit?.Invoke(temporary);
+                source.SaveCheckpoint(temporary);
                 Directory.Move(temporary, final);
             }
             finally

@@ -14,7 +14,7 @@ namespace Sac.Core.Training;
 /// One seed fixes everything random, and the matrix products are bitwise identical for any thread count, so the same
 /// seed gives bitwise-identical returns and weights.
 /// </summary>
-public sealed partial class Trainer
+public sealed partial class Trainer : Checkpoints.ICheckpointable
 {
     private readonly CheckedEnvironment _env;
     private readonly CheckedEnvironment _evalEnv;

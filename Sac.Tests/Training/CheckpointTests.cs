@@ -16,10 +16,19 @@ public class CheckpointTests
     public void SetUp() => _dir = Directory.CreateTempSubdirectory("sac-ckpt-").FullName;
 
     [TearDown]
-    public void TearDown()
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>A source that writes half of a trainer's checkpoint and then fails, as a crash or a full disk would.</summary>
+    private sealed class FailingMidWrite(Trainer trainer) : ICheckpointable
     {
-        CheckpointStore.BeforeCommit = null;
-        Directory.Delete(_dir, recursive: true);
+        public long Steps => trainer.Steps;
+
+        public void SaveCheckpoint(string directory)
+        {
+            trainer.SaveCheckpoint(directory);
+            File.WriteAllBytes(Path.Combine(directory, Trainer.StateFileName), [1, 2, 3]);
+            throw new IOException("simulated crash while writing");
+        }
     }
 
     private static Trainer NewTrainer(SacVersion version, long steps = 700) => new(
@@ -248,8 +257,7 @@ public class CheckpointTests
         string good = CheckpointStore.Save(trainer, _dir);
         for (int i = 0; i < 50; i++) trainer.Step();
 
-        CheckpointStore.BeforeCommit = _ => throw new IOException("simulated crash while writing");
-        Assert.Throws<IOException>(() => CheckpointStore.Save(trainer, _dir));
+        Assert.Throws<IOException>(() => CheckpointStore.Save(new FailingMidWrite(trainer), _dir));
 
         Assert.That(CheckpointStore.Resolve(_dir), Is.EqualTo(good), "the pointer still names the previous checkpoint");
         Assert.That(Directory.GetDirectories(_dir), Has.Length.EqualTo(1), "no half-written checkpoint is left behind");

@@ -4,10 +4,10 @@ using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Optimization;
 
-namespace Sac.Cli;
+namespace Sac.Cli.Commands;
 
 /// <summary>How the commands report errors: one line on stderr, exit code 2 for bad input, 1 for a failure while running.</summary>
-internal static class Cli
+internal static class CommandGuard
 {
     /// <summary>Runs a command's body, turning expected exceptions into one clear line and an exit code (no stack trace;
     /// set SAC_DEBUG=1 to see one for unexpected errors).</summary>
