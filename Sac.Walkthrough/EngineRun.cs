@@ -1,5 +1,6 @@
 using Sac.Autodiff;
 using Sac.Core.Algorithms;
+using Sac.Core.Environments;
 using Sac.Core.Networks;
 using Sac.Core.Policies;
 
@@ -120,17 +121,20 @@ internal static class EngineRun
         return (bias[0], bias[WorkedExampleSetup.ActionSize]);
     }
 
-    /// <summary>The same policy network with actions rescaled to [low, high] (the engine's action scaling): ã and log π.</summary>
-    public static (double[] Action, double[] LogProb) ScaledSample(WorkedExampleSetup setup, float low, float high)
+    /// <summary>The engine's sampled ã mapped to [low, high] the way the trainer maps it for the environment
+    /// (<see cref="ActionScaling.ToEnvironment"/>).</summary>
+    public static double[] ScaledAction(WorkedExampleSetup setup, float low, float high)
     {
         var agent = setup.BuildAgent(SacVersion.V1);
         var batch = setup.BuildBatch();
-        var o = agent.Options;
-        var policy = new TanhGaussianPolicy<double>(agent.Policy.Network, o.LogStdMin, o.LogStdMax, [low], [high]);
         var tape = new Tape<double>();
         using var _ = tape.NoGrad();
-        var (action, logProb) = policy.Sample(tape, batch.Observations, batch.Noise);
-        return (Vec(action), Vec(logProb));
+        var action = Vec(agent.Policy.Sample(tape, batch.Observations, batch.Noise).Action);
+        var space = new Box([low], [high]);
+        var scaled = new double[action.Length];
+        for (int b = 0; b < action.Length; b++)
+            ActionScaling.ToEnvironment<double>(action.AsSpan(b, 1), space, scaled.AsSpan(b, 1));
+        return scaled;
     }
 
     /// <summary>Section 5's per-sample signals from J_V's and J_Q's graphs: dJ_V/dV_ψ(s_b) and dJ_Q/dQ_θi(s_b, a_b).</summary>

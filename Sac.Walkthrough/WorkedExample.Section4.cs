@@ -64,17 +64,17 @@ public sealed partial class WorkedExample
             }).ToList());
 
         double scale = (ScaledHigh - ScaledLow) / 2.0, offset = (ScaledHigh + ScaledLow) / 2.0;
-        var (scaledAction, scaledLogProb) = EngineRun.ScaledSample(Setup, ScaledLow, ScaledHigh);
+        var scaledAction = EngineRun.ScaledAction(Setup, ScaledLow, ScaledHigh);
         var scaledRows = new List<ValueRow>();
         for (int b = 0; b < batchSize; b++)
         {
             string s = Sub(b);
             scaledRows.Add(new($"a{s} = {Format.Number(offset)} + {Format.Number(scale)}·ã{s}", offset + scale * p.Action[b, 0], scaledAction[b]));
-            scaledRows.Add(new($"log π(a{s}∣s{s}) = log π(ã{s}∣s{s}) − log {Format.Number(scale)}", p.LogProb[b] - Math.Log(scale), scaledLogProb[b]));
+            scaledRows.Add(new($"log π(a{s}∣s{s}) = log π(ã{s}∣s{s}) − log {Format.Number(scale)}", p.LogProb[b] - Math.Log(scale), null));
         }
         var scaling = new ValueTable(
             $"**Action scaling** to [{Format.Number(ScaledLow)}, {Format.Number(ScaledHigh)}] (Pendulum's torque): a = (high + low)/2 + ã·(high − low)/2, " +
-            "and the density is divided by the scale (the engine's policy built with `actionLow`/`actionHigh`):", scaledRows);
+            "and the density is divided by the scale (engine: the trainer's `ActionScaling.ToEnvironment`; it never forms the scaled log π):", scaledRows);
         return Section(4, forward, gradients, stability, scaling);
     }
 

@@ -4,7 +4,6 @@ using Sac.Autodiff;
 using Sac.Core.Networks;
 using Sac.Core.Optimization;
 using Sac.Core.Policies;
-using Sac.Kernels;
 
 namespace Sac.Core.Algorithms;
 
@@ -194,7 +193,8 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         var actorLoss = PolicyLoss(tape, logProb, minQ, alpha);
         tape.Backward(tape.Add(tape.Add(valueLoss, criticLoss), actorLoss));
 
-        // Check every gradient before changing any weight, so a NaN anywhere leaves all three networks untouched.
+        // v1 takes one backward pass through J_V + J_Q + J_π, so all three gradients exist before any step: check every
+        // one before changing any weight, so a NaN anywhere leaves all three networks untouched.
         double valueNorm = ValueOptimizer!.EnsureFinite();
         double criticNorm = CriticOptimizer.EnsureFinite();
         double actorNorm = ActorOptimizer.EnsureFinite();
@@ -202,7 +202,7 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         CriticOptimizer.ApplyChecked(criticNorm);
         ActorOptimizer.ApplyChecked(actorNorm);
         // CRUCIAL: the direction. The target moves toward the source (ψ̄ ← τψ + (1 − τ)ψ̄); ψ is never written.
-        OptimizerKernels.Polyak(VTarget!.Parameters.Values, V.Parameters.Values, T.CreateChecked(Options.Tau), Options.Threads);
+        Polyak.Update(VTarget!.Parameters, V.Parameters, Options.Tau, Options.Threads);
 
         return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), Scalar(valueLoss), double.NaN,
             double.CreateChecked(alpha), Mean(logProb), Mean(minQ));
@@ -214,6 +214,11 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         var s = batch.Observations;
         T alpha = T.CreateChecked(Alpha);
         tape.Reset();
+
+        // v2's steps are sequential by design (SB3's and CleanRL's order): the actor's gradient is taken against the
+        // critics after their step, so it does not exist yet when the critics step. Each Apply therefore checks its own
+        // gradient and refuses a non-finite one; no weight is ever moved by a NaN, but a refused actor step leaves the
+        // critic step of the same update applied.
 
         // Critic step.
         Critic.ZeroGrad();
@@ -242,7 +247,7 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         // CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.
-        OptimizerKernels.Polyak(CriticTarget!.Values, Critic.Values, T.CreateChecked(Options.Tau), Options.Threads);
+        Polyak.Update(CriticTarget!, Critic, Options.Tau, Options.Threads);
 
         return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), double.NaN, alphaLoss,
             double.CreateChecked(alpha), Mean(logProb), Mean(minQ));

@@ -5,8 +5,8 @@ using Sac.Core.Networks;
 namespace Sac.Core.Policies;
 
 /// <summary>A sampled action and its log-density log π(a|s), both on the tape (B×A and B×1).</summary>
-/// <param name="Action">a = tanh(u), or low + (a + 1)·(high − low)/2 when the policy has action bounds.</param>
-/// <param name="LogProb">log π(a|s), including the tanh change of variables (and the −Σ log scale term when scaled).</param>
+/// <param name="Action">a = tanh(u), in [−1, 1] (the environment's bounds are applied by <see cref="Environments.ActionScaling"/>).</param>
+/// <param name="LogProb">log π(a|s), including the tanh change of variables.</param>
 public readonly record struct PolicySample<T>(Tensor<T> Action, Tensor<T> LogProb) where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
@@ -26,9 +26,6 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
 {
     private static readonly T HalfLog2Pi = T.CreateChecked(0.5 * Math.Log(2 * Math.PI));
     private static readonly T Log2 = T.CreateChecked(Math.Log(2));
-    private readonly Tensor<T>? _scale;
-    private readonly Tensor<T>? _offset;
-    private readonly T _logScaleSum;
 
     /// <summary>Creates the policy network (obs → hidden → 2·act) initialized like PyTorch from <paramref name="rng"/>.</summary>
     /// <param name="observationSize">dim(S).</param>
@@ -37,16 +34,13 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
     /// <param name="rng">Initialization randomness.</param>
     /// <param name="logStdMin">Lower clamp of log σ (−20, SB3).</param>
     /// <param name="logStdMax">Upper clamp of log σ (2, SB3).</param>
-    /// <param name="actionLow">Optional per-dimension lower action bounds; with <paramref name="actionHigh"/>, actions are scaled from [−1, 1] to [low, high].</param>
-    /// <param name="actionHigh">Optional per-dimension upper action bounds.</param>
-    public TanhGaussianPolicy(int observationSize, int actionSize, IReadOnlyList<int> hidden, Rng rng,
-        double logStdMin = -20, double logStdMax = 2, ReadOnlySpan<float> actionLow = default, ReadOnlySpan<float> actionHigh = default)
-        : this(new Mlp<T>("pi", observationSize, hidden, 2 * actionSize, rng), logStdMin, logStdMax, actionLow, actionHigh)
+    public TanhGaussianPolicy(int observationSize, int actionSize, IReadOnlyList<int> hidden, Rng rng, double logStdMin = -20, double logStdMax = 2)
+        : this(new Mlp<T>("pi", observationSize, hidden, 2 * actionSize, rng), logStdMin, logStdMax)
     {
     }
 
     /// <summary>Wraps an existing network whose output is [μ ‖ log σ] (2·dim(A) columns).</summary>
-    public TanhGaussianPolicy(Mlp<T> network, double logStdMin = -20, double logStdMax = 2, ReadOnlySpan<float> actionLow = default, ReadOnlySpan<float> actionHigh = default)
+    public TanhGaussianPolicy(Mlp<T> network, double logStdMin = -20, double logStdMax = 2)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (network.Outputs % 2 != 0)
@@ -57,25 +51,6 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
         ActionSize = network.Outputs / 2;
         LogStdMin = T.CreateChecked(logStdMin);
         LogStdMax = T.CreateChecked(logStdMax);
-        if (actionLow.Length != 0 || actionHigh.Length != 0)
-        {
-            if (actionLow.Length != ActionSize || actionHigh.Length != ActionSize)
-                throw new ArgumentException($"Action bounds must both have {ActionSize} elements, got {actionLow.Length} and {actionHigh.Length}.");
-            _scale = new Tensor<T>(1, ActionSize);
-            _offset = new Tensor<T>(1, ActionSize);
-            double logScaleSum = 0;
-            for (int j = 0; j < ActionSize; j++)
-            {
-                double low = actionLow[j], high = actionHigh[j];
-                if (!(double.IsFinite(low) && double.IsFinite(high) && high > low))
-                    throw new ArgumentException($"Action dimension {j} has bounds [{low}, {high}]; they must be finite with high > low.");
-                double scale = (high - low) / 2;
-                _scale.Span[j] = T.CreateChecked(scale);
-                _offset.Span[j] = T.CreateChecked((high + low) / 2);
-                logScaleSum += Math.Log(scale);
-            }
-            _logScaleSum = T.CreateChecked(logScaleSum);
-        }
     }
 
     /// <summary>The network s → [μ ‖ log σ].</summary>
@@ -90,8 +65,6 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Upper clamp of log σ.</summary>
     public T LogStdMax { get; }
 
-    /// <summary>True when actions are scaled to [low, high] (and log π carries −Σ log scale).</summary>
-    public bool IsScaled => _scale is not null;
 
     /// <summary>
     /// Samples a ~ π_φ(·|s) with the given noise ε (B×A standard normal draws, supplied by the caller so updates are
@@ -111,22 +84,14 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
         // CRUCIAL: the tanh-squash Jacobian. log(1 − tanh² u) = 2(log 2 − u − softplus(−2u)) (Eq. 21, stable form).
         var logJacobian = tape.Scale(tape.AddScalar(tape.Add(u, tape.Softplus(tape.Scale(u, T.CreateChecked(-2)))), -Log2), T.CreateChecked(-2));
         var logProb = tape.SumRows(tape.Sub(gaussian, logJacobian));
-
-        if (_scale is not null)
-        {
-            // CRUCIAL: rescaling a = tanh(u) to scale·a + offset divides the density by Π scale: log π −= Σ log(scale).
-            action = tape.Add(tape.Mul(action, _scale), _offset!);
-            logProb = tape.AddScalar(logProb, -_logScaleSum);
-        }
         return new PolicySample<T>(action, logProb);
     }
 
-    /// <summary>The deterministic action tanh(μ(s)) (scaled when the policy has bounds), used for evaluation.</summary>
+    /// <summary>The deterministic action tanh(μ(s)), used for evaluation.</summary>
     public Tensor<T> DeterministicAction(Tape<T> tape, Tensor<T> observations)
     {
         var (mean, _) = Heads(tape, observations);
-        var action = tape.Tanh(mean);
-        return _scale is null ? action : tape.Add(tape.Mul(action, _scale), _offset!);
+        return tape.Tanh(mean);
     }
 
     /// <summary>μ(s) and the clamped log σ(s).</summary>

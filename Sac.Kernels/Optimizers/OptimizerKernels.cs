@@ -24,7 +24,7 @@ public static unsafe class OptimizerKernels
         T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        AdamCore(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
+        AdamRange(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
     }
 
     /// <summary>
@@ -38,18 +38,17 @@ public static unsafe class OptimizerKernels
         int parts = Parts(parameters.Length, threads);
         if (parts == 1 || gradient.Length != parameters.Length || m.Length != parameters.Length || v.Length != parameters.Length)
         {
-            AdamCore(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
+            AdamRange(parameters, gradient, m, v, learningRate, beta1, beta2, epsilon, step, gradScale);
             return;
         }
         if (step < 1)
             throw new ArgumentOutOfRangeException(nameof(step), step, "Adam's step count starts at 1.");
         fixed (T* p = parameters, g = gradient, pm = m, pv = v)
         {
-            var job = OptimizerJob<T>.Current;
-            job.IsAdam = true;
+            var job = AdamJob<T>.Current;
             job.Length = parameters.Length;
-            job.P = p;
-            job.G = g;
+            job.Parameters = p;
+            job.Gradient = g;
             job.M = pm;
             job.V = pv;
             (job.LearningRate, job.Beta1, job.Beta2, job.Epsilon, job.Step, job.GradScale) = (learningRate, beta1, beta2, epsilon, step, gradScale);
@@ -57,7 +56,8 @@ public static unsafe class OptimizerKernels
         }
     }
 
-    private static void AdamCore<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
+    /// <summary>The Adam update of one range (the whole buffers, or one thread's part of them).</summary>
+    internal static void AdamRange<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v,
         T learningRate, T beta1, T beta2, T epsilon, long step, T gradScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -118,7 +118,7 @@ public static unsafe class OptimizerKernels
     /// </summary>
     public static void Polyak<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        PolyakCore(target, source, tau);
+        PolyakRange(target, source, tau);
     }
 
     /// <summary><see cref="Polyak{T}(Span{T}, ReadOnlySpan{T}, T)"/> split over up to <paramref name="threads"/> threads
@@ -128,16 +128,15 @@ public static unsafe class OptimizerKernels
         int parts = Parts(target.Length, threads);
         if (parts == 1 || source.Length != target.Length || !(tau >= T.Zero && tau <= T.One))
         {
-            PolyakCore(target, source, tau);
+            PolyakRange(target, source, tau);
             return;
         }
         fixed (T* t = target, s = source)
         {
-            var job = OptimizerJob<T>.Current;
-            job.IsAdam = false;
+            var job = PolyakJob<T>.Current;
             job.Length = target.Length;
-            job.P = t;
-            job.G = s;
+            job.Target = t;
+            job.Source = s;
             job.Tau = tau;
             Threading.WorkerPool.Shared.Run(job, parts);
         }
@@ -146,10 +145,11 @@ public static unsafe class OptimizerKernels
     private static int Parts(int length, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        return length < OptimizerJob<float>.MinParallelLength ? 1 : Math.Min(threads, Threading.WorkerPool.MaxParts);
+        return length < RangeJob<float>.MinParallelLength ? 1 : Math.Min(threads, Threading.WorkerPool.MaxParts);
     }
 
-    private static void PolyakCore<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The Polyak update of one range (the whole buffers, or one thread's part of them).</summary>
+    internal static void PolyakRange<T>(Span<T> target, ReadOnlySpan<T> source, T tau) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (target.Length != source.Length)
             throw new ArgumentException($"Polyak buffers differ in length (target {target.Length}, source {source.Length}).");

@@ -10,7 +10,7 @@ namespace Sac.Tests.Core;
 public class PolicyNumericsTests
 {
     /// <summary>A policy whose output is the constant [μ ‖ log σ] = bias (last layer weights zeroed).</summary>
-    private static TanhGaussianPolicy<T> ConstantPolicy<T>(double[] mean, double[] logStd, float[]? low = null, float[]? high = null)
+    private static TanhGaussianPolicy<T> ConstantPolicy<T>(double[] mean, double[] logStd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var network = new Mlp<T>("pi", 2, [4], 2 * mean.Length, new Rng(1));
@@ -21,7 +21,7 @@ public class PolicyNumericsTests
             last.Bias.Span[j] = T.CreateChecked(mean[j]);
             last.Bias.Span[mean.Length + j] = T.CreateChecked(logStd[j]);
         }
-        return new TanhGaussianPolicy<T>(network, -20, 2, low ?? default, high ?? default);
+        return new TanhGaussianPolicy<T>(network, -20, 2);
     }
 
     /// <summary>log(1 − tanh² u) computed independently: 1 − tanh² u = 4e^{−2|u|}/(1 + e^{−2|u|})².</summary>
@@ -58,26 +58,6 @@ public class PolicyNumericsTests
         double expected = GaussianLogDensityAtMean(clamped) - LogOneMinusTanhSquared(0.5);
         Assert.That(LogProbAtMean<double>(0.5, rawLogStd), Is.EqualTo(expected).Within(1e-12));
         Assert.That(LogProbAtMean<float>(0.5, rawLogStd), Is.EqualTo(expected).Within(1e-5 * Math.Abs(expected)));
-    }
-
-    [Test]
-    public void LogProb_ScaledActions_EqualsUnscaledMinusSumLogScale()
-    {
-        // Bounds [−2, 2] and [0, 10]: scales 2 and 5, offsets 0 and 5. a_env = scale·tanh(u) + offset, log π_env = log π − log 2 − log 5.
-        double[] mean = [0.3, -1.1], logStd = [-0.5, 0.2];
-        var plain = ConstantPolicy<double>(mean, logStd);
-        var scaled = ConstantPolicy<double>(mean, logStd, [-2f, 0f], [2f, 10f]);
-        var obs = new Tensor<double>(3, 2);
-        var noise = Tensor<double>.FromValues(3, 2, [0.1, -0.4, 1.3, 0.7, -2.0, 0.05]);
-        var tape = new Tape<double>();
-        var p = plain.Sample(tape, obs, noise);
-        var s = scaled.Sample(tape, obs, noise);
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.That(s.LogProb[i, 0], Is.EqualTo(p.LogProb[i, 0] - Math.Log(2) - Math.Log(5)).Within(1e-13));
-            Assert.That(s.Action[i, 0], Is.EqualTo(2 * p.Action[i, 0]).Within(1e-15));
-            Assert.That(s.Action[i, 1], Is.EqualTo(5 * p.Action[i, 1] + 5).Within(1e-14));
-        }
     }
 
     [Test]
