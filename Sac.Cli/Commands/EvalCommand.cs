@@ -42,8 +42,8 @@ public static class EvalCommand
             throw new UsageException($"--run {run.Path} is not a Sac run directory (no Sac config.json).");
         var config = RunConfig.Load(run.Config);
         string checkpoint = CheckpointStore.Resolve(run.Checkpoints, parse.GetValue(Checkpoint));
-        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.ToSacOptions(),
-            config.ToTrainerOptions() with { TotalSteps = Math.Max(config.Steps, 1) });
+        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac,
+            config.Trainer with { TotalSteps = Math.Max(config.Steps, 1) });
         trainer.LoadCheckpoint(checkpoint);
 
         bool deterministic = !parse.GetValue(Stochastic);

@@ -31,7 +31,7 @@ public sealed class TrainingSession
         _config = config;
         _out = output;
         _resumed = resume;
-        _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.ToSacOptions(), config.ToTrainerOptions());
+        _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac, config.Trainer);
         if (resume && run.HasCheckpointOrFinished)
         {
             _trainer.LoadCheckpoint(CheckpointStore.Resolve(run.Checkpoints));

@@ -55,7 +55,7 @@ public static class SacMemory
     }
 
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> (naming the option that dominates) when the agent cannot be allocated: an
+    /// Throws <see cref="ArgumentException"/> (its ParamName the option that dominates) when the agent cannot be allocated: an
     /// array longer than .NET allows, or more bytes in all than <paramref name="availableBytes"/> (by default what the
     /// garbage collector reports this process may use).
     /// </summary>
@@ -65,25 +65,25 @@ public static class SacMemory
         long limit = Array.MaxLength;
         double widest = options.HiddenSizes.Count == 0 ? 0 : options.HiddenSizes.Max();
         if ((double)options.BufferSize * Math.Max(observationSize, actionSize) > limit)
-            throw new ArgumentException($"Invalid BufferSize = {options.BufferSize}: {options.BufferSize} transitions of {observationSize} observation values exceed the largest .NET array ({limit} elements).", nameof(options));
+            throw new ArgumentException($"Invalid BufferSize = {options.BufferSize}: {options.BufferSize} transitions of {observationSize} observation values exceed the largest .NET array ({limit} elements).", nameof(SacOptions.BufferSize));
         var hidden = options.HiddenSizes;
         for (int i = 0; i + 1 < hidden.Count; i++)
             if ((double)hidden[i] * hidden[i + 1] > limit)
-                throw new ArgumentException($"Invalid HiddenSizes = {string.Join(",", hidden)}: a {hidden[i]}×{hidden[i + 1]} weight matrix exceeds the largest .NET array ({limit} elements).", nameof(options));
+                throw new ArgumentException($"Invalid HiddenSizes = {string.Join(",", hidden)}: a {hidden[i]}×{hidden[i + 1]} weight matrix exceeds the largest .NET array ({limit} elements).", nameof(SacOptions.HiddenSizes));
         if ((double)options.BatchSize * Math.Max(widest, observationSize + actionSize) > limit)
-            throw new ArgumentException($"Invalid BatchSize = {options.BatchSize}: a batch of {options.BatchSize} rows of {Math.Max(widest, observationSize + actionSize)} activations exceeds the largest .NET array ({limit} elements).", nameof(options));
+            throw new ArgumentException($"Invalid BatchSize = {options.BatchSize}: a batch of {options.BatchSize} rows of {Math.Max(widest, observationSize + actionSize)} activations exceeds the largest .NET array ({limit} elements).", nameof(SacOptions.BatchSize));
 
         var estimate = For(observationSize, actionSize, options);
         double available = availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (estimate.Total <= available)
             return;
-        string culprit =
-            estimate.Replay >= estimate.Networks && estimate.Replay >= estimate.Activations ? $"BufferSize = {options.BufferSize}" :
-            estimate.Networks >= estimate.Activations ? $"HiddenSizes = {string.Join(",", hidden)}" :
-            $"BatchSize = {options.BatchSize}";
+        var (property, value) =
+            estimate.Replay >= estimate.Networks && estimate.Replay >= estimate.Activations ? (nameof(SacOptions.BufferSize), options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture)) :
+            estimate.Networks >= estimate.Activations ? (nameof(SacOptions.HiddenSizes), string.Join(",", hidden)) :
+            (nameof(SacOptions.BatchSize), options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         throw new ArgumentException(
-            $"Invalid {culprit}: the agent needs about {Gb(estimate.Total)} (replay buffer {Gb(estimate.Replay)}, networks {Gb(estimate.Networks)}, " +
-            $"activations {Gb(estimate.Activations)}), more than the {Gb(available)} this process can use.", nameof(options));
+            $"Invalid {property} = {value}: the agent needs about {Gb(estimate.Total)} (replay buffer {Gb(estimate.Replay)}, networks {Gb(estimate.Networks)}, " +
+            $"activations {Gb(estimate.Activations)}), more than the {Gb(available)} this process can use.", property);
     }
 
     private static string Gb(double bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1L << 30):F1} GiB");

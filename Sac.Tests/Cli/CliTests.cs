@@ -103,7 +103,7 @@ public class CliTests : CliTestBase
             Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
         Assert.That(result.Out, Does.Contain("final eval").And.Contain("learning_curve.png"));
         var config = RunConfig.Load(Path.Combine(run, "config.json"));
-        Assert.That((config.Env, config.Steps, config.Hidden), Is.EqualTo(("Pendulum-v1", 400L, new[] { 16, 16 })));
+        Assert.That((config.Env, config.Steps, config.Sac.HiddenSizes), Is.EqualTo(("Pendulum-v1", 400L, new[] { 16, 16 })));
         Assert.That(File.ReadLines(Path.Combine(run, "progress.csv")).First(), Does.StartWith("time/total_timesteps,"));
 
         var eval = Sac("eval", "--run", run, "--episodes", "2");
@@ -119,8 +119,8 @@ public class CliTests : CliTestBase
         string run = Path.Combine(Root, "run");
         Assert.That(Sac([.. TrainArgs(run, 120), "--config", file, "--tau", "0.01"]).Code, Is.Zero);
         var config = RunConfig.Load(Path.Combine(run, "config.json"));
-        Assert.That(config.Gamma, Is.EqualTo(0.95));
-        Assert.That(config.Tau, Is.EqualTo(0.01), "the command line overrides the file");
+        Assert.That(config.Sac.Gamma, Is.EqualTo(0.95));
+        Assert.That(config.Sac.Tau, Is.EqualTo(0.01), "the command line overrides the file");
 
         File.WriteAllText(file, """{ "gama": 0.95 }""");
         AssertUsageError(Sac("train", "--env", "Pendulum-v1", "--config", file, "--out", Path.Combine(Root, "other")), "unknown key 'gama'");

@@ -1,0 +1,62 @@
+using Sac.Core.Algorithms;
+using Sac.Core.Training;
+
+namespace Sac.Cli.Runs;
+
+/// <summary>
+/// Every option of `sac train`, declared once: the command-line flags, their help (with the defaults, read from
+/// <see cref="SacOptions"/>, <see cref="TrainerOptions"/> and <see cref="RunConfig"/>), the config.json keys and the
+/// names in validation messages all come from this table. A test checks that every property of those records has
+/// exactly one entry, reachable from the command line and from config.json under the same name.
+/// </summary>
+public static class RunOptions
+{
+    private static readonly RunOption ActorLr = RunOption.Sac("actor-lr", o => o.ActorLearningRate, "Learning rate of the policy π_φ.");
+    private static readonly RunOption CriticLr = RunOption.Sac("critic-lr", o => o.CriticLearningRate, "Learning rate of the twin critics Q_θ.");
+    private static readonly RunOption ValueLr = RunOption.Sac("value-lr", o => o.ValueLearningRate, "Learning rate of the value network V_ψ (v1).");
+    private static readonly RunOption AlphaLr = RunOption.Sac("alpha-lr", o => o.AlphaLearningRate, "Learning rate of log α (v2).");
+
+    /// <summary>The options, in the order they are applied (a shortcut before the options it sets) and listed.</summary>
+    public static IReadOnlyList<RunOption> All { get; } =
+    [
+        RunOption.Run("env", c => c.Env, "Environment id (see 'sac envs'), e.g. Pendulum-v1."),
+        RunOption.Sac("algo", o => o.Version, "v1 (value network, fixed α; the seed paper) or v2 (target Qs, learned α)."),
+        RunOption.Trainer("steps", o => o.TotalSteps, "Environment steps to train for (on --resume: the new total, to extend a run).", resumeAdjustable: true),
+        RunOption.Trainer("seed", o => o.Seed, "The one seed behind every random draw."),
+        RunOption.Sac("threads", o => o.Threads, "Threads for an update (results are bitwise identical for any count).", resumeAdjustable: true),
+        RunOption.Trainer("eval-every", o => o.EvalEvery, "Evaluate the deterministic policy every N steps (0: only at the end)."),
+        RunOption.Trainer("eval-episodes", o => o.EvalEpisodes, "Episodes per evaluation."),
+        RunOption.Run("checkpoint-every", c => c.CheckpointEvery, "Checkpoint every N steps (0: only at the end, on Ctrl-C and on SIGTERM)."),
+        RunOption.Sac("gamma", o => o.Gamma, "Discount γ."),
+        RunOption.Sac("tau", o => o.Tau, "Polyak rate τ of the target networks."),
+        RunOption.Sac("batch-size", o => o.BatchSize, "Minibatch size."),
+        RunOption.Sac("hidden", o => o.HiddenSizes, "Hidden layer sizes of every network, comma-separated."),
+        RunOption.ShortcutFor("lr", "Set all four learning rates (actor, critic, value, α) at once; each of their own options overrides it.",
+            ActorLr, CriticLr, ValueLr, AlphaLr),
+        ActorLr, CriticLr, ValueLr, AlphaLr,
+        RunOption.Sac("alpha", o => o.Alpha, "Fixed temperature α (v1, or v2 with --learn-alpha false); 1/α is the paper's reward scale."),
+        RunOption.Sac("learn-alpha", o => o.LearnAlpha, "v2: learn α toward the target entropy."),
+        RunOption.Sac("initial-alpha", o => o.InitialAlpha, "v2: α at the start when it is learned."),
+        RunOption.Sac("target-entropy", o => o.TargetEntropy, "v2: target entropy H̄ of the learned α.", nullMeans: "−dim(A)"),
+        RunOption.Sac("log-std-min", o => o.LogStdMin, "Lower clamp of the policy's log σ."),
+        RunOption.Sac("log-std-max", o => o.LogStdMax, "Upper clamp of the policy's log σ."),
+        RunOption.Sac("adam-beta1", o => o.AdamBeta1, "Adam's first-moment decay β1."),
+        RunOption.Sac("adam-beta2", o => o.AdamBeta2, "Adam's second-moment decay β2."),
+        RunOption.Sac("adam-epsilon", o => o.AdamEpsilon, "Adam's ε."),
+        RunOption.Sac("max-grad-norm", o => o.MaxGradNorm, "Clip each network's gradient to this global L2 norm.", nullMeans: "none (no clipping)"),
+        RunOption.Sac("buffer-size", o => o.BufferSize, "Replay capacity."),
+        RunOption.Sac("learning-starts", o => o.LearningStarts, "Uniformly random steps before learning starts."),
+        RunOption.Sac("train-freq", o => o.TrainFrequency, "Environment steps between update rounds."),
+        RunOption.Sac("gradient-steps", o => o.GradientSteps, "Updates per round."),
+    ];
+
+    /// <summary>The option named <paramref name="name"/> (its flag name without dashes, or its config.json key), or null.</summary>
+    public static RunOption? Find(string name) => All.FirstOrDefault(o => o.Name == name || o.Key == name);
+
+    /// <summary>
+    /// The command-line name for a record property named in an engine message (<see cref="SacOptions.Validate"/> and
+    /// <see cref="TrainerOptions.Validate"/> name the property they refuse), e.g. ("SacOptions", "Gamma") → "--gamma".
+    /// </summary>
+    public static string? FlagFor(Type record, string? property) =>
+        All.FirstOrDefault(o => o.Property?.DeclaringType == record && o.Property.Name == property) is { } option ? "--" + option.Name : null;
+}
