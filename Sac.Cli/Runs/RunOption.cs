@@ -21,14 +21,8 @@ public sealed class RunOption
     private RunOption(string name, string help, Type type, PropertyInfo? property, Func<RunConfig, object?> get,
         Func<RunConfig, object?, RunConfig> set, object? defaultValue, string? nullMeans)
     {
-        Name = name;
-        Help = help;
-        ValueType = type;
-        Property = property;
-        _get = get;
-        _set = set;
-        Default = defaultValue;
-        NullMeans = nullMeans;
+        (Name, Help, ValueType, Property, Default, NullMeans) = (name, help, type, property, defaultValue, nullMeans);
+        (_get, _set) = (get, set);
     }
 
     /// <summary>The name: <c>--{Name}</c> on the command line, <see cref="Key"/> in config.json.</summary>

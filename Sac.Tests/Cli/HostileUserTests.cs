@@ -22,6 +22,14 @@ public class HostileUserTests : CliTestBase
         return run;
     }
 
+    /// <summary>`sac args…` is refused with one line naming <paramref name="mentions"/>, and the file tree is unchanged.</summary>
+    private void AssertRefusedTouchingNothing(string[] args, params string[] mentions)
+    {
+        var before = Snapshot();
+        AssertUsageError(Sac(args), mentions);
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, nothing lost");
+    }
+
     private static string LatestCheckpoint(string run) => CheckpointStore.Resolve(Path.Combine(run, "checkpoints"));
 
     [Test]
@@ -78,9 +86,7 @@ public class HostileUserTests : CliTestBase
         string run = NewRun("run");
         string config = Path.Combine(run, "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"gamma\": 0.99", "\"gamma\": 0.9"));
-        var before = Snapshot();
-        AssertUsageError(Sac("train", "--resume", run, "--steps", "300"), "Gamma = 0.99", "Gamma = 0.9");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(["train", "--resume", run, "--steps", "300"], "Gamma = 0.99", "Gamma = 0.9");
     }
 
     [Test]
@@ -288,9 +294,7 @@ public class HostileUserTests : CliTestBase
     public void HiddenConflictOnResume_IsOneLine()
     {
         string run = NewRun("run");
-        var before = Snapshot();
-        AssertUsageError(Sac("train", "--resume", run, "--hidden", "8,8"), "--hidden 8,8", "hidden = 16,16");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(["train", "--resume", run, "--hidden", "8,8"], "--hidden 8,8", "hidden = 16,16");
     }
 
     [Test]

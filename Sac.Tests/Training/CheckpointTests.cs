@@ -44,6 +44,15 @@ public class CheckpointTests
         return (returns, []);
     }
 
+    /// <summary>A 150-step v2 run checkpointed through the store: its checkpoint directory and training-state file.</summary>
+    private (string Directory, string StateFile) SavedRun()
+    {
+        var trainer = NewTrainer(SacVersion.V2, steps: 150);
+        trainer.Run();
+        string dir = CheckpointStore.Save(trainer, _dir);
+        return (dir, Path.Combine(dir, Trainer.StateFileName));
+    }
+
     private static byte[] AllWeights(Trainer trainer) => PyTorchFixtureWeights(trainer.Agent);
 
     private static byte[] PyTorchFixtureWeights(SoftActorCritic<float> agent) =>
@@ -107,10 +116,7 @@ public class CheckpointTests
     [Test]
     public void LoadCheckpoint_TruncatedFile_IsRejectedWithClearError()
     {
-        var trainer = NewTrainer(SacVersion.V2, steps: 150);
-        trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
-        string state = Path.Combine(dir, Trainer.StateFileName);
+        var (dir, state) = SavedRun();
         byte[] bytes = File.ReadAllBytes(state);
         File.WriteAllBytes(state, bytes[..(bytes.Length - 100)]);
 
@@ -121,10 +127,7 @@ public class CheckpointTests
     [Test]
     public void LoadCheckpoint_FlippedDataByte_IsRejectedByChecksum()
     {
-        var trainer = NewTrainer(SacVersion.V2, steps: 150);
-        trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
-        string state = Path.Combine(dir, Trainer.StateFileName);
+        var (dir, state) = SavedRun();
         byte[] bytes = File.ReadAllBytes(state);
         bytes[^10] ^= 0x40;
         File.WriteAllBytes(state, bytes);
@@ -159,10 +162,7 @@ public class CheckpointTests
     {
         // The header holds what is restored besides the tensors: the step count, RNG words, both environments' states.
         // Flip every byte of it in turn (the length prefix included): each must be refused, and the trainer left as it was.
-        var trainer = NewTrainer(SacVersion.V2, steps: 150);
-        trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
-        string state = Path.Combine(dir, Trainer.StateFileName);
+        var (dir, state) = SavedRun();
         byte[] good = File.ReadAllBytes(state);
         int headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(good);
         string header = System.Text.Encoding.UTF8.GetString(good, 8, headerEnd - 8);
