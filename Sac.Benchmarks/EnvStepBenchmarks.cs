@@ -17,7 +17,7 @@ public class EnvStepBenchmarks
     private int _t;
 
     /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5")]
+    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
     public string Env { get; set; } = "Pendulum-v1";
 
     /// <summary>Creates and resets the environment.</summary>

@@ -26,6 +26,14 @@ internal static class RawMjData
     public static void Write(MujocoEnvironment env, MjArray field, double[] values) =>
         Marshal.Copy(values, 0, Address(env, field), values.Length);
 
+    /// <summary>Reads the first values of a model array (e.g. body_mass).</summary>
+    public static double[] ReadModel(MujocoEnvironment env, MjArray field, int count)
+    {
+        var values = new double[count];
+        Marshal.Copy(Marshal.ReadIntPtr(env.Simulation.Model.Pointer, field.PointerOffset), values, 0, count);
+        return values;
+    }
+
     /// <summary>Writes one element of a model array (e.g. a gear), for fault-injection tests.</summary>
     public static void WriteModel(MujocoEnvironment env, MjArray field, int index, double value)
     {

@@ -18,6 +18,9 @@ public class RegistrationTests
 
     [TestCase("HalfCheetah-v5", typeof(HalfCheetah))]
     [TestCase("Hopper-v5", typeof(Hopper))]
+    [TestCase("Walker2d-v5", typeof(Walker2d))]
+    [TestCase("Ant-v5", typeof(Ant))]
+    [TestCase("Humanoid-v5", typeof(Humanoid))]
     public void Create_RegisteredId_IsCheckedThousandStepTimeLimitedTask(string id, Type type)
     {
         MujocoEnvironments.Register();

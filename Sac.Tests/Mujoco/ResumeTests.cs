@@ -41,19 +41,32 @@ public class ResumeTests
         return [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)rng.Uniform(-1, 1)).ToArray())];
     }
 
+    /// <summary>
+    /// A registry environment (reset with seed 5) stepped with seeded random actions and saved 15 steps before the
+    /// first episode end after step 30 (a fall, or the 1000-step truncation; a probe run finds it), with the 30 actions
+    /// that follow. Those cross the end, so the reset after it draws its noise from the saved Rng.
+    /// </summary>
+    private static (IEnvironment Original, JsonObject Saved, float[][] Continuation, float[] Observation) SaveBeforeAnEpisodeEnd(string id)
+    {
+        IEnvironment probe = EnvironmentRegistry.Create(id);
+        var observation = new float[probe.ObservationSpace.Dimension];
+        float[][] actions = Actions(1100, probe.ActionSpace.Dimension, seed: 1);
+        probe.Reset(observation, seed: 5);
+        int end = Run(probe, actions, observation).FindIndex(30, t => t.Terminated || t.Truncated);
+        Assert.That(end, Is.GreaterThanOrEqualTo(30), "an episode ended within 1100 steps");
+
+        IEnvironment original = EnvironmentRegistry.Create(id);
+        original.Reset(observation, seed: 5);
+        int save = end + 1 - 15;
+        Run(original, actions[..save], observation);
+        return (original, ((IStatefulEnvironment)original).SaveState(), actions[save..(save + 30)], observation);
+    }
+
     [TestCaseSource(nameof(Ids))]
     public void RestoreState_IntoAFreshEnvironment_ContinuesBitForBitAcrossResets(string id)
     {
-        IEnvironment original = EnvironmentRegistry.Create(id);
-        var observation = new float[original.ObservationSpace.Dimension];
-        original.Reset(observation, seed: 5);
-        int dimension = original.ActionSpace.Dimension;
-        // 990 steps, then 30 more: every task crosses at least one end of episode (the 1000-step truncation, or falls
-        // before it), so the continuation draws reset noise from the saved Rng too.
-        Run(original, Actions(990, dimension, seed: 1), observation);
-        string saved = ((IStatefulEnvironment)original).SaveState().ToJsonString();
-
-        float[][] continuation = Actions(30, dimension, seed: 2);
+        var (original, state, continuation, observation) = SaveBeforeAnEpisodeEnd(id);
+        string saved = state.ToJsonString();
         List<Transition> expected = Run(original, continuation, observation.ToArray());
 
         IEnvironment resumed = EnvironmentRegistry.Create(id);
@@ -75,15 +88,13 @@ public class ResumeTests
     // restore that dropped it would not continue the same bits, and the resume test could fail.
     [TestCase("HalfCheetah-v5", "rng", TestName = "RestoreState_WithAnotherRng_DivergesAtTheNextReset(HalfCheetah-v5)")]
     [TestCase("Hopper-v5", "rng", TestName = "RestoreState_WithAnotherRng_DivergesAtTheNextReset(Hopper-v5)")]
+    [TestCase("Ant-v5", "xpos", TestName = "RestoreState_WithoutTheStaleBodyPositions_GetsAnotherFirstVelocity(Ant-v5)")]
+    [TestCase("Humanoid-v5", "xipos", TestName = "RestoreState_WithoutTheStaleMassPositions_GetsAnotherFirstVelocity(Humanoid-v5)")]
+    [TestCase("Humanoid-v5", "qacc_warmstart", TestName = "RestoreState_WithoutTheSolverWarmStart_DivergesAtOnce(Humanoid-v5)")]
     public void RestoreState_WithOneFieldReplaced_DoesNotContinueTheSameBits(string id, string field)
     {
         MujocoEnvironments.Register();
-        IEnvironment original = EnvironmentRegistry.Create(id);
-        var observation = new float[original.ObservationSpace.Dimension];
-        original.Reset(observation, seed: 5);
-        int dimension = original.ActionSpace.Dimension;
-        Run(original, Actions(990, dimension, seed: 1), observation);
-        JsonObject state = ((IStatefulEnvironment)original).SaveState();
+        var (original, state, continuation, observation) = SaveBeforeAnEpisodeEnd(id);
         JsonObject task = state["inner"]!["inner"]!.AsObject();
         task[field] = field switch
         {
@@ -91,13 +102,13 @@ public class ResumeTests
             _ => MujocoState.SaveArray(new double[task[field]!.AsArray().Count]),
         };
 
-        float[][] continuation = Actions(30, dimension, seed: 2);
         List<Transition> expected = Run(original, continuation, observation.ToArray());
         IEnvironment resumed = EnvironmentRegistry.Create(id);
         ((IStatefulEnvironment)resumed).RestoreState(JsonNode.Parse(state.ToJsonString())!.AsObject());
         List<Transition> actual = Run(resumed, continuation, new float[observation.Length]);
-        Assert.That(Enumerable.Range(0, continuation.Length).Any(t => !actual[t].Observation.SequenceEqual(expected[t].Observation)),
-            Is.True, $"without the saved {field}, some observation differs");
+        Assert.That(Enumerable.Range(0, continuation.Length).Any(t =>
+                !actual[t].Observation.SequenceEqual(expected[t].Observation) || actual[t].Reward != expected[t].Reward),
+            Is.True, $"without the saved {field}, some observation or reward differs");
     }
 
     [Test]
