@@ -40,7 +40,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     private readonly double[] _ctrlLow;
     private readonly double[] _ctrlHigh;
     private readonly double[] _terms;
-    private readonly string[] _termNames;
+    private readonly IReadOnlyList<string> _termNames;
     private Rng? _rng;
     private int _episodeStep;
     private bool _broken;
@@ -49,7 +49,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     /// <param name="id">The Gymnasium id.</param>
     /// <param name="assetFile">The embedded MJCF file, e.g. <c>hopper.xml</c>.</param>
     /// <param name="frameSkip">mj_step calls per environment step (Gymnasium's <c>frame_skip</c>).</param>
-    /// <param name="observationDimension">The observation length the task defines; checked against the model.</param>
+    /// <param name="observationDimension">The observation length the task defines (its <see cref="RequireSizes"/> call checks the model is the one it is written for).</param>
     /// <param name="resetNoiseScale">Half-width (or standard deviation) of the reset noise.</param>
     /// <param name="normalVelocityNoise">True when qvel noise is N(0, scale²) (HalfCheetah, Ant), false for U(−scale, scale).</param>
     /// <param name="termNames">The names of <see cref="LastTerms"/>, as Gymnasium's info keys.</param>
@@ -90,7 +90,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
         }
         ActionSpace = new Box(low, high);
         ObservationSpace = new Box(Filled(observationDimension, float.NegativeInfinity), Filled(observationDimension, float.PositiveInfinity));
-        _termNames = termNames;
+        _termNames = Array.AsReadOnly(termNames);
         _terms = new double[termNames.Length];
     }
 
