@@ -1,5 +1,6 @@
 // Sac build script. Run with: dotnet tool restore && dotnet cake [--target=<Task>] [--configuration=<Release|Debug>]
-// Tasks: Clean, Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of every suite), Pack.
+// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of
+// every suite), Pack.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -18,7 +19,42 @@ Task("Clean")
     DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration });
 });
 
+Task("MuJoCo")
+    .Does(() =>
+{
+    // Sac.Mujoco loads libmujoco.so.2.2.2 when a MuJoCo task is created, and its layout test regenerates
+    // MujocoLayout.g.cs from the headers with gcc. Debian 12 packages all three.
+    var missing = new List<string>();
+    if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmujoco.so.2.2.2"))
+        missing.Add("libmujoco2.2.2");
+    if (!System.IO.File.Exists("/usr/include/mujoco/mjxmacro.h"))
+        missing.Add("libmujoco-dev");
+    if (!System.IO.File.Exists("/usr/bin/gcc"))
+        missing.Add("gcc");
+    if (missing.Count == 0)
+        return;
+
+    string packages = string.Join(" ", missing);
+    string install = "apt-get install -y " + packages;
+    StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out IEnumerable<string> uid);
+    if (uid.FirstOrDefault()?.Trim() != "0")
+    {
+        // One line, the command to run, and stop: installing system packages is the user's call when not root.
+        Error($"Sac.Mujoco needs {packages}, which is not installed; run: sudo {install}");
+        System.Environment.Exit(1);
+    }
+    Information($"Installing {packages}: {install}");
+    if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
+    {
+        // A fresh machine may have no package lists yet.
+        StartProcess("apt-get", new ProcessSettings { Arguments = "update" });
+        if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
+            throw new Exception($"'{install}' failed, also after apt-get update.");
+    }
+});
+
 Task("Build")
+    .IsDependentOn("MuJoCo")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
@@ -82,7 +118,7 @@ Task("Pack")
     .Does(() =>
 {
     EnsureDirectoryExists(artifacts);
-    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Cli" })
+    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Cli" })
     {
         DotNetPack($"./{project}/{project}.csproj", new DotNetPackSettings
         {

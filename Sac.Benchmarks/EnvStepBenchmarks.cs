@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using Sac.Core.Environments;
+using Sac.Mujoco;
 
 namespace Sac.Benchmarks;
 
 /// <summary>
 /// One environment step (with the TimeLimit and CheckedEnvironment wrappers the trainer uses, resetting when an
-/// episode ends), for each registered environment.
+/// episode ends), for each registered environment, the MuJoCo tasks included.
 /// </summary>
 [MemoryDiagnoser]
 public class EnvStepBenchmarks
@@ -16,13 +17,14 @@ public class EnvStepBenchmarks
     private int _t;
 
     /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0")]
+    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
     public string Env { get; set; } = "Pendulum-v1";
 
     /// <summary>Creates and resets the environment.</summary>
     [GlobalSetup]
     public void Setup()
     {
+        MujocoEnvironments.Register();
         _env = EnvironmentRegistry.Create(Env);
         _observation = new float[_env.ObservationSpace.Dimension];
         _action = new float[_env.ActionSpace.Dimension];
@@ -33,7 +35,10 @@ public class EnvStepBenchmarks
     [Benchmark]
     public float EnvStep()
     {
-        _action[0] = MathF.Sin(_t++ * 0.1f);
+        float phase = _t++ * 0.1f;
+        // Element j is offset by j radians; for a one-dimensional action this is the sine sweep it always was.
+        for (int j = 0; j < _action.Length; j++)
+            _action[j] = MathF.Sin(phase + j);
         var result = _env.Step(_action, _observation);
         if (result.Terminated || result.Truncated)
             _env.Reset(_observation);

@@ -10,7 +10,7 @@ namespace Sac.Tests.Foundation;
 /// </summary>
 public class NamespaceDependencyTests
 {
-    private static readonly string[] Assemblies = ["Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Walkthrough", "sac"];
+    private static readonly string[] Assemblies = ["Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Walkthrough", "sac"];
 
     [Test]
     public void Namespaces_FormNoCycle()
@@ -36,6 +36,8 @@ public class NamespaceDependencyTests
             if (from.StartsWith("Sac.Autodiff", StringComparison.Ordinal))
                 Assert.That(to, Does.StartWith("Sac.Kernels").Or.StartWith("Sac.Autodiff"), $"{from} → {to}");
             if (from.StartsWith("Sac.Core", StringComparison.Ordinal))
+                Assert.That(to, Does.Not.StartWith("Sac.Walkthrough").And.Not.StartWith("Sac.Cli").And.Not.StartWith("Sac.Mujoco"), $"{from} → {to}");
+            if (from.StartsWith("Sac.Mujoco", StringComparison.Ordinal))
                 Assert.That(to, Does.Not.StartWith("Sac.Walkthrough").And.Not.StartWith("Sac.Cli"), $"{from} → {to}");
         }
     }

@@ -1,0 +1,152 @@
+using Sac.Core.Environments;
+using Sac.Mujoco.Native;
+
+namespace Sac.Mujoco.Tasks;
+
+/// <summary>
+/// Gymnasium's <c>Ant-v5</c> with its default arguments: a four-legged ant (a free torso and eight hinges: 15 qpos,
+/// 14 dofs; 8 torque actuators with ctrl in [−1, 1]) rewarded for walking in +x while it stays healthy, with a cost on
+/// contact forces; the episode terminates when it is not healthy. The registry's <see cref="TimeLimit"/> truncates it
+/// at 1000 steps.
+/// </summary>
+/// <remarks>
+/// From gymnasium/envs/mujoco/ant_v5.py (frame_skip 5, timestep 0.01, so dt = 0.05; main_body = 1, the torso):
+/// <code>
+/// observation   = [qpos[2:], qvel, clip(cfrc_ext[1:], −1, 1)]     105 = 13 + 14 + 13·6 (x, y and the world body excluded)
+/// (x, y)_velocity = (xpos[torso][:2] after − before) / dt           the torso's frame position, as left by mj_step
+/// contact_cost  = 5e-4·Σ clip(cfrc_ext, −1, 1)²                    over every body
+/// healthy       = every qpos and qvel finite  and  0.2 ≤ z = qpos[2] ≤ 1.0   (closed, unlike the others)
+/// reward        = (1·x_velocity + 1.0·healthy) − (0.5·Σ aⱼ² + contact_cost)
+/// terminated    = not healthy
+/// reset         = qpos0 + U(−0.1, 0.1) per qpos, then 0 + 0.1·N(0, 1) per qvel
+/// </code>
+/// NOTE: xpos after mj_step holds the kinematics from the start of the last sub-step, not of the final qpos; Gymnasium
+/// reads it as it is, and so does this task (and its saved state keeps it, for a bitwise resume).
+/// </remarks>
+public sealed class Ant : MujocoEnvironment
+{
+    /// <summary>The Gymnasium id, <c>"Ant-v5"</c>.</summary>
+    public const string EnvironmentId = "Ant-v5";
+
+    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.</summary>
+    public const double ForwardRewardWeight = 1.0;
+
+    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 0.5.</summary>
+    public const double CtrlCostWeight = 0.5;
+
+    /// <summary>Gymnasium's <c>contact_cost_weight</c>, 5e-4.</summary>
+    public const double ContactCostWeight = 5e-4;
+
+    /// <summary>Gymnasium's <c>healthy_reward</c>, 1.0, paid only on healthy steps.</summary>
+    public const double HealthyReward = 1.0;
+
+    /// <summary>Gymnasium's <c>healthy_z_range</c>, [0.2, 1.0] (closed), for the torso height qpos[2].</summary>
+    public static readonly (double Low, double High) HealthyZRange = (0.2, 1.0);
+
+    /// <summary>Gymnasium's <c>contact_force_range</c>, (−1, 1): cfrc_ext is clipped to it, in the observation and the cost.</summary>
+    public static readonly (double Low, double High) ContactForceRange = (-1.0, 1.0);
+
+    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 0.1: U(−0.1, 0.1) on qpos, N(0, 0.1²) on qvel.</summary>
+    public const double DefaultResetNoiseScale = 0.1;
+
+    /// <summary>Gymnasium's <c>frame_skip</c>, 5.</summary>
+    public const int DefaultFrameSkip = 5;
+
+    private static readonly string[] s_termNames =
+    [
+        "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity",
+        "reward_forward", "reward_ctrl", "reward_contact", "reward_survive",
+    ];
+
+    private readonly int _torso;
+
+    /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
+    /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
+    public Ant()
+        : base(EnvironmentId, "ant.xml", DefaultFrameSkip, observationDimension: 105,
+            DefaultResetNoiseScale, normalVelocityNoise: true, s_termNames)
+    {
+        RequireSizes(nq: 15, nv: 14, nu: 8, nbody: 14);
+        _torso = Simulation.Model.Id(MjObj.mjOBJ_BODY, "torso");
+    }
+
+    /// <summary>Whether the current state is healthy (see the class remarks); the episode terminates when it is not.</summary>
+    internal bool IsHealthy()
+    {
+        ReadOnlySpan<double> qpos = Simulation.Qpos;
+        double z = qpos[2];
+        bool finite = AllFinite(qpos) && AllFinite(Simulation.Qvel);
+        return finite && HealthyZRange.Low <= z && z <= HealthyZRange.High;
+    }
+
+    private protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        (double xBefore, double yBefore) = TorsoXy();
+        Simulate(action);
+        (double xAfter, double yAfter) = TorsoXy();
+        double xVelocity = (xAfter - xBefore) / Dt;
+        double yVelocity = (yAfter - yBefore) / Dt;
+
+        bool healthy = IsHealthy();
+        double forwardReward = xVelocity * ForwardRewardWeight;
+        double healthyReward = healthy ? HealthyReward : 0.0;
+        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
+        double contactCost = ContactCostWeight * ClippedContactForceSquares();
+        double reward = forwardReward + healthyReward - (ctrlCost + contactCost);
+
+        WriteObservation(observation);
+        Span<double> terms = Terms;
+        WriteResetTerms(terms);
+        terms[3] = xVelocity;
+        terms[4] = yVelocity;
+        terms[5] = forwardReward;
+        terms[6] = -ctrlCost;
+        terms[7] = -contactCost;
+        terms[8] = healthyReward;
+        return new StepResult(reward, Terminated: !healthy, Truncated: false);
+    }
+
+    private protected override void WriteObservation(Span<float> observation)
+    {
+        int n = Write(Simulation.Qpos[2..], observation);
+        n += Write(Simulation.Qvel, observation[n..]);
+        // The world body's six entries (always zero) are left out, as in v5.
+        WriteClipped(Simulation.CfrcExt[6..], ContactForceRange.Low, ContactForceRange.High, observation[n..]);
+    }
+
+    private protected override void WriteResetTerms(Span<double> terms)
+    {
+        ReadOnlySpan<double> qpos = Simulation.Qpos;
+        terms[0] = qpos[0];
+        terms[1] = qpos[1];
+        terms[2] = Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]);
+    }
+
+    private (double X, double Y) TorsoXy()
+    {
+        ReadOnlySpan<double> xpos = Simulation.Xpos;
+        return (xpos[3 * _torso], xpos[3 * _torso + 1]);
+    }
+
+    /// <summary>Σ clip(cfrc_ext, −1, 1)² over every body, the world's included.</summary>
+    private double ClippedContactForceSquares()
+    {
+        double sum = 0;
+        foreach (double f in Simulation.CfrcExt)
+        {
+            double clipped = Math.Clamp(f, ContactForceRange.Low, ContactForceRange.High);
+            sum += clipped * clipped;
+        }
+        return sum;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double x in values)
+        {
+            if (!double.IsFinite(x))
+                return false;
+        }
+        return true;
+    }
+}

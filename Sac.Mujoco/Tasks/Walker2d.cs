@@ -1,0 +1,108 @@
+using Sac.Core.Environments;
+
+namespace Sac.Mujoco.Tasks;
+
+/// <summary>
+/// Gymnasium's <c>Walker2d-v5</c> with its default arguments: a planar biped (9 dofs: rootx, rootz, rooty and three
+/// hinges per leg; 6 torque actuators with ctrl in [−1, 1]) rewarded for walking forward while it stays healthy; the
+/// episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// </summary>
+/// <remarks>
+/// From gymnasium/envs/mujoco/walker2d_v5.py (frame_skip 4, timestep 0.002, so dt = 0.008; both feet have friction 1.9
+/// in v5's walker2d_v5.xml):
+/// <code>
+/// observation = [qpos[1:], clip(qvel, −10, 10)]                17 = 8 + 9 (rootx is excluded)
+/// x_velocity  = (qpos[0] after − qpos[0] before) / dt
+/// healthy     = 0.8 &lt; z = qpos[1] &lt; 2.0  and  −1 &lt; angle = qpos[2] &lt; 1   (strict; no state range, unlike Hopper)
+/// reward      = (1.0·x_velocity + 1.0·healthy) − 0.001·Σ aⱼ²   reward_forward + reward_survive + reward_ctrl
+/// terminated  = not healthy
+/// reset       = qpos0 + U(−0.005, 0.005) per qpos, then 0 + U(−0.005, 0.005) per qvel
+/// </code>
+/// </remarks>
+public sealed class Walker2d : MujocoEnvironment
+{
+    /// <summary>The Gymnasium id, <c>"Walker2d-v5"</c>.</summary>
+    public const string EnvironmentId = "Walker2d-v5";
+
+    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
+    public const double ForwardRewardWeight = 1.0;
+
+    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 1e-3.</summary>
+    public const double CtrlCostWeight = 1e-3;
+
+    /// <summary>Gymnasium's <c>healthy_reward</c>, 1.0, paid only on healthy steps.</summary>
+    public const double HealthyReward = 1.0;
+
+    /// <summary>Gymnasium's <c>healthy_z_range</c>, (0.8, 2.0), for z = qpos[1].</summary>
+    public static readonly (double Low, double High) HealthyZRange = (0.8, 2.0);
+
+    /// <summary>Gymnasium's <c>healthy_angle_range</c>, (−1, 1), for the torso angle qpos[2].</summary>
+    public static readonly (double Low, double High) HealthyAngleRange = (-1.0, 1.0);
+
+    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 5e-3: U(−0.005, 0.005) on qpos and qvel.</summary>
+    public const double DefaultResetNoiseScale = 5e-3;
+
+    /// <summary>Gymnasium's <c>frame_skip</c>, 4.</summary>
+    public const int DefaultFrameSkip = 4;
+
+    /// <summary>|qvel| is clipped to this in the observation (only there).</summary>
+    public const double ObservationVelocityLimit = 10.0;
+
+    private static readonly string[] s_termNames =
+        ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"];
+
+    /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
+    /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
+    public Walker2d()
+        : base(EnvironmentId, "walker2d.xml", DefaultFrameSkip, observationDimension: 17,
+            DefaultResetNoiseScale, normalVelocityNoise: false, s_termNames)
+    {
+        RequireSizes(nq: 9, nv: 9, nu: 6, nbody: 8);
+    }
+
+    /// <summary>Whether the current state is healthy (see the class remarks); the episode terminates when it is not.</summary>
+    internal bool IsHealthy()
+    {
+        ReadOnlySpan<double> qpos = Simulation.Qpos;
+        double z = qpos[1], angle = qpos[2];
+        bool healthyZ = HealthyZRange.Low < z && z < HealthyZRange.High;
+        bool healthyAngle = HealthyAngleRange.Low < angle && angle < HealthyAngleRange.High;
+        return healthyZ && healthyAngle;
+    }
+
+    private protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        double xBefore = Simulation.Qpos[0];
+        Simulate(action);
+        double xAfter = Simulation.Qpos[0];
+        double xVelocity = (xAfter - xBefore) / Dt;
+
+        bool healthy = IsHealthy();
+        double forwardReward = ForwardRewardWeight * xVelocity;
+        double healthyReward = healthy ? HealthyReward : 0.0;
+        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
+        double reward = forwardReward + healthyReward - ctrlCost;
+
+        WriteObservation(observation);
+        Span<double> terms = Terms;
+        terms[0] = xAfter;
+        terms[1] = Simulation.Qpos[1] - InitialQpos[1];
+        terms[2] = xVelocity;
+        terms[3] = forwardReward;
+        terms[4] = -ctrlCost;
+        terms[5] = healthyReward;
+        return new StepResult(reward, Terminated: !healthy, Truncated: false);
+    }
+
+    private protected override void WriteObservation(Span<float> observation)
+    {
+        int n = Write(Simulation.Qpos[1..], observation);
+        WriteClipped(Simulation.Qvel, -ObservationVelocityLimit, ObservationVelocityLimit, observation[n..]);
+    }
+
+    private protected override void WriteResetTerms(Span<double> terms)
+    {
+        terms[0] = Simulation.Qpos[0];
+        terms[1] = Simulation.Qpos[1] - InitialQpos[1];
+    }
+}

@@ -1,0 +1,181 @@
+using Sac.Core;
+using Sac.Core.Environments;
+using Sac.Mujoco.Native;
+using Sac.Mujoco.Tasks;
+
+namespace Sac.Tests.Mujoco;
+
+/// <summary>
+/// Ant-v5 against Gymnasium's definition (gymnasium/envs/mujoco/ant_v5.py), with the state read straight from mjData
+/// by <see cref="RawMjData"/>. The numbers below are Gymnasium's, typed here, not the task's.
+/// </summary>
+public class AntTests
+{
+    private const int Nq = 15, Nv = 14, Nu = 8, Nbody = 14, Torso = 1;
+    private const double Dt = 0.01 * 5;
+    private const double ForwardRewardWeight = 1, CtrlCostWeight = 0.5, ContactCostWeight = 5e-4, HealthyReward = 1.0;
+    private const double ResetNoiseScale = 0.1;
+    // The torso at 0.75 with the identity quaternion; every hinge at 0 (Gymnasium v5 starts from qpos0, not from the
+    // asset's custom init_qpos).
+    private static readonly double[] s_initialQpos = [0, 0, 0.75, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    /// <summary>ant_v5.py's is_healthy: a finite state and 0.2 ≤ z ≤ 1.0 (closed).</summary>
+    private static bool GymnasiumIsHealthy(double[] qpos, double[] qvel) =>
+        qpos.Concat(qvel).All(double.IsFinite) && 0.2 <= qpos[2] && qpos[2] <= 1.0;
+
+    private static float[] RandomAction(Rng rng) => [.. Enumerable.Range(0, Nu).Select(_ => (float)rng.Uniform(-1, 1))];
+
+    [Test]
+    public void Spaces_AreGymnasiums()
+    {
+        using var env = new Ant();
+        Assert.That(env.Id, Is.EqualTo("Ant-v5"));
+        Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(105), "13 of qpos (no x, y) + 14 of qvel + 13 bodies × 6 of cfrc_ext");
+        Assert.That(env.ActionSpace.Dimension, Is.EqualTo(8));
+        Assert.That(env.ActionSpace.Low.ToArray(), Is.All.EqualTo(-1f));
+        Assert.That(env.ActionSpace.High.ToArray(), Is.All.EqualTo(1f));
+        Assert.That(env.FrameSkip, Is.EqualTo(5));
+        Assert.That(env.Dt, Is.EqualTo(Dt));
+    }
+
+    [Test]
+    public void StepAndReset_Observation_IsQposWithoutXyThenQvelThenClippedContactForcesWithoutTheWorld()
+    {
+        using var env = new Ant();
+        var observation = new float[105];
+        env.Reset(observation, seed: 3);
+        var rng = new Rng(34);
+        bool contact = false, clipped = false;
+        for (int t = 0; t <= 60; t++)
+        {
+            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
+            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
+            double[] cfrcExt = RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody);
+            contact |= cfrcExt.Any(f => f != 0);
+            clipped |= cfrcExt.Any(f => Math.Abs(f) > 1);
+            float[] expected = [.. qpos.Skip(2).Select(x => (float)x), .. qvel.Select(x => (float)x),
+                .. cfrcExt.Skip(6).Select(f => (float)Math.Clamp(f, -1.0, 1.0))];
+            Assert.That(observation, Is.EqualTo(expected), t == 0 ? "after Reset (cfrc_ext still zero)" : $"after step {t}");
+            env.Step(RandomAction(rng), observation);
+        }
+        Assert.That(contact && clipped, Is.True, "the ant touched the floor, with forces beyond ±1, so the clip was exercised");
+    }
+
+    [Test]
+    public void Step_RewardAndTermination_AreGymnasiumsFromTheTorsoPositionBeforeAndAfter()
+    {
+        using var env = new Ant();
+        var observation = new float[105];
+        env.Reset(observation, seed: 8);
+        var rng = new Rng(82);
+        double maxContactCost = 0;
+        for (int t = 0; t < 200; t++)
+        {
+            float[] action = RandomAction(rng);
+            // The torso's frame position (xpos of body 1) as mj_step left it, before and after the frames.
+            double[] before = RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody);
+            StepResult result = env.Step(action, observation);
+            double[] after = RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody);
+            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
+            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
+            double[] cfrcExt = RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody);
+
+            double xVelocity = (after[3 * Torso] - before[3 * Torso]) / Dt;
+            double yVelocity = (after[3 * Torso + 1] - before[3 * Torso + 1]) / Dt;
+            bool healthy = GymnasiumIsHealthy(qpos, qvel);
+            double healthyReward = healthy ? HealthyReward : 0.0;
+            double ctrlCost = CtrlCostWeight * action.Sum(a => (double)a * a);
+            double contactCost = ContactCostWeight * cfrcExt.Sum(f => Math.Pow(Math.Clamp(f, -1.0, 1.0), 2));
+            double reward = xVelocity * ForwardRewardWeight + healthyReward - (ctrlCost + contactCost);
+            Assert.That(result.Reward, Is.EqualTo(reward).Within(1e-12), $"reward at step {t + 1}");
+            Assert.That(result.Terminated, Is.EqualTo(!healthy), $"terminated at step {t + 1}");
+            // info: x/y_position (qpos), distance_from_origin, x/y_velocity, reward_forward, _ctrl, _contact, _survive.
+            Assert.That(env.LastTerms.ToArray(), Is.EqualTo(new[]
+            {
+                qpos[0], qpos[1], Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]), xVelocity, yVelocity,
+                xVelocity, -ctrlCost, -contactCost, healthyReward,
+            }).Within(1e-12));
+            maxContactCost = Math.Max(maxContactCost, contactCost);
+            if (result.Terminated)
+                env.Reset(observation);
+        }
+        Assert.That(maxContactCost, Is.GreaterThan(0), "the contact cost was exercised");
+    }
+
+    [TestCase(0.2, true, TestName = "IsHealthy_ZExactlyAtItsLowerBound_IsHealthyAsTheRangeIsClosed")]
+    [TestCase(0.19999999999999998, false, TestName = "IsHealthy_ZJustBelowItsLowerBound_IsUnhealthy")]
+    [TestCase(1.0, true, TestName = "IsHealthy_ZExactlyAtItsUpperBound_IsHealthyAsTheRangeIsClosed")]
+    [TestCase(1.0000000000000002, false, TestName = "IsHealthy_ZJustAboveItsUpperBound_IsUnhealthy")]
+    public void IsHealthy_ZAtThreshold(double z, bool healthy)
+    {
+        using var env = new Ant();
+        env.Reset(new float[105], seed: 0);
+        double[] qpos = [.. s_initialQpos];
+        qpos[2] = z;
+        RawMjData.Write(env, MjDataArrays.qpos, qpos);
+        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
+        Assert.That(GymnasiumIsHealthy(qpos, new double[Nv]), Is.EqualTo(healthy), "the case itself is what the definition says");
+        Assert.That(env.IsHealthy(), Is.EqualTo(healthy));
+    }
+
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void IsHealthy_NonFiniteVelocity_IsUnhealthy(double value)
+    {
+        using var env = new Ant();
+        env.Reset(new float[105], seed: 0);
+        var qvel = new double[Nv];
+        qvel[9] = value;
+        RawMjData.Write(env, MjDataArrays.qvel, qvel);
+        Assert.That(env.IsHealthy(), Is.False);
+    }
+
+    [Test]
+    public void Step_FromAnAntOnItsBack_Terminates()
+    {
+        using var env = new Ant();
+        var observation = new float[105];
+        env.Reset(observation, seed: 0);
+        // Torso at 1.5 m, above the healthy range: the episode ends after this step.
+        double[] qpos = [.. s_initialQpos];
+        qpos[2] = 1.5;
+        RawMjData.Write(env, MjDataArrays.qpos, qpos);
+        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
+        StepResult result = env.Step(new float[Nu], observation);
+        Assert.That(result.Terminated, Is.True);
+        Assert.That(env.LastTerms[8], Is.Zero, "reward_survive");
+    }
+
+    [Test]
+    public void Reset_Seeded_AddsUniformToQposThenNormalToQvelFromThatSeedsRng()
+    {
+        using var env = new Ant();
+        var observation = new float[105];
+        env.Reset(observation, seed: 9);
+        var rng = new Rng(9);
+        // The quaternion gets its noise too, unnormalized, exactly as Gymnasium adds it...
+        double[] qpos = [.. s_initialQpos.Select(q => q + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
+        double[] qvel = [.. Enumerable.Range(0, Nv).Select(_ => 0.0 + ResetNoiseScale * rng.Normal())];
+        double[] actual = RawMjData.Read(env, MjDataArrays.qpos, Nq);
+        Assert.That(actual.Take(3).Concat(actual.Skip(7)), Is.EqualTo(qpos.Take(3).Concat(qpos.Skip(7))));
+        // ...and then MuJoCo 2.2.2's mj_forward (mj_kinematics) normalizes it in qpos (3.x normalizes only a copy).
+        double norm = Math.Sqrt(qpos[3] * qpos[3] + qpos[4] * qpos[4] + qpos[5] * qpos[5] + qpos[6] * qpos[6]);
+        Assert.That(actual[3..7], Is.EqualTo(qpos[3..7].Select(q => q / norm)).Within(1e-15));
+        Assert.That(RawMjData.Read(env, MjDataArrays.qvel, Nv), Is.EqualTo(qvel));
+        Assert.That(env.LastTerms.ToArray(), Is.EqualTo(new[] { qpos[0], qpos[1], Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]), 0, 0, 0, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void Reset_SameSeedSameObservation_DifferentSeedDifferent()
+    {
+        using var env = new Ant();
+        var a = new float[105];
+        var b = new float[105];
+        var c = new float[105];
+        env.Reset(a, seed: 21);
+        env.Reset(b, seed: 21);
+        env.Reset(c, seed: 22);
+        Assert.That(b, Is.EqualTo(a));
+        Assert.That(c, Is.Not.EqualTo(a));
+    }
+}

@@ -1,0 +1,59 @@
+using Sac.Core.Environments;
+using Sac.Mujoco;
+using Sac.Mujoco.Tasks;
+
+namespace Sac.Tests.Mujoco;
+
+/// <summary>MujocoEnvironments.Register adds the tasks to the registry the way gym.make would make them.</summary>
+public class RegistrationTests
+{
+    [Test]
+    public void Register_CalledTwice_RegistersEachIdOnce()
+    {
+        MujocoEnvironments.Register();
+        MujocoEnvironments.Register();
+        foreach (string id in MujocoEnvironments.Ids)
+            Assert.That(EnvironmentRegistry.Ids.Count(i => i == id), Is.EqualTo(1), id);
+    }
+
+    [TestCase("HalfCheetah-v5", typeof(HalfCheetah))]
+    [TestCase("Hopper-v5", typeof(Hopper))]
+    [TestCase("Walker2d-v5", typeof(Walker2d))]
+    [TestCase("Ant-v5", typeof(Ant))]
+    [TestCase("Humanoid-v5", typeof(Humanoid))]
+    public void Create_RegisteredId_IsCheckedThousandStepTimeLimitedTask(string id, Type type)
+    {
+        MujocoEnvironments.Register();
+        IEnvironment env = EnvironmentRegistry.Create(id);
+        // gym.make: the env, a TimeLimit of the registered max_episode_steps (1000 for every v5 locomotion task), and the checker.
+        var checkedEnv = (CheckedEnvironment)env;
+        var timeLimit = (TimeLimit)checkedEnv.Inner;
+        Assert.That(timeLimit.MaxEpisodeSteps, Is.EqualTo(1000));
+        Assert.That(timeLimit.Inner, Is.TypeOf(type));
+        Assert.That(env.Id, Is.EqualTo(id));
+    }
+
+    [Test]
+    public void RewardTermsFind_ThroughTheRegistrysWrappers_FindsTheTasksTerms()
+    {
+        MujocoEnvironments.Register();
+        IEnvironment env = EnvironmentRegistry.Create("Hopper-v5");
+        IRewardTerms? terms = RewardTerms.Find(env);
+        Assert.That(terms, Is.SameAs(((TimeLimit)((CheckedEnvironment)env).Inner).Inner));
+        Assert.That(terms!.TermNames, Is.EqualTo(new[] { "x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive" }));
+
+        var observation = new float[11];
+        env.Reset(observation, seed: 0);
+        StepResult result = env.Step([0.1f, 0.2f, 0.3f], observation);
+        ReadOnlySpan<double> last = terms.LastTerms;
+        // The reward is the sum of its terms: reward_forward + reward_survive + reward_ctrl.
+        Assert.That(result.Reward, Is.EqualTo(last[3] + last[5] + last[4]).Within(1e-12));
+        Assert.That(last[4], Is.EqualTo(-1e-3 * (0.1f * 0.1f + 0.2f * 0.2f + 0.3f * 0.3f)).Within(1e-9), "reward_ctrl");
+    }
+
+    [Test]
+    public void RewardTermsFind_EnvironmentWithoutTerms_IsNull()
+    {
+        Assert.That(RewardTerms.Find(EnvironmentRegistry.Create("Pendulum-v1")), Is.Null);
+    }
+}
