@@ -1,4 +1,5 @@
 using Sac.Core.Environments;
+using Sac.Mujoco.Native;
 
 namespace Sac.Mujoco.Tasks;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using Sac.Core.Environments;
-using Sac.Mujoco;
 using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
+using Sac.Mujoco;
 
 namespace Sac.Tests.Mujoco;
 

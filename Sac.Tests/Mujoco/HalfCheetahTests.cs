@@ -1,5 +1,5 @@
-using Sac.Core;
 using Sac.Core.Environments;
+using Sac.Core;
 using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
 

@@ -1,4 +1,6 @@
 using Sac.Core.Environments;
+using Sac.Mujoco.Native;
+using Sac.Mujoco.Tasks;
 using Sac.Mujoco;
 
 namespace Sac.Tests.Mujoco;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
-using Sac.Mujoco;
 using Sac.Mujoco.Native;
+using Sac.Mujoco.Tasks;
+using Sac.Mujoco;
 
 namespace Sac.Tests.Mujoco;
 

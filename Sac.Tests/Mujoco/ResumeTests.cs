@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Sac.Core;
 using Sac.Core.Environments;
-using Sac.Mujoco;
+using Sac.Core;
+using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
+using Sac.Mujoco;
 
 namespace Sac.Tests.Mujoco;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
-using Sac.Core;
 using Sac.Core.Environments;
+using Sac.Core;
 using Sac.Mujoco.Native;
 
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Tasks;
 
 /// <summary>
 /// What the five locomotion tasks share, as Gymnasium's <c>MujocoEnv</c> does: one model and its data, an action space

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Sac.Core;
 using Sac.Core.Environments;
+using Sac.Core;
 
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Tasks;
 
 /// <summary>
 /// JSON for the tasks' saved state: double arrays as JSON arrays of numbers (System.Text.Json writes the shortest text

@@ -1,6 +1,6 @@
 using Sac.Core.Environments;
 
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Native;
 
 /// <summary>
 /// MuJoCo refused or failed: the library is missing or the wrong version, a model did not compile (the message carries
