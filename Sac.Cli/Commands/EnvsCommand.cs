@@ -15,7 +15,18 @@ public static class EnvsCommand
             var output = parse.InvocationConfiguration.Output;
             foreach (string id in EnvironmentRegistry.Ids)
             {
-                var env = EnvironmentRegistry.Create(id);
+                IEnvironment env;
+                try
+                {
+                    env = EnvironmentRegistry.Create(id);
+                }
+                catch (EnvironmentException e)
+                {
+                    // A MuJoCo task on a machine without libmujoco: list it, and say why it cannot be made here.
+                    output.WriteLine(id);
+                    output.WriteLine($"  unavailable  {CommandGuard.OneLine(e.Message)}");
+                    continue;
+                }
                 int? limit = env is CheckedEnvironment { Inner: TimeLimit t } ? t.MaxEpisodeSteps : null;
                 output.WriteLine(id);
                 output.WriteLine($"  observation  {env.ObservationSpace}");

@@ -61,11 +61,15 @@ public sealed class Box
         return true;
     }
 
-    /// <summary>The box as <c>Box(n, low=[…], high=[…])</c>, with shortest round-trip numbers and <c>inf</c> for infinities.</summary>
+    /// <summary>The box as <c>Box(n, low=[…], high=[…])</c>, with shortest round-trip numbers and <c>inf</c> for infinities;
+    /// more than four equal bounds print as one number (<c>Box(348, low=-inf, high=inf)</c>).</summary>
     public override string ToString() => $"Box({Dimension}, low={Format(_low)}, high={Format(_high)})";
 
     private static string Format(float[] values)
     {
+        // Many equal bounds (a MuJoCo observation: 348 × −inf) print once, as numpy broadcasts a scalar bound.
+        if (values.Length > 4 && Array.TrueForAll(values, v => v.Equals(values[0])))
+            return FormatNumber(values[0]);
         var text = new StringBuilder("[");
         for (int i = 0; i < values.Length; i++)
         {
