@@ -133,6 +133,10 @@ public class CliTests : CliTestBase
         Assert.That(result.Code, Is.Zero);
         Assert.That(result.Out, Does.Contain("Pendulum-v1").And.Contain("Box(1, low=[-2], high=[2])").And.Contain("200 steps"));
         Assert.That(result.Out, Does.Contain("MountainCarContinuous-v0").And.Contain("999 steps"));
+        // The MuJoCo tasks, with Gymnasium's spaces: HalfCheetah-v5 observes 17 unbounded values and acts in [−1, 1]⁶.
+        Assert.That(result.Out, Does.Contain("HalfCheetah-v5\n  observation  Box(17, low=-inf, high=inf)\n  action       Box(6, low=-1, high=1)\n  time limit   1000 steps"));
+        foreach (var id in new[] { "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5" })
+            Assert.That(result.Out, Does.Contain(id + "\n  observation"));
     }
 
     [Test]
@@ -151,5 +155,6 @@ public class CliTests : CliTestBase
         var result = Sac("train", "--help");
         Assert.That(result.Code, Is.Zero);
         Assert.That(result.Out, Does.Contain("Pendulum-v1: --steps 20000").And.Contain("--resume"));
+        Assert.That(result.Out, Does.Contain("HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --alpha-lr 0.0003, --learning-starts 10000"));
     }
 }

@@ -49,4 +49,16 @@ public class BoxTests
         var box = new Box([float.NegativeInfinity, -0.07f], [float.PositiveInfinity, 0.5f]);
         Assert.That(box.ToString(), Is.EqualTo("Box(2, low=[-inf, -0.07], high=[inf, 0.5])"));
     }
+
+    [Test]
+    public void ToString_ListsFewBounds_AndPrintsManyEqualBoundsOnce()
+    {
+        Assert.That(new Box([-2f], [2f]).ToString(), Is.EqualTo("Box(1, low=[-2], high=[2])"));
+        Assert.That(new Box([-1f, 0f], [1f, float.PositiveInfinity]).ToString(), Is.EqualTo("Box(2, low=[-1, 0], high=[1, inf])"));
+        var unbounded = Enumerable.Repeat(float.NegativeInfinity, 17).ToArray();
+        Assert.That(new Box(unbounded, unbounded.Select(v => -v).ToArray()).ToString(), Is.EqualTo("Box(17, low=-inf, high=inf)"));
+        // Unequal bounds are all listed, however many.
+        float[] low = [0f, 0f, 0f, 0f, -1f];
+        Assert.That(new Box(low, [1f, 1f, 1f, 1f, 1f]).ToString(), Is.EqualTo("Box(5, low=[0, 0, 0, 0, -1], high=1)"));
+    }
 }
