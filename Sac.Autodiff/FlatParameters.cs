@@ -15,6 +15,11 @@ public sealed class FlatParameters<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Allocates the buffers for parameters of the given names and shapes, zero-initialized.</summary>
     public FlatParameters(IReadOnlyList<(string Name, int Rows, int Cols)> shapes)
+        : this(shapes, values: null)
+    {
+    }
+
+    private FlatParameters(IReadOnlyList<(string Name, int Rows, int Cols)> shapes, T[]? values)
     {
         ArgumentNullException.ThrowIfNull(shapes);
         int total = 0;
@@ -24,7 +29,7 @@ public sealed class FlatParameters<T> where T : unmanaged, IFloatingPointIeee754
                 throw new ArgumentOutOfRangeException(nameof(shapes), $"Parameter {name} has a negative shape {rows}×{cols}.");
             total = checked(total + rows * cols);
         }
-        _values = new T[total];
+        _values = values ?? new T[total];
         _grads = new T[total];
         _tensors = new Tensor<T>[shapes.Count];
         int offset = 0;
@@ -35,6 +40,14 @@ public sealed class FlatParameters<T> where T : unmanaged, IFloatingPointIeee754
             offset += rows * cols;
         }
     }
+
+    /// <summary>
+    /// The same parameters (one value buffer, read and written by both) with a gradient buffer of their own, and tensor
+    /// views of their own: what lets two threads backpropagate through one network at once, each into its own gradient,
+    /// for the caller to sum in a fixed order.
+    /// </summary>
+    public FlatParameters<T> WithOwnGradients() =>
+        new(_tensors.Select(t => (t.Name!, t.Rows, t.Cols)).ToArray(), _values);
 
     /// <summary>Every parameter value, back to back in the order of <see cref="Tensors"/>.</summary>
     public Span<T> Values => _values;

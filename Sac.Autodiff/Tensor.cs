@@ -144,6 +144,17 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
         return _detached ??= new Tensor<T>(Rows, Cols, _data, _offset) { Name = Name is null ? null : Name + ".detach" };
     }
 
+    /// <summary>
+    /// A view of rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>): the same values
+    /// (not copied), no gradient. A new tensor object each call, so make views once and reuse them.
+    /// </summary>
+    public Tensor<T> RowsView(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > Rows)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside a {Rows}×{Cols} tensor.");
+        return new Tensor<T>(count, Cols, _data, _offset + start * Cols) { Name = Name };
+    }
+
     /// <summary>Element (row, col) as a double, for reports.</summary>
     internal double At(int index) => double.CreateChecked(Span[index]);
 

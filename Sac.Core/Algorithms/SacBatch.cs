@@ -23,6 +23,21 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         NextNoise = new Tensor<T>(size, actionSize) { Name = "eps'" };
     }
 
+    private SacBatch(SacBatch<T> parent, int start, int count)
+    {
+        Observations = parent.Observations.RowsView(start, count);
+        Actions = parent.Actions.RowsView(start, count);
+        Rewards = parent.Rewards.RowsView(start, count);
+        NextObservations = parent.NextObservations.RowsView(start, count);
+        Terminated = parent.Terminated.RowsView(start, count);
+        Noise = parent.Noise.RowsView(start, count);
+        NextNoise = parent.NextNoise.RowsView(start, count);
+    }
+
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of this batch, as
+    /// views (no copy): what one shard of an update sees.</summary>
+    public SacBatch<T> RowsView(int start, int count) => new(this, start, count);
+
     /// <summary>Batch size B.</summary>
     public int Size => Observations.Rows;
 

@@ -13,10 +13,11 @@ namespace Sac.Core.Algorithms;
 /// optimizers, and the tape an update runs on. <see cref="Update"/> is one full gradient step on a batch; after a
 /// warm-up step it allocates nothing.
 /// </summary>
-public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Tape<T> _tape = new();
     private readonly Tensor<T>? _logAlpha;
+    private readonly Networks _networks;
 
     /// <summary>Builds and initializes every network from <paramref name="rng"/> (PyTorch's nn.Linear initialization),
     /// in this order: π_φ, Q_θ1, Q_θ2, then V_ψ (v1). Targets start as copies of their sources.</summary>
@@ -30,7 +31,6 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         Options = options;
         ObservationSize = observationSize;
         ActionSize = actionSize;
-        _tape.Threads = options.Threads;
         var hidden = options.HiddenSizes;
         int layers = hidden.Count + 1;
 
@@ -73,6 +73,9 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
             }
         }
         TargetEntropy = options.TargetEntropy ?? -actionSize;
+        _networks = new Networks(Policy, Q1, Q2, V);
+        _shards = CreateShards(layers);
+        _job = new ShardJob(this);
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -176,22 +179,9 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
 
     private SacUpdateStats UpdateV1(SacBatch<T> batch)
     {
-        var tape = _tape;
-        var s = batch.Observations;
         T alpha = T.CreateChecked(Alpha);
-        tape.Reset();
-        V!.Parameters.ZeroGrad();
-        Critic.ZeroGrad();
-        Policy.Network.Parameters.ZeroGrad();
-
-        var qHat = ValueBackup(tape, batch);
-        var (action, logProb) = Policy.Sample(tape, s, batch.Noise);
-        // CRUCIAL: the critics are used with detached parameters here, so J_π's gradient reaches φ through ã but never θ.
-        var minQ = MinQ(tape, s, action, detachParameters: true);
-        var valueLoss = ValueLoss(tape, s, minQ, logProb, alpha);
-        var criticLoss = CriticLoss(tape, batch, qHat);
-        var actorLoss = PolicyLoss(tape, logProb, minQ, alpha);
-        tape.Backward(tape.Add(tape.Add(valueLoss, criticLoss), actorLoss));
+        RunShards(batch, Phase.V1, alpha);
+        SumShardGradients(V!.Parameters, Critic, Policy.Network.Parameters);
 
         // v1 takes one backward pass through J_V + J_Q + J_π, so all three gradients exist before any step: check every
         // one before changing any weight, so a NaN anywhere leaves all three networks untouched.
@@ -204,16 +194,13 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         // CRUCIAL: the direction. The target moves toward the source (ψ̄ ← τψ + (1 − τ)ψ̄); ψ is never written.
         Polyak.Update(VTarget!.Parameters, V.Parameters, Options.Tau, Options.Threads);
 
-        return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), Scalar(valueLoss), double.NaN,
-            double.CreateChecked(alpha), Mean(logProb), Mean(minQ));
+        return new SacUpdateStats(ShardSum(Loss.Critic), ShardSum(Loss.Actor), ShardSum(Loss.Value), double.NaN,
+            double.CreateChecked(alpha), ShardSum(Loss.LogProb) / batch.Size, ShardSum(Loss.MinQ) / batch.Size);
     }
 
     private SacUpdateStats UpdateV2(SacBatch<T> batch)
     {
-        var tape = _tape;
-        var s = batch.Observations;
         T alpha = T.CreateChecked(Alpha);
-        tape.Reset();
 
         // v2's steps are sequential by design (SB3's and CleanRL's order): the actor's gradient is taken against the
         // critics after their step, so it does not exist yet when the critics step. Each Apply therefore checks its own
@@ -221,26 +208,23 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         // critic step of the same update applied.
 
         // Critic step.
-        Critic.ZeroGrad();
-        var qHat = SoftQBackup(tape, batch, alpha);
-        var criticLoss = CriticLoss(tape, batch, qHat);
-        tape.Backward(criticLoss);
+        RunShards(batch, Phase.CriticV2, alpha);
+        SumShardGradients(Critic);
         CriticOptimizer.Apply();
 
         // Actor step, against the updated critics.
-        Policy.Network.Parameters.ZeroGrad();
-        var (action, logProb) = Policy.Sample(tape, s, batch.Noise);
-        var minQ = MinQ(tape, s, action, detachParameters: true);
-        var actorLoss = PolicyLoss(tape, logProb, minQ, alpha);
-        tape.Backward(actorLoss);
+        RunShards(batch, Phase.ActorV2, alpha);
+        SumShardGradients(Policy.Network.Parameters);
         ActorOptimizer.Apply();
 
-        // Temperature step, from the actor step's log π (detached inside TemperatureLoss).
+        // Temperature step, from the actor step's log π (detached: only its batch mean enters).
         double alphaLoss = double.NaN;
         if (_logAlpha is not null)
         {
             Temperature!.ZeroGrad();
-            var loss = TemperatureLoss(tape, logProb);
+            var tape = _tape;
+            _meanGap.Span[0] = T.CreateChecked((ShardSum(Loss.LogProb) + batch.Size * TargetEntropy) / batch.Size);
+            var loss = TemperatureLossOfMeanGap(tape, _meanGap);
             tape.Backward(loss);
             AlphaOptimizer!.Apply();
             alphaLoss = Scalar(loss);
@@ -249,8 +233,8 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
         // CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.
         Polyak.Update(CriticTarget!, Critic, Options.Tau, Options.Threads);
 
-        return new SacUpdateStats(Scalar(criticLoss), Scalar(actorLoss), double.NaN, alphaLoss,
-            double.CreateChecked(alpha), Mean(logProb), Mean(minQ));
+        return new SacUpdateStats(ShardSum(Loss.Critic), ShardSum(Loss.Actor), double.NaN, alphaLoss,
+            double.CreateChecked(alpha), ShardSum(Loss.LogProb) / batch.Size, ShardSum(Loss.MinQ) / batch.Size);
     }
 
     // ---- targets (computed under no-grad: CRUCIAL, no gradient may flow into a target network or a target value) ----
@@ -269,11 +253,13 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>
     /// v2's backup Q̂(s, a) = r + γ(1 − d)·(min_i Q_θ̄i(s′, a′) − α·log π(a′|s′)), a′ ~ π_φ(·|s′) with the batch's ε′.
     /// </summary>
-    public Tensor<T> SoftQBackup(Tape<T> tape, SacBatch<T> batch, T alpha)
+    public Tensor<T> SoftQBackup(Tape<T> tape, SacBatch<T> batch, T alpha) => SoftQBackup(_networks, tape, batch, alpha);
+
+    private Tensor<T> SoftQBackup(Networks n, Tape<T> tape, SacBatch<T> batch, T alpha)
     {
         using var _ = tape.NoGrad();
         var sNext = batch.NextObservations;
-        var (nextAction, nextLogProb) = Policy.Sample(tape, sNext, batch.NextNoise);
+        var (nextAction, nextLogProb) = n.Policy.Sample(tape, sNext, batch.NextNoise);
         var sa = tape.ConcatColumns(sNext, nextAction);
         var minTargetQ = tape.Min(Q1Target!.Forward(tape, sa), Q2Target!.Forward(tape, sa));
         var softValue = tape.Sub(minTargetQ, tape.Scale(nextLogProb, alpha));
@@ -288,37 +274,48 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     // ---- the losses, in the seed's notation ---------------------------------------------------------------------
+    // Each mean over the batch is written Σ_b(…)·(1/B): an update computes it shard by shard (SoftActorCritic.Shards.cs),
+    // each shard's sum scaled by the whole batch's 1/B, and the shards' losses and gradients add up to the batch's.
 
     /// <summary>
     /// J_V(ψ) = E_{s~𝒟}[½(V_ψ(s) − (min_i Q_θi(s, ã) − α·log π_φ(ã|s)))²], ã ~ π_φ(·|s).
     /// The target in parentheses is detached: J_V moves ψ only.
     /// </summary>
-    public Tensor<T> ValueLoss(Tape<T> tape, Tensor<T> s, Tensor<T> minQ, Tensor<T> logProb, T alpha)
+    public Tensor<T> ValueLoss(Tape<T> tape, Tensor<T> s, Tensor<T> minQ, Tensor<T> logProb, T alpha) =>
+        ValueLoss(_networks, tape, s, minQ, logProb, alpha, InverseRows(s));
+
+    private static Tensor<T> ValueLoss(Networks n, Tape<T> tape, Tensor<T> s, Tensor<T> minQ, Tensor<T> logProb, T alpha, T invB)
     {
         Tensor<T> target;
         using (tape.NoGrad())
             target = tape.Sub(minQ, tape.Scale(logProb, alpha));
-        return HalfMeanSquaredError(tape, V!.Forward(tape, s), target);
+        return HalfMeanSquaredError(tape, n.V!.Forward(tape, s), target, invB);
     }
 
     /// <summary>
     /// J_Q(θ) = Σ_i E_{(s,a)~𝒟}[½(Q_θi(s, a) − Q̂(s, a))²] for the twin critics, with Q̂ from
-    /// <see cref="ValueBackup"/> (v1) or <see cref="SoftQBackup"/> (v2), which carries no gradient.
+    /// <see cref="ValueBackup"/> (v1) or <see cref="SoftQBackup(Tape{T}, SacBatch{T}, T)"/> (v2), which carries no gradient.
     /// </summary>
-    public Tensor<T> CriticLoss(Tape<T> tape, SacBatch<T> batch, Tensor<T> qHat)
+    public Tensor<T> CriticLoss(Tape<T> tape, SacBatch<T> batch, Tensor<T> qHat) =>
+        CriticLoss(_networks, tape, batch, qHat, InverseRows(batch.Observations));
+
+    private static Tensor<T> CriticLoss(Networks n, Tape<T> tape, SacBatch<T> batch, Tensor<T> qHat, T invB)
     {
         var sa = tape.ConcatColumns(batch.Observations, batch.Actions);
-        var q1 = Q1.Forward(tape, sa);
-        var q2 = Q2.Forward(tape, sa);
-        return tape.Add(HalfMeanSquaredError(tape, q1, qHat), HalfMeanSquaredError(tape, q2, qHat));
+        var q1 = n.Q1.Forward(tape, sa);
+        var q2 = n.Q2.Forward(tape, sa);
+        return tape.Add(HalfMeanSquaredError(tape, q1, qHat, invB), HalfMeanSquaredError(tape, q2, qHat, invB));
     }
 
     /// <summary>
-    /// J_π(φ) = E_{s~𝒟}[α·log π_φ(ã|s) − min_i Q_θi(s, ã)], ã = tanh(μ + σ·ε): the KL to exp(Q/α)/Z up to a constant.
+    /// J_π(φ) = E_{s~𝒟}[α·log π_φ(ã|s) − min_i Q_θi(s, ã)] = α·KL(π ‖ exp(Q/α)/Z) − α·log Z, ã = tanh(μ + σ·ε).
     /// The gradient reaches φ through log π directly and through ã (the reparameterization) into Q.
     /// </summary>
     public Tensor<T> PolicyLoss(Tape<T> tape, Tensor<T> logProb, Tensor<T> minQ, T alpha) =>
-        tape.Mean(tape.Sub(tape.Scale(logProb, alpha), minQ));
+        PolicyLoss(tape, logProb, minQ, alpha, InverseRows(logProb));
+
+    private static Tensor<T> PolicyLoss(Tape<T> tape, Tensor<T> logProb, Tensor<T> minQ, T alpha, T invB) =>
+        tape.Scale(tape.Sum(tape.Sub(tape.Scale(logProb, alpha), minQ)), invB);
 
     /// <summary>
     /// The temperature loss J(α) = −E[log α·(log π(ã|s) + H̄)] (SB3's form, on log α), log π detached: α grows when the
@@ -326,26 +323,35 @@ public sealed class SoftActorCritic<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public Tensor<T> TemperatureLoss(Tape<T> tape, Tensor<T> logProb)
     {
-        if (_logAlpha is null)
-            throw new InvalidOperationException("This agent's α is fixed (v1, or LearnAlpha = false): it has no temperature loss.");
         Tensor<T> meanGap;
         using (tape.NoGrad())
             meanGap = tape.Mean(tape.AddScalar(logProb, T.CreateChecked(TargetEntropy)));
+        return TemperatureLossOfMeanGap(tape, meanGap);
+    }
+
+    /// <summary>−log α·g for the batch mean g = mean(log π + H̄) (a constant).</summary>
+    private Tensor<T> TemperatureLossOfMeanGap(Tape<T> tape, Tensor<T> meanGap)
+    {
+        if (_logAlpha is null)
+            throw new InvalidOperationException("This agent's α is fixed (v1, or LearnAlpha = false): it has no temperature loss.");
         return tape.Neg(tape.Mul(_logAlpha, meanGap));
     }
 
     /// <summary>min(Q_θ1(s, a), Q_θ2(s, a)): the twin-critic minimum that counters overestimation.</summary>
-    public Tensor<T> MinQ(Tape<T> tape, Tensor<T> s, Tensor<T> a, bool detachParameters)
+    public Tensor<T> MinQ(Tape<T> tape, Tensor<T> s, Tensor<T> a, bool detachParameters) => MinQ(_networks, tape, s, a, detachParameters);
+
+    private static Tensor<T> MinQ(Networks n, Tape<T> tape, Tensor<T> s, Tensor<T> a, bool detachParameters)
     {
         var sa = tape.ConcatColumns(s, a);
-        return tape.Min(Q1.Forward(tape, sa, detachParameters), Q2.Forward(tape, sa, detachParameters));
+        return tape.Min(n.Q1.Forward(tape, sa, detachParameters), n.Q2.Forward(tape, sa, detachParameters));
     }
 
-    /// <summary>½·mean((prediction − target)²).</summary>
-    private static Tensor<T> HalfMeanSquaredError(Tape<T> tape, Tensor<T> prediction, Tensor<T> target) =>
-        tape.Scale(tape.Mean(tape.Square(tape.Sub(prediction, target))), T.CreateChecked(0.5));
+    /// <summary>½·Σ_b (prediction − target)²·(1/B): half the mean squared error when <paramref name="invB"/> is 1/rows.</summary>
+    private static Tensor<T> HalfMeanSquaredError(Tape<T> tape, Tensor<T> prediction, Tensor<T> target, T invB) =>
+        tape.Scale(tape.Sum(tape.Square(tape.Sub(prediction, target))), T.CreateChecked(0.5) * invB);
+
+    private static T InverseRows(Tensor<T> t) => T.One / T.CreateChecked(t.Rows);
 
     private static double Scalar(Tensor<T> t) => double.CreateChecked(t.Span[0]);
 
-    private static double Mean(Tensor<T> t) => double.CreateChecked(TensorPrimitives.Sum<T>(t.Span)) / t.Length;
 }

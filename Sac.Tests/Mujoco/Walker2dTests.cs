@@ -27,7 +27,7 @@ public class Walker2dTests
         using var env = new Walker2d();
         Assert.That(env.Id, Is.EqualTo("Walker2d-v5"));
         Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(17), "8 of qpos (no rootx) + 9 of qvel");
-        Assert.That(env.ActionSpace.ToString(), Is.EqualTo("Box(6, low=[-1, -1, -1, -1, -1, -1], high=[1, 1, 1, 1, 1, 1])"));
+        Assert.That(env.ActionSpace.ToString(), Is.EqualTo("Box(6, low=-1, high=1)"));
         Assert.That(env.FrameSkip, Is.EqualTo(4));
         Assert.That(env.Dt, Is.EqualTo(Dt));
     }
