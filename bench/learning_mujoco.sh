@@ -17,9 +17,14 @@ Hopper-v5 1 300000
 Walker2d-v5 0 100000
 Ant-v5 0 100000
 Humanoid-v5 0 100000"}
-dotnet build -c Release Sac.Cli >/dev/null
 mkdir -p "$OUT"
-SAC="dotnet Sac.Cli/bin/Release/net10.0/sac.dll"
+# The runs use a copy of the build, so rebuilding the working tree meanwhile cannot change (or overwrite) what they run.
+if [ ! -f "$OUT/bin/sac.dll" ]; then
+  dotnet build -c Release Sac.Cli >/dev/null
+  cp -r Sac.Cli/bin/Release/net10.0 "$OUT/bin"
+  git rev-parse HEAD > "$OUT/bin/commit.txt"
+fi
+SAC="dotnet $OUT/bin/sac.dll"
 run_one() {
   local task=$1 seed=$2 steps=$3 dir="$OUT/$1-$2"
   if [ -f "$dir/summary.json" ]; then return 0; fi
