@@ -2,6 +2,7 @@ using System.Numerics;
 using Sac.Autodiff;
 using Sac.Core.Networks;
 using Sac.Core.Policies;
+using Sac.Kernels;
 using Sac.Kernels.Threading;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -77,15 +78,17 @@ public sealed partial class SoftActorCritic<T>
         WorkerPool.Shared.Run(_job, Math.Min(active, Options.Threads));
     }
 
-    /// <summary>Adds every other shard's gradient into shard 0's (the agent's own) buffers, in shard order.</summary>
-    private void SumShardGradients(params ReadOnlySpan<FlatParameters<T>> primary)
+    /// <summary>
+    /// Adds every other shard's gradient into shard 0's (the agent's own) buffer for <paramref name="primary"/>, in shard
+    /// order, and returns the summed gradient's Σg², computed in the same pass (what the optimizer checks and clips with).
+    /// </summary>
+    private double SumShardGradients(FlatParameters<T> primary)
     {
-        foreach (var parameters in primary)
-        {
-            var total = parameters.Grads;
-            for (int i = 1; i < Shards && _shards[i].Rows is not null; i++)
-                TensorPrimitives.Add(total, GradientsOf(_shards[i], parameters), total);
-        }
+        var total = primary.Grads;
+        double sumOfSquares = double.NaN;
+        for (int i = 1; i < Shards && _shards[i].Rows is not null; i++)
+            sumOfSquares = OptimizerKernels.AddSumOfSquares<T>(total, GradientsOf(_shards[i], primary));
+        return double.IsNaN(sumOfSquares) ? double.CreateChecked(TensorPrimitives.SumOfSquares<T>(total)) : sumOfSquares;
     }
 
     /// <summary>The gradient buffer shard <paramref name="shard"/> wrote for the network whose primary is <paramref name="primary"/>.</summary>

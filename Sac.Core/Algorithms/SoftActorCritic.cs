@@ -181,13 +181,12 @@ public sealed partial class SoftActorCritic<T> where T : unmanaged, IFloatingPoi
     {
         T alpha = T.CreateChecked(Alpha);
         RunShards(batch, Phase.V1, alpha);
-        SumShardGradients(V!.Parameters, Critic, Policy.Network.Parameters);
 
         // v1 takes one backward pass through J_V + J_Q + J_π, so all three gradients exist before any step: check every
         // one before changing any weight, so a NaN anywhere leaves all three networks untouched.
-        double valueNorm = ValueOptimizer!.EnsureFinite();
-        double criticNorm = CriticOptimizer.EnsureFinite();
-        double actorNorm = ActorOptimizer.EnsureFinite();
+        double valueNorm = ValueOptimizer!.EnsureFinite(SumShardGradients(V!.Parameters));
+        double criticNorm = CriticOptimizer.EnsureFinite(SumShardGradients(Critic));
+        double actorNorm = ActorOptimizer.EnsureFinite(SumShardGradients(Policy.Network.Parameters));
         ValueOptimizer.ApplyChecked(valueNorm);
         CriticOptimizer.ApplyChecked(criticNorm);
         ActorOptimizer.ApplyChecked(actorNorm);
@@ -209,13 +208,11 @@ public sealed partial class SoftActorCritic<T> where T : unmanaged, IFloatingPoi
 
         // Critic step.
         RunShards(batch, Phase.CriticV2, alpha);
-        SumShardGradients(Critic);
-        CriticOptimizer.Apply();
+        CriticOptimizer.ApplyChecked(CriticOptimizer.EnsureFinite(SumShardGradients(Critic)));
 
         // Actor step, against the updated critics.
         RunShards(batch, Phase.ActorV2, alpha);
-        SumShardGradients(Policy.Network.Parameters);
-        ActorOptimizer.Apply();
+        ActorOptimizer.ApplyChecked(ActorOptimizer.EnsureFinite(SumShardGradients(Policy.Network.Parameters)));
 
         // Temperature step, from the actor step's log π (detached: only its batch mean enters).
         double alphaLoss = double.NaN;

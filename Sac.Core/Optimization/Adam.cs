@@ -81,9 +81,15 @@ public sealed class Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Returns the global L2 norm of the current gradient, or throws <see cref="NonFiniteGradientException"/> if it is
     /// NaN or infinite. Lets a caller that steps several networks check them all before changing any.
     /// </summary>
-    public double EnsureFinite()
+    public double EnsureFinite() => EnsureFinite(double.CreateChecked(TensorPrimitives.SumOfSquares<T>(Parameters.Grads)));
+
+    /// <summary>
+    /// <see cref="EnsureFinite()"/> from the gradient's sum of squares, computed by the caller in a pass it makes anyway
+    /// (the sum of several threads' gradients).
+    /// </summary>
+    public double EnsureFinite(double sumOfSquares)
     {
-        double norm = Math.Sqrt(double.CreateChecked(TensorPrimitives.SumOfSquares<T>(Parameters.Grads)));
+        double norm = Math.Sqrt(sumOfSquares);
         LastGradNorm = norm;
         if (!double.IsFinite(norm))
             throw new NonFiniteGradientException(
@@ -98,7 +104,7 @@ public sealed class Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Apply() => ApplyChecked(EnsureFinite());
 
     /// <summary>
-    /// Applies one update given the gradient's norm from <see cref="EnsureFinite"/> (which must have been called on the
+    /// Applies one update given the gradient's norm from <see cref="EnsureFinite()"/> (which must have been called on the
     /// current gradient): how a caller that checked several networks first avoids a second pass over each gradient.
     /// </summary>
     internal void ApplyChecked(double norm)

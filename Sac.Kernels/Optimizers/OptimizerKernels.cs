@@ -77,6 +77,29 @@ public static unsafe class OptimizerKernels
         ref T mr = ref MemoryMarshal.GetReference(m);
         ref T vr = ref MemoryMarshal.GetReference(v);
         int i = 0;
+        if (KernelIsa.Active == Isa.Avx512)
+        {
+            var vScale = Vector512.Create(gradScale);
+            var vB2 = Vector512.Create(beta2);
+            var vOneMinusB1 = Vector512.Create(oneMinusBeta1);
+            var vOneMinusB2 = Vector512.Create(oneMinusBeta2);
+            var vBc2 = Vector512.Create(biasCorrection2Sqrt);
+            var vEps = Vector512.Create(epsilon);
+            var vStep = Vector512.Create(stepSize);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)i) * vScale;
+                var mi = Vector512.LoadUnsafe(ref mr, (nuint)i);
+                var vi = Vector512.LoadUnsafe(ref vr, (nuint)i);
+                mi += vOneMinusB1 * (g - mi);
+                vi = vB2 * vi + vOneMinusB2 * (g * g);
+                var denom = Vector512.Sqrt(vi) / vBc2 + vEps;
+                var pi = Vector512.LoadUnsafe(ref p, (nuint)i) - vStep * mi / denom;
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                pi.StoreUnsafe(ref p, (nuint)i);
+            }
+        }
         if (KernelIsa.Active >= Isa.Avx2)
         {
             var vScale = Vector256.Create(gradScale);
@@ -159,6 +182,13 @@ public static unsafe class OptimizerKernels
         ref T t = ref MemoryMarshal.GetReference(target);
         ref T s = ref MemoryMarshal.GetReference(source);
         int n = target.Length, i = 0;
+        if (KernelIsa.Active == Isa.Avx512)
+        {
+            var vKeep = Vector512.Create(keep);
+            var vTau = Vector512.Create(tau);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref t, (nuint)i) * vKeep + vTau * Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+        }
         if (KernelIsa.Active >= Isa.Avx2)
         {
             var vKeep = Vector256.Create(keep);
@@ -168,5 +198,49 @@ public static unsafe class OptimizerKernels
         }
         for (; i < n; i++)
             Unsafe.Add(ref t, i) = Unsafe.Add(ref t, i) * keep + tau * Unsafe.Add(ref s, i);
+    }
+
+    /// <summary>
+    /// Effectively computes total[i] += other[i] for every i and returns Σ total[i]² (after the add), in one pass: the sum
+    /// of two threads' gradients and the squared norm an optimizer checks it with. The squares are summed per vector lane
+    /// and the lanes then in order, so the result depends on the ISA and the length only.
+    /// </summary>
+    public static double AddSumOfSquares<T>(Span<T> total, ReadOnlySpan<T> other) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (total.Length != other.Length)
+            throw new ArgumentException($"The buffers differ in length ({total.Length} and {other.Length}).");
+        ref T t = ref MemoryMarshal.GetReference(total);
+        ref T o = ref MemoryMarshal.GetReference(other);
+        int n = total.Length, i = 0;
+        T sum = T.Zero;
+        if (KernelIsa.Active == Isa.Avx512)
+        {
+            var acc = Vector512<T>.Zero;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var x = Vector512.LoadUnsafe(ref t, (nuint)i) + Vector512.LoadUnsafe(ref o, (nuint)i);
+                x.StoreUnsafe(ref t, (nuint)i);
+                acc += x * x;
+            }
+            sum += Vector512.Sum(acc);
+        }
+        if (KernelIsa.Active >= Isa.Avx2)
+        {
+            var acc = Vector256<T>.Zero;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var x = Vector256.LoadUnsafe(ref t, (nuint)i) + Vector256.LoadUnsafe(ref o, (nuint)i);
+                x.StoreUnsafe(ref t, (nuint)i);
+                acc += x * x;
+            }
+            sum += Vector256.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            T x = Unsafe.Add(ref t, i) + Unsafe.Add(ref o, i);
+            Unsafe.Add(ref t, i) = x;
+            sum += x * x;
+        }
+        return double.CreateChecked(sum);
     }
 }

@@ -5,10 +5,10 @@ namespace Sac.Tests.Kernels;
 /// <summary>Fused Adam against Kingma and Ba's algorithm written out; Polyak's exact τ fraction.</summary>
 public class OptimizerKernelTests
 {
-    private static readonly Isa[] Isas = [Isa.Scalar, Isa.Avx2];
+    private static readonly Isa[] Isas = [Isa.Scalar, Isa.Avx2, Isa.Avx512];
 
     [Test, Combinatorial]
-    public void Adam_TenSteps_MatchesReferenceAlgorithm([ValueSource(nameof(Isas))] Isa isa, [Values(0, 1, 7, 8, 9, 67)] int n, [Values(1.0, 0.25)] double gradScale)
+    public void Adam_TenSteps_MatchesReferenceAlgorithm([ValueSource(nameof(Isas))] Isa isa, [Values(0, 1, 7, 8, 9, 16, 17, 67)] int n, [Values(1.0, 0.25)] double gradScale)
     {
         using var _ = KernelIsa.Force(isa);
         var rng = new Random(11 + n);
@@ -75,11 +75,25 @@ public class OptimizerKernelTests
         Assert.That(targetT, Is.EqualTo(target1));
     }
 
+    [Test, Combinatorial]
+    public void AddSumOfSquares_AddsInPlace_AndReturnsTheSumOfSquares([ValueSource(nameof(Isas))] Isa isa, [Values(0, 1, 7, 8, 15, 16, 17, 33, 100)] int n)
+    {
+        using var _ = KernelIsa.Force(isa);
+        var rng = new Random(14 + n);
+        double[] total = ElementwiseTests.Values(rng, n, -2, 2), other = ElementwiseTests.Values(rng, n, -2, 2);
+        double[] expected = total.Zip(other, (a, b) => a + b).ToArray(), otherBefore = (double[])other.Clone();
+        double sum = OptimizerKernels.AddSumOfSquares<double>(total, other);
+        Assert.That(total, Is.EqualTo(expected), "total += other, exactly (one addition per element)");
+        Assert.That(other, Is.EqualTo(otherBefore), "the other buffer is only read");
+        Assert.That(sum, Is.EqualTo(expected.Sum(x => x * x)).Within(1e-12 * Math.Max(1, n)));
+    }
+
     [Test]
     public void Optimizers_BadArguments_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Polyak<float>(new float[2], new float[2], 1.5f));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.Adam<float>(new float[2], new float[3], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1f));
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Adam<float>(new float[2], new float[2], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 0, 1f));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.AddSumOfSquares<float>(new float[2], new float[3]));
     }
 }
