@@ -170,19 +170,33 @@ public sealed partial class SoftActorCritic<T>
         shard.Sums[(int)Loss.MinQ] = double.CreateChecked(TensorPrimitives.Sum<T>(minQ.Span));
     }
 
-    /// <summary>The worker-pool job of <see cref="RunShards"/>: part p of P runs shards p, p + P, … (one job object, reused).</summary>
+    /// <summary>
+    /// The worker-pool job of <see cref="RunShards"/>: every part claims shards until none are left, so a thread that
+    /// starts late (its core busy) takes fewer, and the calling thread never idles while a shard waits (one job object,
+    /// reused). Which thread runs a shard never changes a bit: each shard has its own tape and gradient buffers.
+    /// </summary>
     private sealed class ShardJob(SoftActorCritic<T> agent) : WorkerJob
     {
         private Phase _phase;
         private T _alpha, _invB;
+        private int _next;
 
-        public void Set(Phase phase, T alpha, T invB) => (_phase, _alpha, _invB) = (phase, alpha, invB);
+        public void Set(Phase phase, T alpha, T invB)
+        {
+            (_phase, _alpha, _invB) = (phase, alpha, invB);
+            _next = 0;
+        }
 
         public override void Execute(int part, int parts)
         {
-            for (int i = part; i < agent._shards.Length; i += parts)
+            while (true)
+            {
+                int i = Interlocked.Increment(ref _next) - 1;
+                if (i >= agent._shards.Length)
+                    return;
                 if (agent._shards[i].Rows is not null)
                     agent.RunPhase(agent._shards[i], _phase, _alpha, _invB);
+            }
         }
     }
 }

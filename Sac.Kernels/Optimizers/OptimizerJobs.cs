@@ -13,18 +13,38 @@ internal abstract unsafe class RangeJob<T> : WorkerJob where T : unmanaged, IFlo
     /// <summary>Below this many elements a second thread costs more to wake than it saves.</summary>
     public const int MinParallelLength = 1 << 14;
 
+    /// <summary>Chunks per part: enough that a thread starting late (its core busy) simply claims fewer.</summary>
+    private const int ChunksPerPart = 4;
+
     /// <summary>Elements in the buffers.</summary>
     public int Length;
+
+    private int _chunks;
+    private int _nextChunk;
+
+    /// <summary>Prepares a run in <paramref name="parts"/> parts: resets the chunk counter.</summary>
+    public void Prepare(int parts)
+    {
+        _chunks = parts * ChunksPerPart;
+        _nextChunk = 0;
+    }
 
     /// <inheritdoc/>
     public sealed override void Execute(int part, int parts)
     {
-        // Ranges start on multiples of 64 elements, so each part's vector loop covers whole cache lines.
+        // Chunks start on multiples of 64 elements, so each vector loop covers whole cache lines; every element's update
+        // is independent of the others, so which thread claims a chunk never changes a bit.
         int blocks = (Length + 63) / 64;
-        int start = Math.Min(blocks * part / parts * 64, Length);
-        int end = Math.Min(blocks * (part + 1) / parts * 64, Length);
-        if (end > start)
-            Update(start, end - start);
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref _nextChunk) - 1;
+            if (chunk >= _chunks)
+                return;
+            int start = Math.Min((int)((long)blocks * chunk / _chunks) * 64, Length);
+            int end = Math.Min((int)((long)blocks * (chunk + 1) / _chunks) * 64, Length);
+            if (end > start)
+                Update(start, end - start);
+        }
     }
 
     /// <summary>Updates elements [start, start + length).</summary>

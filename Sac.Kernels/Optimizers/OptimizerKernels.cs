@@ -52,6 +52,7 @@ public static unsafe class OptimizerKernels
             job.M = pm;
             job.V = pv;
             (job.LearningRate, job.Beta1, job.Beta2, job.Epsilon, job.Step, job.GradScale) = (learningRate, beta1, beta2, epsilon, step, gradScale);
+            job.Prepare(parts);
             Threading.WorkerPool.Shared.Run(job, parts);
         }
     }
@@ -161,6 +162,7 @@ public static unsafe class OptimizerKernels
             job.Target = t;
             job.Source = s;
             job.Tau = tau;
+            job.Prepare(parts);
             Threading.WorkerPool.Shared.Run(job, parts);
         }
     }

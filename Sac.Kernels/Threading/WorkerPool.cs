@@ -77,6 +77,7 @@ public sealed class WorkerPool
                 slot.Job = job;
                 slot.Part = w + 1;
                 slot.Parts = parts;
+                Volatile.Write(ref slot.State, Slot.Posted);
                 // The ticket is written last: a worker that sees the new ticket sees the job fields too.
                 Volatile.Write(ref slot.Ticket, slot.Ticket + 1);
             }
@@ -94,10 +95,38 @@ public sealed class WorkerPool
             }
             finally
             {
+                RunUnclaimedParts(job, parts);
                 t_insideRun = false;
                 WaitForWorkers();
             }
             _failure?.Throw();
+        }
+    }
+
+    /// <summary>
+    /// Runs on the calling thread every part whose worker has not picked it up yet (its core busy with another process,
+    /// or the worker still waking): the caller never waits for a thread that has not started. Jobs whose parts claim
+    /// chunks then find little or nothing left; fixed-range parts are simply done here instead.
+    /// </summary>
+    private void RunUnclaimedParts(WorkerJob job, int parts)
+    {
+        for (int w = 0; w < parts - 1; w++)
+        {
+            Slot slot = _slots[w];
+            if (Interlocked.CompareExchange(ref slot.State, Slot.Idle, Slot.Posted) != Slot.Posted)
+                continue; // the worker took it
+            try
+            {
+                job.Execute(w + 1, parts);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
         }
     }
 
@@ -175,6 +204,9 @@ public sealed class WorkerPool
                 }
             }
             seen = Volatile.Read(ref slot.Ticket);
+            // Claim the part; if the caller already ran it (RunUnclaimedParts), there is nothing to do or count.
+            if (Interlocked.CompareExchange(ref slot.State, Slot.Running, Slot.Posted) != Slot.Posted)
+                continue;
             try
             {
                 slot.Job!.Execute(slot.Part, slot.Parts);
@@ -198,6 +230,14 @@ public sealed class WorkerPool
     /// <summary>One worker's mailbox; a class so each worker's hot fields sit in their own object (no false sharing of tickets).</summary>
     private sealed class Slot
     {
+        /// <summary>No part waiting (or the caller took it back).</summary>
+        public const int Idle = 0;
+        /// <summary>A part is posted and not yet claimed.</summary>
+        public const int Posted = 1;
+        /// <summary>The worker claimed the part and runs it.</summary>
+        public const int Running = 2;
+
+        public int State;
         public WorkerJob? Job;
         public int Part;
         public int Parts;

@@ -36,13 +36,52 @@ public class ThreadingWorkerPoolTests
         Assert.That(job.Parts, Is.EqualTo(parts));
     }
 
+    /// <summary>Part 0 waits (up to 10 s) until every other part has started, so each must have been taken by a worker.</summary>
+    private sealed class WaitingJob : WorkerJob
+    {
+        public readonly int[] ThreadIds = new int[4];
+        private int _started;
+
+        public override void Execute(int part, int parts)
+        {
+            ThreadIds[part] = Environment.CurrentManagedThreadId;
+            if (part != 0)
+            {
+                Interlocked.Increment(ref _started);
+                return;
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref _started) < parts - 1 && clock.ElapsedMilliseconds < 10_000)
+                Thread.Sleep(1);
+        }
+    }
+
     [Test]
     public void Run_PartZero_RunsOnTheCallerAndOthersOnWorkers()
     {
-        var job = new RecordingJob();
+        var job = new WaitingJob();
         WorkerPool.Shared.Run(job, 4);
         Assert.That(job.ThreadIds[0], Is.EqualTo(Environment.CurrentManagedThreadId));
-        Assert.That(job.ThreadIds.Skip(1).Take(3), Is.Unique.And.Not.Contains(Environment.CurrentManagedThreadId));
+        Assert.That(job.ThreadIds.Skip(1), Is.Unique.And.Not.Contains(Environment.CurrentManagedThreadId));
+    }
+
+    [Test]
+    public void Run_PartNotYetTakenByAWorker_IsRunByTheCaller()
+    {
+        // Part 0 returns at once, so the caller is back before a worker (spinning or asleep) can claim part 1: the caller
+        // takes the part back and runs it instead of waiting. Over 1,000 runs that must happen at least once, and every
+        // part must still run exactly once per run, whoever runs it.
+        var pool = new WorkerPool();
+        int byCaller = 0;
+        var job = new RecordingJob();
+        for (int round = 0; round < 1000; round++)
+        {
+            pool.Run(job, 2);
+            if (job.ThreadIds[1] == Environment.CurrentManagedThreadId)
+                byCaller++;
+        }
+        Assert.That(job.Runs.Take(2), Is.All.EqualTo(1000));
+        Assert.That(byCaller, Is.GreaterThan(0));
     }
 
     /// <summary>Calls <see cref="WorkerPool.Run"/> from inside its own part.</summary>
