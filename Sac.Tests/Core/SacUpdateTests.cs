@@ -100,6 +100,46 @@ public class SacUpdateTests
         Assert.That(agent.Updates, Is.EqualTo(7));
     }
 
+    [Test, Combinatorial]
+    public void Update_AnyThreadCount_IsBitwiseIdentical([Values(SacVersion.V1, SacVersion.V2)] SacVersion version,
+        [Values(1, 15, 16)] int batchSize, [Values(null, 0.5)] double? maxGradNorm)
+    {
+        // The shards depend on the batch size only, so 1, 2 and 3 threads must give the same bits, clipping included
+        // (the clip uses the norm the shards' gradient sum computes).
+        float[] Train(int threads)
+        {
+            var rng = new Rng(7);
+            var agent = new SoftActorCritic<float>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads, MaxGradNorm = maxGradNorm }, rng);
+            var batch = new SacBatch<float>(batchSize, 3, 2);
+            for (int i = 0; i < 5; i++)
+            {
+                Refill(batch, rng);
+                agent.Update(batch);
+            }
+            return PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
+        }
+        var one = Train(1);
+        Assert.That(Train(2), Is.EqualTo(one));
+        Assert.That(Train(3), Is.EqualTo(one));
+    }
+
+    [Test]
+    public void Update_ShardedGradient_EqualsTheWholeBatchGradient()
+    {
+        // J_Q's gradient as the update leaves it in θ's buffer (two shards, summed) against J_Q of the whole batch
+        // backpropagated on one tape with the public loss: equal up to float64 rounding.
+        var (agent, batch, _) = Make<double>(SacVersion.V1, batchSize: 9);
+        var tape = new Tape<double>();
+        agent.Critic.ZeroGrad();
+        tape.Backward(agent.CriticLoss(tape, batch, agent.ValueBackup(tape, batch)));
+        double[] whole = agent.Critic.Grads.ToArray();
+        var copy = new SoftActorCritic<double>(3, 2, agent.Options with { CriticLearningRate = 1e-300, ActorLearningRate = 1e-300, ValueLearningRate = 1e-300 }, new Rng(7));
+        copy.Update(batch);
+        double[] sharded = copy.Critic.Grads.ToArray();
+        for (int i = 0; i < whole.Length; i++)
+            Assert.That(sharded[i], Is.EqualTo(whole[i]).Within(1e-13 * (1 + Math.Abs(whole[i]))), $"θ gradient {i}");
+    }
+
     [Test]
     public void Mlp_Initialization_IsPyTorchUniformWithinOneOverSqrtFanIn()
     {
