@@ -8,15 +8,16 @@
 # Needs Debian's PyTorch (not installed by the project):
 #   sudo apt-get update && sudo apt-get install -y python3-torch libopenblas0-pthread
 # PyTorch gets its best setting here: 1 thread (torch.set_num_threads and OPENBLAS_NUM_THREADS), and OPENBLAS_CORETYPE
-# (default Haswell: on this AVX2-only machine it beats Zen, and SkylakeX dies with SIGILL; override with
-# OPENBLAS_CORETYPE_FOR_TORCH on an AVX-512 machine).
+# for the machine's widest vectors: SkylakeX on an AVX-512 CPU, Haswell on an AVX2-only one (where it beats Zen, and
+# SkylakeX dies with SIGILL). Override with OPENBLAS_CORETYPE_FOR_TORCH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-5}
 CONFIGS=${CONFIGS:-"small large"}
 ALGOS=${ALGOS:-"v1 v2"}
 THREADS=${THREADS:-1}
-CORETYPE=${OPENBLAS_CORETYPE_FOR_TORCH:-Haswell}
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then DEFAULT_CORETYPE=SkylakeX; else DEFAULT_CORETYPE=Haswell; fi
+CORETYPE=${OPENBLAS_CORETYPE_FOR_TORCH:-$DEFAULT_CORETYPE}
 PY=${PYTHON:-/usr/bin/python3}
 
 if ! "$PY" -c "import torch" 2>/dev/null; then
