@@ -89,7 +89,7 @@ public sealed class TrainingSession
 
         if (_restartedWithoutCheckpoint && !neverStarted)
             _out.WriteLine($"Resuming {_run.Path}: it has no checkpoint yet, so it starts again from step 0 with its config.json (same seed, same steps).");
-        else if (_resumed)
+        else if (_resumed && !neverStarted)
             _out.WriteLine($"Resuming {_run.Path} at step {_trainer.Steps} of {_config.Steps}.");
         else
             _out.WriteLine($"Training SAC {_config.Algo} on {_config.Env} for {_config.Steps} steps (seed {_config.Seed}); run directory {_run.Path}");

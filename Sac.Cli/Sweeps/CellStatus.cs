@@ -45,7 +45,8 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
     /// <summary>Reads the state of <paramref name="run"/> (whose config it was prepared with: <paramref name="totalSteps"/>).</summary>
     public static CellStatus Read(RunDirectory run, long totalSteps)
     {
-        long step = LastStep(run.Progress);
+        // The newer of the last progress row and the newest checkpoint (an interrupted run saves one past its last row).
+        long step = Math.Max(LastStep(run.Progress), CheckpointStore.List(run.Checkpoints).Select(StepOf).DefaultIfEmpty(0).Max());
         var (code, error) = ReadExit(run.Exit);
         if (IsLocked(run))
             return new(CellState.Running, step, totalSteps, null, null, null);
@@ -115,6 +116,9 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
             return null;
         }
     }
+
+    private static long StepOf(string checkpoint) =>
+        long.TryParse(checkpoint.AsSpan("step-".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ? step : 0;
 
     private static long LastStep(string progress)
     {
