@@ -11,26 +11,32 @@ namespace Sac.Tests.Sweeps;
 [NonParallelizable]
 public class ReportTests : SweepTestBase
 {
+    private string _home = null!;
     private string _sweep = null!;
 
-    [SetUp]
+    [OneTimeSetUp]
     public void RunTinySweep()
     {
-        // 3 seeds × 2 learning rates of tiny runs, each of them a real `sac train` (4 seeds would cost more without showing more).
-        string file = WriteSweep(TinySweep.Replace("[0, 1]", "[0, 1, 2]"));
-        _sweep = Path.Combine(Root, "s");
+        // 3 seeds × 2 learning rates of tiny runs, each of them a real `sac train`, once for every test here (they only read it).
+        _home = Directory.CreateTempSubdirectory("sac-report-").FullName;
+        string file = Path.Combine(_home, "sweep.json");
+        File.WriteAllText(file, TinySweep.Replace("[0, 1]", "[0, 1, 2]"));
+        _sweep = Path.Combine(_home, "s");
         var result = Sac("sweep", file, "--out", _sweep, "--local", "2");
         Assert.That(result.Code, Is.Zero, result.Out + result.Err);
     }
+
+    [OneTimeTearDown]
+    public void DeleteSweep() => Directory.Delete(_home, recursive: true);
 
     private static double Summary(string run, string key) => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))![key]!.GetValue<double>();
 
     [Test]
     public void Report_Sweep_TableMatchesTheRunsSummaries_AndWritesEveryFile()
     {
-        var result = Sac("report", _sweep);
+        string report = Path.Combine(Root, "report");
+        var result = Sac("report", _sweep, "--out", report);
         Assert.That(result.Code, Is.Zero, result.Err);
-        string report = Path.Combine(_sweep, "report");
         foreach (string name in new[] { "report.md", "report.csv", "curves-Pendulum-v1.png", "curves-Pendulum-v1.svg" })
             Assert.That(new FileInfo(Path.Combine(report, name)).Length, Is.GreaterThan(100), name);
         Assert.That(File.ReadAllBytes(Path.Combine(report, "curves-Pendulum-v1.png"))[1..4], Is.EqualTo("PNG"u8.ToArray()));
