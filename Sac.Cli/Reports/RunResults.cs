@@ -107,12 +107,14 @@ public static class RunResults
         var config = RunConfig.Load(run.Config);
         try
         {
-            var summary = JsonNode.Parse(File.ReadAllText(run.Summary)) as JsonObject ?? throw new UsageException($"{run.Summary} is not a JSON object.");
-            double final = summary["finalEvalMean"]!.GetValue<double>(), best = summary["bestEvalMean"]!.GetValue<double>();
+            var summary = JsonNode.Parse(File.ReadAllText(run.Summary)) as JsonObject;
+            if (summary?["finalEvalMean"] is not JsonValue finalValue || !finalValue.TryGetValue(out double final)
+                || summary["bestEvalMean"] is not JsonValue bestValue || !bestValue.TryGetValue(out double best))
+                throw new UsageException($"{run.Summary} has no finalEvalMean and bestEvalMean numbers.");
             var curve = File.Exists(run.Progress) ? ProgressLog.ReadColumn(run.Progress, "eval/mean_reward") : [];
             return new RunResult(run.Path, config, final, best, curve);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException or IOException)
+        catch (Exception e) when (e is JsonException or FormatException or IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"{run.Path}: cannot read its results ({e.Message}).");
         }

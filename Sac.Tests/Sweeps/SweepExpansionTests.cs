@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sac.Cli.Sweeps;
 
 namespace Sac.Tests.Sweeps;
 
@@ -182,6 +183,42 @@ public class SweepExpansionTests : SweepTestBase
         before = Snapshot();
         AssertUsageError(Sac("sweep", "status", sweep), "manifest.json does not match");
         Assert.That(Snapshot(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void SlurmDryRun_WritesTheJobArrayScript_WithEveryPassThrough()
+    {
+        string file = WriteSweep(TinySweep);
+        string sweep = Out("s");
+        var result = Sac("sweep", file, "--out", sweep, "--slurm", "--dry-run", "--threads", "2", "--partition", "cpu", "--time", "1:30:00",
+            "--signal-lead", "300", "--max-parallel", "2", "--sbatch", "--mem=2G", "--sbatch", "#SBATCH --account=rl");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("submit it with: sbatch " + Path.Combine(sweep, "sweep.sbatch")));
+        string script = File.ReadAllText(Path.Combine(sweep, "sweep.sbatch"));
+        foreach (string line in new[]
+        {
+            "#!/bin/bash\n", "#SBATCH --array=0-3%2\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --requeue\n", "#SBATCH --signal=B:USR1@300\n",
+            "#SBATCH --partition=cpu\n", "#SBATCH --time=1:30:00\n", "#SBATCH --mem=2G\n", "#SBATCH --account=rl\n",
+            $"#SBATCH --output={sweep}/logs/cell-%a.log\n", "#SBATCH --open-mode=append\n",
+            $"sweep run-cell '{sweep}' \"$SLURM_ARRAY_TASK_ID\" --threads 2 &\n",
+        })
+            Assert.That(script, Does.Contain(line));
+        Assert.That(File.Exists(Path.Combine(sweep, "slurm-jobs.txt")), Is.False, "nothing was submitted");
+    }
+
+    [Test]
+    public void ArraySpec_IsSlurmsCompactForm() =>
+        Assert.That(SlurmExecutor.ArraySpec([0, 1, 2, 3, 5, 7, 8, 9]), Is.EqualTo("0-3,5,7-9"));
+
+    [Test]
+    public void RunName_TooLong_IsCutWithAHashOfTheWhole_AndStaysUnique()
+    {
+        var values = Enumerable.Range(0, 12).Select(i => ($"key{i}", "0.000123456789")).ToList();
+        string a = RunName.For("Pendulum-v1", "v2", values, 3);
+        string b = RunName.For("Pendulum-v1", "v2", values.Append(("last", "1")), 3);
+        Assert.That(a, Has.Length.EqualTo(RunName.MaxLength).And.EndsWith("-seed3").And.StartsWith("Pendulum-v1-v2-key0=0.000123456789"));
+        Assert.That(b, Has.Length.EqualTo(RunName.MaxLength).And.Not.EqualTo(a), "the hash tells apart names cut at the same place");
+        Assert.That(RunName.For("Ant-v5", "v1", [("hidden", "64,64"), ("x", "a/b c")], 0), Is.EqualTo("Ant-v5-v1-hidden=64x64-x=a_b_c-seed0"));
     }
 
     [Test]
