@@ -14,20 +14,25 @@ public static class CurvePlot
         var plot = new ScottPlot.Plot();
         plot.Font.Set(LearningCurve.PreferredFont());
         var palette = new ScottPlot.Palettes.Category10();
+        var curves = groups.Select(g => Aggregate(g, seed)).ToList();
+        // Every band first, then every line, so no cell's band hides another cell's line.
         for (int i = 0; i < groups.Count; i++)
         {
-            var (steps, iqm, low, high) = Aggregate(groups[i], seed);
-            if (steps.Length == 0)
+            if (curves[i].Steps.Length == 0)
                 continue;
-            var color = palette.GetColor(i);
-            var band = plot.Add.FillY(steps, low, high);
-            band.FillColor = color.WithAlpha(0.2);
+            var band = plot.Add.FillY(curves[i].Steps, curves[i].Low, curves[i].High);
+            band.FillColor = palette.GetColor(i).WithAlpha(0.2);
             band.LineWidth = 0;
-            var line = plot.Add.Scatter(steps, iqm);
+        }
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (curves[i].Steps.Length == 0)
+                continue;
+            var line = plot.Add.Scatter(curves[i].Steps, curves[i].Iqm);
             line.LegendText = $"{groups[i].Label} (IQM of {groups[i].Runs.Count} seeds, 95 % CI)";
             line.LineWidth = 2;
             line.MarkerSize = 4;
-            line.Color = color;
+            line.Color = palette.GetColor(i);
         }
         plot.Title($"{env}: deterministic evaluation return");
         plot.XLabel("Environment steps");

@@ -112,6 +112,8 @@ public sealed class SweepFile
             _ => throw new UsageException($"{label}: \"options\" must be an object of config.json keys and values."),
         };
         CheckKeys(options, $"{label}: options");
+        foreach (var (key, value) in options)
+            RunOptions.Find(key)!.FromJson(value, $"{label}: options.{key}");
 
         var grid = ReadGrid(json, label);
         var list = ReadList(json, label);
@@ -214,21 +216,19 @@ public sealed class SweepFile
         return list.Select(e => (JsonObject)e!.DeepClone()).ToList();
     }
 
-    /// <summary>Every key must be a config.json key (or the --lr shortcut) that a sweep may set.</summary>
+    /// <summary>Every key must be a config.json key (or the --lr shortcut) that a sweep may set; values are checked by the caller.</summary>
     private static void CheckKeys(JsonObject values, string where)
     {
-        foreach (var (key, value) in values)
+        foreach (var (key, _) in values)
         {
             var option = RunOptions.Find(key);
-            if (option is null || (option.Key != key))
+            if (option is null || option.Key != key)
             {
                 string hint = option is not null ? $" (did you mean '{option.Key}'? sweep files use config.json's keys)" : "";
                 throw new UsageException($"{where}: unknown key '{key}'{hint}; valid keys: {string.Join(", ", RunOptions.All.Where(o => !s_reserved.ContainsKey(o.Key)).Select(o => o.Key))}.");
             }
             if (s_reserved.TryGetValue(key, out string? why))
                 throw new UsageException($"{where}: '{key}' cannot be set here: {why}.");
-            if (where.EndsWith("options", StringComparison.Ordinal))
-                option.FromJson(value, $"{where}.{key}");
         }
     }
 }

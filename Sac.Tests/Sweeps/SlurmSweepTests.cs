@@ -131,7 +131,9 @@ public class SlurmSweepTests : SweepTestBase
 
         Assert.That(SlurmCluster.Run("scancel", $"{job}_0").Code, Is.Zero);
         SlurmCluster.WaitFor(() => SlurmCluster.State($"{job}_0") is "CANCELLED" or "", "the task to be cancelled", 30_000);
-        SlurmCluster.WaitFor(() => Sac("sweep", "status", sweep).Out.Contains("1 interrupted", StringComparison.Ordinal), "the stopped run to let go of its lock", 30_000);
+        // The run lets go of its lock, then run-cell records the attempt's exit code: wait for both.
+        SlurmCluster.WaitFor(() => Sac("sweep", "status", sweep).Out is var o && o.Contains("1 interrupted", StringComparison.Ordinal) && o.Contains("exit 143", StringComparison.Ordinal),
+            "the stopped run's exit record", 30_000);
         var status = Sac("sweep", "status", sweep);
         Assert.That(status.Out, Does.Contain("1 interrupted").And.Contain("exit 143"), status.Out);
         Assert.That(CheckpointStore.List(Path.Combine(run, "checkpoints")), Has.Count.EqualTo(1), "scancel's SIGTERM saved a checkpoint");
