@@ -60,7 +60,12 @@ public static class SweepCommand
         }
         if (slurm)
             return SubmitToSlurm(parse, sweep, threads ?? 1);
-        output.WriteLine($"Prepared {sweep.Plan.Cells.Count} cells in {sweep.Path} (manifest.json; a run directory each under runs/).");
+        output.WriteLine($"Prepared {sweep.Plan.Cells.Count} cells in {sweep.Path} (manifest.json; a run directory each under runs/):");
+        const int shown = 20;
+        foreach (var cell in sweep.Plan.Cells.Take(shown))
+            output.WriteLine($"{cell.Index,6}  {SweepDirectory.RunsFolder}/{cell.Name}");
+        if (sweep.Plan.Cells.Count > shown)
+            output.WriteLine($"        … and {sweep.Plan.Cells.Count - shown} more (see {sweep.Manifest})");
         output.WriteLine($"Run them with: sac sweep {sweep.Path} --local N, or --slurm; see their state with: sac sweep status {sweep.Path}");
         return 0;
     }

@@ -77,8 +77,26 @@ public static class RunResults
             groups.Add(new ResultGroup(first.Env, first.Algo, varied.Select(k => (k.Key, RunOption.Format(k.Get(first)))).ToList(), bySeed));
         }
         var ordered = groups.OrderBy(g => g.Env, StringComparer.Ordinal).ThenBy(g => g.Algo, StringComparer.Ordinal)
-            .ThenBy(g => string.Join('\n', g.Options.Select(o => o.Value)), StringComparer.Ordinal).ToList();
+            .ThenBy(g => g.Options.Select(o => o.Value).ToList(), new ValuesComparer()).ToList();
         return (ordered, skipped);
+    }
+
+    /// <summary>Orders option values as numbers where both are numbers (1E-05 before 0.001), else as text.</summary>
+    private sealed class ValuesComparer : IComparer<List<string>>
+    {
+        public int Compare(List<string>? x, List<string>? y)
+        {
+            for (int i = 0; i < Math.Min(x!.Count, y!.Count); i++)
+            {
+                int order = double.TryParse(x[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double a)
+                    && double.TryParse(y[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double b)
+                    ? a.CompareTo(b)
+                    : string.CompareOrdinal(x[i], y[i]);
+                if (order != 0)
+                    return order;
+            }
+            return x.Count.CompareTo(y.Count);
+        }
     }
 
     private static IEnumerable<RunDirectory> Find(RunDirectory root)

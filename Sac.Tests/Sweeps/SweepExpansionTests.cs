@@ -21,6 +21,7 @@ public class SweepExpansionTests : SweepTestBase
             """);
         var first = Sac("sweep", file, "--out", Out("a"));
         Assert.That(first.Code, Is.Zero, first.Err);
+        Assert.That(first.Out, Does.Contain("Prepared 16 cells").And.Contain("     2  runs/Pendulum-v1-v1-actorLr=0.001-hidden=8-seed3\n").And.Not.Contain("… and"));
         Assert.That(Sac("sweep", file, "--out", Out("b")).Code, Is.Zero);
 
         // 1 env × 2 algos × (2 × 2 grid points) × 2 seeds, in that nesting; the grid's first key varies slowest; file order kept.
@@ -140,6 +141,9 @@ public class SweepExpansionTests : SweepTestBase
         AssertUsageError(Sac("sweep", "status", Out("nowhere")), "not a sweep directory");
         AssertUsageError(Sac("sweep", "run-cell", Out("nowhere"), "0"), "not a sweep directory");
         AssertUsageError(Sac("report", Out("nowhere")), "no such directory");
+        AssertUsageError(Sac("report", foreign), "No finished runs");
+        AssertUsageError(Sac("report", foreign, "--resamples", "5"), "--resamples");
+        AssertUsageError(Sac("report", foreign, "--out", Path.Combine(foreign, "notes.txt")), "is a file");
         Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
     }
 
