@@ -97,6 +97,9 @@ public static class SweepCommand
         }
         if (parse.GetValue(SignalLead) is < 1 or > 65535)
             throw new UsageException($"--signal-lead must be between 1 and 65535 seconds, got {parse.GetValue(SignalLead)}.");
+        // A lead at or past the limit would signal every task at its start: it would checkpoint and requeue forever.
+        if (parse.GetValue(Time) is string time && SlurmExecutor.TimeLimitSeconds(time) is long limit && parse.GetValue(SignalLead) >= limit)
+            throw new UsageException($"--signal-lead {parse.GetValue(SignalLead)} s is not below --time {time} ({limit} s): every task would checkpoint and requeue itself at once; give a longer --time or a shorter --signal-lead.");
         if (parse.GetValue(MaxParallel) is < 1)
             throw new UsageException($"--max-parallel must be ≥ 1, got {parse.GetValue(MaxParallel)}.");
         foreach (string? text in new[] { parse.GetValue(Partition), parse.GetValue(Time) }.Concat(parse.GetValue(Sbatch) ?? []))

@@ -116,6 +116,22 @@ public static class SlurmExecutor
         }
     }
 
+    /// <summary>
+    /// Seconds in an sbatch time limit ("minutes", "minutes:seconds", "hours:minutes:seconds", "days-hours",
+    /// "days-hours:minutes", "days-hours:minutes:seconds"), or null when it is none of those (sbatch then judges it).
+    /// </summary>
+    public static long? TimeLimitSeconds(string time)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(time.Trim(), @"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$");
+        if (!match.Success)
+            return null;
+        long Part(int group) => match.Groups[group].Success ? long.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
+        int fields = 1 + (match.Groups[3].Success ? 1 : 0) + (match.Groups[4].Success ? 1 : 0);
+        if (match.Groups[1].Success)
+            return Part(1) * 86_400 + fields switch { 1 => Part(2) * 3600, 2 => Part(2) * 3600 + Part(3) * 60, _ => Part(2) * 3600 + Part(3) * 60 + Part(4) };
+        return fields switch { 1 => Part(2) * 60, 2 => Part(2) * 60 + Part(3), _ => Part(2) * 3600 + Part(3) * 60 + Part(4) };
+    }
+
     /// <summary>The array indices in Slurm's compact form: 0-3,5,7-9.</summary>
     public static string ArraySpec(IReadOnlyList<int> indices)
     {

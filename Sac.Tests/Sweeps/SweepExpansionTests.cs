@@ -138,6 +138,7 @@ public class SweepExpansionTests : SweepTestBase
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--local", "1", "--threads", "999"), "--threads");
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--local", "1", "--partition", "gpu"), "--partition", "--slurm");
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--signal-lead", "0"), "--signal-lead");
+        AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--time", "3"), "--signal-lead 180 s is not below --time 3 (180 s)");
         AssertUsageError(Sac("sweep", "status", Out("nowhere")), "not a sweep directory");
         AssertUsageError(Sac("sweep", "run-cell", Out("nowhere"), "0"), "not a sweep directory");
         AssertUsageError(Sac("report", Out("nowhere")), "no such directory");
@@ -209,6 +210,16 @@ public class SweepExpansionTests : SweepTestBase
             Assert.That(script, Does.Contain(line));
         Assert.That(File.Exists(Path.Combine(sweep, "slurm-jobs.txt")), Is.False, "nothing was submitted");
     }
+
+    [TestCase("30", 1800L)]
+    [TestCase("10:00", 600L)]
+    [TestCase("1:30:00", 5400L)]
+    [TestCase("2-0", 172_800L)]
+    [TestCase("1-2:30", 95_400L)]
+    [TestCase("1-00:00:30", 86_430L)]
+    [TestCase("UNLIMITED", null)]
+    public void TimeLimitSeconds_ReadsSbatchsFormats(string time, long? seconds) =>
+        Assert.That(SlurmExecutor.TimeLimitSeconds(time), Is.EqualTo(seconds));
 
     [Test]
     public void ArraySpec_IsSlurmsCompactForm() =>
