@@ -92,8 +92,8 @@ public sealed class SweepFile
                 throw new UsageException($"{label}: unknown key '{key}'; a sweep file has {string.Join(", ", Keys)}.");
 
         string name = json["name"] is JsonValue n && n.TryGetValue(out string? s) ? s : throw new UsageException($"{label}: \"name\" must be a string (it names the sweep directory).");
-        if (name.Length == 0 || name != RunName.Sanitize(name))
-            throw new UsageException($"{label}: \"name\" '{name}' must be letters, digits, '.', '_', '-' or '=' (it names the sweep directory).");
+        if (name.Length == 0 || name != RunName.Sanitize(name) || name.StartsWith('.'))
+            throw new UsageException($"{label}: \"name\" '{name}' must be letters, digits, '.', '_', '-' or '=', not starting with '.' (it names the sweep directory).");
 
         var envs = Strings(json, "env", label, required: true);
         foreach (string env in envs)

@@ -93,6 +93,7 @@ public class SweepExpansionTests : SweepTestBase
     [TestCase("""{ "name": "x", "env": "Pendulum-v1" }""", "\"seeds\" is required")]
     [TestCase("""{ "env": "Pendulum-v1", "seeds": [0] }""", "\"name\"")]
     [TestCase("""{ "name": "../up", "env": "Pendulum-v1", "seeds": [0] }""", "\"name\" '../up'")]
+    [TestCase("""{ "name": "..", "env": "Pendulum-v1", "seeds": [0] }""", "not starting with '.'")]
     [TestCase("""{ "name": "x", "env": "Nope-v9", "seeds": [0] }""", "unknown environment 'Nope-v9'")]
     [TestCase("""{ "name": "x", "env": "Pendulum-v1", "algo": ["v3"], "seeds": [0] }""", "\"algo\"[0]")]
     [TestCase("""{ "name": "x", "env": "Pendulum-v1", "seeds": [0, 0] }""", "cells 0 and 1 are the same run")]
