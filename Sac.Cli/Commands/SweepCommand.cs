@@ -24,6 +24,27 @@ public static class SweepCommand
     private static readonly Option<string[]> Sbatch = new("--sbatch") { Description = "--slurm: one more #SBATCH line, verbatim (repeatable), e.g. --sbatch --mem=4G --sbatch --account=rl." };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "--slurm: write the script but do not submit it." };
 
+    /// <summary>The #SBATCH options the script sets itself, and what to give instead of an --sbatch line for them.</summary>
+    private static readonly Dictionary<string, string> s_ownedBySweep = new(StringComparer.Ordinal)
+    {
+        ["--array"] = "it holds the unfinished cells (limit it with --max-parallel)",
+        ["-a"] = "it holds the unfinished cells (limit it with --max-parallel)",
+        ["--output"] = "each task's log is logs/cell-<index>.log, which status reads",
+        ["-o"] = "each task's log is logs/cell-<index>.log, which status reads",
+        ["--open-mode"] = "logs are appended so that a requeued task keeps its history",
+        ["--signal"] = "give --signal-lead",
+        ["--requeue"] = "every task is requeueable",
+        ["--no-requeue"] = "a task must be requeueable to continue after its time limit",
+        ["--cpus-per-task"] = "give --threads",
+        ["-c"] = "give --threads",
+        ["--ntasks"] = "each task is one run",
+        ["-n"] = "each task is one run",
+        ["--partition"] = "give --partition",
+        ["-p"] = "give --partition",
+        ["--time"] = "give --time",
+        ["-t"] = "give --time",
+    };
+
     /// <summary>Builds the command; <paramref name="sac"/> runs a `sac` command line in this process (for run-cell).</summary>
     public static Command Create(Func<string[], TextWriter, TextWriter, int> sac)
     {
@@ -97,6 +118,12 @@ public static class SweepCommand
         }
         if (parse.GetValue(SignalLead) is < 1 or > 65535)
             throw new UsageException($"--signal-lead must be between 1 and 65535 seconds, got {parse.GetValue(SignalLead)}.");
+        foreach (string line in parse.GetValue(Sbatch) ?? [])
+        {
+            string option = line.Replace("#SBATCH", "").Trim().Split('=', ' ')[0];
+            if (s_ownedBySweep.TryGetValue(option, out string? instead))
+                throw new UsageException($"--sbatch '{line}': sac sweep writes {option} itself; {instead}.");
+        }
         // A lead at or past the limit would signal every task at its start: it would checkpoint and requeue forever.
         if (parse.GetValue(Time) is string time && SlurmExecutor.TimeLimitSeconds(time) is long limit && parse.GetValue(SignalLead) >= limit)
             throw new UsageException($"--signal-lead {parse.GetValue(SignalLead)} s is not below --time {time} ({limit} s): every task would checkpoint and requeue itself at once; give a longer --time or a shorter --signal-lead.");

@@ -140,6 +140,8 @@ public class SweepExpansionTests : SweepTestBase
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--local", "1", "--partition", "gpu"), "--partition", "--slurm");
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--signal-lead", "0"), "--signal-lead");
         AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--time", "3"), "--signal-lead 180 s is not below --time 3 (180 s)");
+        AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--dry-run", "--sbatch", "--array=0"), "writes --array itself");
+        AssertUsageError(Sac("sweep", file, "--out", Out("s"), "--slurm", "--dry-run", "--sbatch", "#SBATCH -c 4"), "writes -c itself", "--threads");
         AssertUsageError(Sac("sweep", "status", Out("nowhere")), "not a sweep directory");
         AssertUsageError(Sac("sweep", "run-cell", Out("nowhere"), "0"), "not a sweep directory");
         AssertUsageError(Sac("report", Out("nowhere")), "no such directory");
