@@ -1,6 +1,6 @@
 // Sac build script. Run with: dotnet tool restore && dotnet cake [--target=<Task>] [--configuration=<Release|Debug>]
-// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of
-// every suite), Pack.
+// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Slurm (installs Slurm 22.05 and MUNGE if missing, for the
+// sweep tests), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of every suite), Pack.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -19,42 +19,66 @@ Task("Clean")
     DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration });
 });
 
+// Installs the Debian packages whose files are missing (as root, through apt-get); not root, it stops with one line
+// naming the command to run. `why` says who needs them; `recommends` keeps apt's recommended packages (gcc needs its
+// recommended libc6-dev to compile anything).
+void EnsureDebianPackages(string why, bool recommends, params (string File, string Package)[] needed)
+{
+    var missing = needed.Where(n => !System.IO.File.Exists(n.File)).Select(n => n.Package).Distinct().ToList();
+    if (missing.Count == 0)
+        return;
+
+    string packages = string.Join(" ", missing);
+    string options = recommends ? "-y" : "-y --no-install-recommends";
+    string install = $"apt-get install {options} {packages}";
+    StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out IEnumerable<string> uid);
+    if (uid.FirstOrDefault()?.Trim() != "0")
+    {
+        // One line, the command to run, and stop: installing system packages is the user's call when not root.
+        Error($"{why} needs {packages}, which is not installed; run: sudo {install}");
+        System.Environment.Exit(1);
+    }
+    Information($"Installing {packages}: {install}");
+    var settings = new ProcessSettings
+    {
+        Arguments = $"install {options} {packages}",
+        EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+    };
+    if (StartProcess("apt-get", settings) != 0)
+    {
+        // A fresh machine may have no package lists yet.
+        StartProcess("apt-get", new ProcessSettings { Arguments = "update" });
+        if (StartProcess("apt-get", settings) != 0)
+            throw new Exception($"'{install}' failed, also after apt-get update.");
+    }
+}
+
 Task("MuJoCo")
     .Does(() =>
 {
     // Sac.Mujoco loads libmujoco.so.2.2.2 when a MuJoCo task is created, and its layout test regenerates
     // MujocoLayout.g.cs from the headers with gcc. Debian 12 packages all three.
-    var missing = new List<string>();
-    if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmujoco.so.2.2.2"))
-        missing.Add("libmujoco2.2.2");
-    if (!System.IO.File.Exists("/usr/include/mujoco/mjxmacro.h"))
-        missing.Add("libmujoco-dev");
-    if (!System.IO.File.Exists("/usr/bin/gcc"))
-        missing.Add("gcc");
-    if (missing.Count == 0)
-        return;
+    EnsureDebianPackages("Sac.Mujoco", recommends: true,
+        ("/usr/lib/x86_64-linux-gnu/libmujoco.so.2.2.2", "libmujoco2.2.2"),
+        ("/usr/include/mujoco/mjxmacro.h", "libmujoco-dev"),
+        ("/usr/bin/gcc", "gcc"));
+});
 
-    string packages = string.Join(" ", missing);
-    string install = "apt-get install -y " + packages;
-    StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out IEnumerable<string> uid);
-    if (uid.FirstOrDefault()?.Trim() != "0")
-    {
-        // One line, the command to run, and stop: installing system packages is the user's call when not root.
-        Error($"Sac.Mujoco needs {packages}, which is not installed; run: sudo {install}");
-        System.Environment.Exit(1);
-    }
-    Information($"Installing {packages}: {install}");
-    if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
-    {
-        // A fresh machine may have no package lists yet.
-        StartProcess("apt-get", new ProcessSettings { Arguments = "update" });
-        if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
-            throw new Exception($"'{install}' failed, also after apt-get update.");
-    }
+Task("Slurm")
+    .Does(() =>
+{
+    // The tests of `sac sweep --slurm` start a real single-node cluster (Sac.Tests/Sweeps/SlurmCluster.cs):
+    // Debian 12's Slurm 22.05 and MUNGE. The daemons are started by the tests themselves, never as services.
+    EnsureDebianPackages("The Slurm tests", recommends: false,
+        ("/usr/sbin/slurmctld", "slurmctld"),
+        ("/usr/sbin/slurmd", "slurmd"),
+        ("/usr/bin/sbatch", "slurm-client"),
+        ("/usr/sbin/munged", "munge"));
 });
 
 Task("Build")
     .IsDependentOn("MuJoCo")
+    .IsDependentOn("Slurm")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });

@@ -18,6 +18,8 @@ public static class SacCommand
             EnvsCommand.Create(),
             GradCheckCommand.Create(),
             ExplainCommand.Create(),
+            SweepCommand.Create(Program.Run),
+            ReportCommand.Create(),
         };
         return root;
     }

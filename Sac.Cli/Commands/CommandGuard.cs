@@ -30,6 +30,10 @@ internal static class CommandGuard
         {
             return Report(error, "sac: training stopped: ", e.Message, 1);
         }
+        catch (Sweeps.SlurmException e)
+        {
+            return Report(error, "sac: slurm error: ", e.Message, 1);
+        }
         catch (EnvironmentException e)
         {
             return Report(error, "sac: environment error: ", e.Message, 1);

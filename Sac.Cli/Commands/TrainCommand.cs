@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Sac.Cli.Runs;
 using Sac.Core.Environments;
 
@@ -125,38 +123,5 @@ public static class TrainCommand
     }
 
     /// <summary>The JSON object of a --config file, with duplicate keys refused.</summary>
-    private static JsonObject ReadConfigFile(string file)
-    {
-        try
-        {
-            string text = File.ReadAllText(file);
-            RefuseDuplicateKeys(text, file);
-            return JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"--config {file} must hold a JSON object.");
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            throw new UsageException($"--config {file} cannot be read: {e.Message}");
-        }
-    }
-
-    /// <summary>A key given twice in a JSON object is a mistake whichever value would win: refuse it, naming the key.</summary>
-    private static void RefuseDuplicateKeys(string text, string file)
-    {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var scopes = new Stack<HashSet<string>>();
-        while (reader.Read())
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    scopes.Push(new HashSet<string>(StringComparer.Ordinal));
-                    break;
-                case JsonTokenType.EndObject:
-                    scopes.Pop();
-                    break;
-                case JsonTokenType.PropertyName when !scopes.Peek().Add(reader.GetString()!):
-                    throw new UsageException($"--config {file}: key '{reader.GetString()}' appears more than once.");
-            }
-        }
-    }
+    private static JsonObject ReadConfigFile(string file) => JsonFile.ReadObject(file, $"--config {file}");
 }

@@ -47,6 +47,7 @@ public static class LearningCurve
         return png;
     }
 
-    private static string PreferredFont() =>
+    /// <summary>The first installed of the usual sans-serif fonts, else ScottPlot's default.</summary>
+    internal static string PreferredFont() =>
         new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica" }.FirstOrDefault(name => ScottPlot.Fonts.GetTypeface(name, bold: false, italic: false) is not null) ?? ScottPlot.Fonts.Default;
 }

@@ -50,6 +50,9 @@ public sealed class RunDirectory
     /// <summary>summary.json: the final numbers, for scripts.</summary>
     public string Summary => System.IO.Path.Combine(Path, "summary.json");
 
+    /// <summary>exit.json: how the last attempt of a sweep executor ended (exit code, last error line); see Sweeps.CellStatus.</summary>
+    public string Exit => System.IO.Path.Combine(Path, "exit.json");
+
     /// <summary>True when the directory holds a Sac run (a config.json with the run format tag).</summary>
     public bool IsSacRun
     {
@@ -155,7 +158,7 @@ public sealed class RunDirectory
 
     /// <summary>The temporaries the CLI writes next to a run's files (each then renamed over its file).</summary>
     private static readonly string[] TemporaryNames =
-        ["config.json.tmp", "progress.csv.tmp", "summary.json.tmp", "learning_curve.tmp.png", "learning_curve.tmp.svg"];
+        ["config.json.tmp", "progress.csv.tmp", "summary.json.tmp", "exit.json.tmp", "learning_curve.tmp.png", "learning_curve.tmp.svg"];
 
     private bool IsOwnTemporaryOrLock(string entry)
     {

@@ -67,6 +67,7 @@ public sealed class TrainingSession
         double Fps() => (_trainer.Steps - startSteps) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double lastEpisode = double.NaN;
 
+        bool neverStarted = _restartedWithoutCheckpoint && !File.Exists(_run.Progress); // prepared by `sac sweep`, say
         using var log = new ProgressLog(_run.Progress, _resumed ? _trainer.Steps : null);
         _trainer.EpisodeCompleted += e =>
         {
@@ -86,9 +87,9 @@ public sealed class TrainingSession
         string Short() => string.Create(CultureInfo.InvariantCulture,
             $"{_trainer.Steps}/{_config.Steps} · {Fps():F0} steps/s · ep {Show(lastEpisode)} · eval {Show(_trainer.LastEvaluation?.MeanReturn ?? double.NaN)}");
 
-        if (_restartedWithoutCheckpoint)
+        if (_restartedWithoutCheckpoint && !neverStarted)
             _out.WriteLine($"Resuming {_run.Path}: it has no checkpoint yet, so it starts again from step 0 with its config.json (same seed, same steps).");
-        else if (_resumed)
+        else if (_resumed && !neverStarted)
             _out.WriteLine($"Resuming {_run.Path} at step {_trainer.Steps} of {_config.Steps}.");
         else
             _out.WriteLine($"Training SAC {_config.Algo} on {_config.Env} for {_config.Steps} steps (seed {_config.Seed}); run directory {_run.Path}");

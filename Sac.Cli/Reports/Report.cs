@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Sac.Cli.Runs;
+
+namespace Sac.Cli.Reports;
+
+/// <summary>One row of the report: a cell's final and best evaluation over its seeds.</summary>
+/// <param name="Group">The cell.</param>
+/// <param name="Final">IQM of the final evaluations with its 95 % interval.</param>
+/// <param name="FinalMedian">Their median.</param>
+/// <param name="FinalMin">Their minimum.</param>
+/// <param name="FinalMax">Their maximum.</param>
+/// <param name="Best">IQM of the best evaluations with its 95 % interval.</param>
+/// <param name="BestMedian">Their median.</param>
+/// <param name="BestMin">Their minimum.</param>
+/// <param name="BestMax">Their maximum.</param>
+public sealed record ReportRow(ResultGroup Group, Interval Final, double FinalMedian, double FinalMin, double FinalMax,
+    Interval Best, double BestMedian, double BestMin, double BestMax);
+
+/// <summary>
+/// `sac report`: per environment × algorithm × option cell, the final and best deterministic evaluation over seeds as
+/// the IQM with a 95 % stratified-bootstrap interval, the median and the range (report.md, report.csv), and the
+/// learning curves' IQM with its band (curves-&lt;env&gt;.png/.svg).
+/// </summary>
+public static class Report
+{
+    /// <summary>Bootstrap resamples per point of a learning curve (rliable's default).</summary>
+    public const int CurveResamples = 2_000;
+
+    /// <summary>The rows of <paramref name="groups"/>.</summary>
+    public static IReadOnlyList<ReportRow> Rows(IReadOnlyList<ResultGroup> groups, int resamples, ulong seed) => groups.Select(g =>
+    {
+        double[] final = g.Runs.Select(r => r.FinalEval).ToArray(), best = g.Runs.Select(r => r.BestEval).ToArray();
+        return new ReportRow(g,
+            Statistics.IqmWithInterval([final], resamples, seed), Statistics.Median(final), final.Min(), final.Max(),
+            Statistics.IqmWithInterval([best], resamples, seed), Statistics.Median(best), best.Min(), best.Max());
+    }).ToList();
+
+    /// <summary>Writes report.md, report.csv and the curves into <paramref name="outDirectory"/>; returns report.md's text.</summary>
+    public static string Write(IReadOnlyList<ReportRow> rows, IReadOnlyList<string> skipped, IReadOnlyList<string> sources, string outDirectory, int resamples, ulong seed)
+    {
+        Directory.CreateDirectory(outDirectory);
+        var curves = new List<string>();
+        foreach (var env in rows.Select(r => r.Group.Env).Distinct())
+            curves.Add(CurvePlot.Render(rows.Where(r => r.Group.Env == env).Select(r => r.Group).ToList(), env, outDirectory, seed));
+        string markdown = Markdown(rows, skipped, sources, curves, resamples, seed);
+        RunDirectory.WriteAtomically(Path.Combine(outDirectory, "report.md"), markdown);
+        RunDirectory.WriteAtomically(Path.Combine(outDirectory, "report.csv"), Csv(rows));
+        return markdown;
+    }
+
+    /// <summary>The Markdown table, with what the numbers are.</summary>
+    public static string Markdown(IReadOnlyList<ReportRow> rows, IReadOnlyList<string> skipped, IReadOnlyList<string> sources, IReadOnlyList<string> curves, int resamples, ulong seed)
+    {
+        var keys = rows.Count > 0 ? rows[0].Group.Options.Select(o => o.Key).ToList() : [];
+        var text = new StringBuilder();
+        text.Append($"Runs from {string.Join(", ", sources.Select(s => $"`{s}`"))}. Deterministic evaluation return over seeds: ");
+        text.Append($"IQM [95 % CI] (interquartile mean, scipy's trim_mean(x, 0.25), as rliable; percentile interval of {resamples:N0} stratified bootstrap resamples, seed {seed}), median, min and max.\n\n");
+        text.Append("| env | algo | " + string.Concat(keys.Select(k => k + " | ")) + "seeds | final IQM [95 % CI] | final median | final min … max | best IQM [95 % CI] | best median | best min … max |\n");
+        text.Append("|---|---|" + string.Concat(keys.Select(_ => "---:|")) + "---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var row in rows)
+        {
+            var g = row.Group;
+            text.Append($"| {g.Env} | {g.Algo} | " + string.Concat(g.Options.Select(o => o.Value + " | ")));
+            text.Append(F($"{g.Runs.Count} | {Show(row.Final)} | {row.FinalMedian:F1} | {row.FinalMin:F1} … {row.FinalMax:F1} | {Show(row.Best)} | {row.BestMedian:F1} | {row.BestMin:F1} … {row.BestMax:F1} |\n"));
+        }
+        if (rows.Count == 0)
+            text.Append("\nNo finished runs.\n");
+        foreach (string curve in curves)
+            text.Append($"\n![{Path.GetFileNameWithoutExtension(curve)}]({Path.GetFileName(curve)})\n");
+        if (skipped.Count > 0)
+            text.Append($"\nLeft out: {string.Join("; ", skipped)}.\n");
+        return text.ToString();
+    }
+
+    /// <summary>The same rows as CSV, one column per number.</summary>
+    public static string Csv(IReadOnlyList<ReportRow> rows)
+    {
+        var keys = rows.Count > 0 ? rows[0].Group.Options.Select(o => o.Key).ToList() : [];
+        var text = new StringBuilder();
+        text.Append("env,algo," + string.Concat(keys.Select(k => k + ",")) +
+            "seeds,final_iqm,final_ci_low,final_ci_high,final_median,final_min,final_max,best_iqm,best_ci_low,best_ci_high,best_median,best_min,best_max,runs\n");
+        foreach (var row in rows)
+        {
+            var g = row.Group;
+            var cells = new List<string> { g.Env, g.Algo };
+            cells.AddRange(g.Options.Select(o => o.Value));
+            cells.Add(g.Runs.Count.ToString(CultureInfo.InvariantCulture));
+            cells.AddRange(new[] { row.Final.Value, row.Final.Low, row.Final.High, row.FinalMedian, row.FinalMin, row.FinalMax,
+                row.Best.Value, row.Best.Low, row.Best.High, row.BestMedian, row.BestMin, row.BestMax }.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            cells.Add(string.Join(';', g.Runs.Select(r => r.Path)));
+            text.Append(string.Join(',', cells.Select(Escape)) + "\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Show(Interval i) => F($"**{i.Value:F1}** [{i.Low:F1}, {i.High:F1}]");
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string Escape(string cell) => cell.Contains(',') || cell.Contains('"') ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}

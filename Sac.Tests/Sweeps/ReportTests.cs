@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Sac.Cli.Reports;
+
+namespace Sac.Tests.Sweeps;
+
+/// <summary>
+/// `sac report` over real runs: the table's numbers against each run's own summary.json (IQM, median, range computed
+/// here by hand), the CSV, the curves, reproducibility, and reading plain `sac train` directories as well as sweeps.
+/// </summary>
+[NonParallelizable]
+public class ReportTests : SweepTestBase
+{
+    private string _home = null!;
+    private string _sweep = null!;
+
+    [OneTimeSetUp]
+    public void RunTinySweep()
+    {
+        // 3 seeds × 2 learning rates of tiny runs, each of them a real `sac train`, once for every test here (they only read it).
+        _home = Directory.CreateTempSubdirectory("sac-report-").FullName;
+        string file = Path.Combine(_home, "sweep.json");
+        File.WriteAllText(file, TinySweep.Replace("[0, 1]", "[0, 1, 2]"));
+        _sweep = Path.Combine(_home, "s");
+        var result = Sac("sweep", file, "--out", _sweep, "--local", "2");
+        Assert.That(result.Code, Is.Zero, result.Out + result.Err);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteSweep() => Directory.Delete(_home, recursive: true);
+
+    private static double Summary(string run, string key) => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))![key]!.GetValue<double>();
+
+    [Test]
+    public void Report_Sweep_TableMatchesTheRunsSummaries_AndWritesEveryFile()
+    {
+        string report = Path.Combine(Root, "report");
+        var result = Sac("report", _sweep, "--out", report);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        foreach (string name in new[] { "report.md", "report.csv", "curves-Pendulum-v1.png", "curves-Pendulum-v1.svg" })
+            Assert.That(new FileInfo(Path.Combine(report, name)).Length, Is.GreaterThan(100), name);
+        Assert.That(File.ReadAllBytes(Path.Combine(report, "curves-Pendulum-v1.png"))[1..4], Is.EqualTo("PNG"u8.ToArray()));
+        Assert.That(File.ReadAllText(Path.Combine(report, "curves-Pendulum-v1.svg")), Does.Contain("<svg"));
+
+        // Cells 3-5 are actorLr 0.0003, seeds 0-2. With three seeds the IQM drops ⌊3/4⌋ = 0 runs: it is their mean.
+        string[] runs = RunsOf(_sweep)[3..6];
+        double[] finals = runs.Select(r => Summary(r, "finalEvalMean")).ToArray();
+        double[] bests = runs.Select(r => Summary(r, "bestEvalMean")).ToArray();
+        var csv = File.ReadAllLines(Path.Combine(report, "report.csv"));
+        Assert.That(csv[0], Does.StartWith("env,algo,actorLr,seeds,final_iqm,final_ci_low,final_ci_high,final_median,final_min,final_max,best_iqm"));
+        Assert.That(csv, Has.Length.EqualTo(3), "a header and one row per learning rate");
+        var row = csv.Single(l => l.StartsWith("Pendulum-v1,v2,0.0003,3,", StringComparison.Ordinal)).Split(',');
+        double Cell(int i) => double.Parse(row[i], CultureInfo.InvariantCulture);
+        Assert.That(Cell(4), Is.EqualTo(finals.Average()).Within(1e-9), "final IQM");
+        Assert.That(Cell(7), Is.EqualTo(finals.Order().ElementAt(1)), "final median");
+        Assert.That((Cell(8), Cell(9)), Is.EqualTo((finals.Min(), finals.Max())));
+        Assert.That(Cell(5), Is.InRange(finals.Min(), Cell(4)), "the interval's low end is between the worst seed and the IQM");
+        Assert.That(Cell(6), Is.InRange(Cell(4), finals.Max()));
+        Assert.That(Cell(10), Is.EqualTo(bests.Average()).Within(1e-9), "best IQM");
+        Assert.That(Cell(13), Is.EqualTo(bests.Order().ElementAt(1)), "best median");
+
+        string markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        Assert.That(markdown, Does.Contain("| env | algo | actorLr | seeds | final IQM [95 % CI] |"));
+        Assert.That(markdown, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"| Pendulum-v1 | v2 | 0.0003 | 3 | **{finals.Average():F1}** [{Cell(5):F1}, {Cell(6):F1}] |")));
+        Assert.That(markdown, Does.Contain("![curves-Pendulum-v1](curves-Pendulum-v1.png)"));
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 0.001 | 3 |"), "the table is printed too");
+    }
+
+    [Test]
+    public void Report_SameRunsTwice_IsByteIdentical_AndReadsPlainRunDirectories()
+    {
+        string a = Path.Combine(Root, "a"), b = Path.Combine(Root, "b");
+        Assert.That(Sac("report", _sweep, "--out", a).Code, Is.Zero);
+        Assert.That(Sac("report", _sweep, "--out", b).Code, Is.Zero);
+        foreach (string name in new[] { "report.md", "report.csv", "curves-Pendulum-v1.png" })
+            Assert.That(File.ReadAllBytes(Path.Combine(b, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, name))), name);
+        // NOTE: ScottPlot numbers the SVG's clip paths from a counter per process (cl_1, cl_2, …); two `sac report`
+        // processes write the same bytes, two reports in this one process differ in those ids only.
+        string Svg(string dir) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(dir, "curves-Pendulum-v1.svg")), @"cl_[0-9a-z]+", "cl_N");
+        Assert.That(Svg(b), Is.EqualTo(Svg(a)));
+
+        // A folder of `sac train` runs (as bench/learning_mujoco.sh leaves), plus an unfinished one, is read the same way.
+        string folder = Path.Combine(Root, "runs");
+        Directory.CreateDirectory(folder);
+        foreach (string run in RunsOf(_sweep)[..3])
+            CopyDirectory(run, Path.Combine(folder, Path.GetFileName(run)));
+        string unfinished = Path.Combine(folder, "unfinished");
+        CopyDirectory(RunsOf(_sweep)[3], unfinished);
+        File.Delete(Path.Combine(unfinished, "summary.json"));
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 3 |"), "one cell, so no option columns");
+        Assert.That(result.Out, Does.Contain("Left out:").And.Contain("unfinished (unfinished)"));
+    }
+
+    [Test]
+    public void Curve_IsTheIqmOverSeedsAtEachEvaluationStep()
+    {
+        var (groups, _) = RunResults.Collect([_sweep]);
+        var group = groups.Single(g => g.Options.Single().Value == "0.001");
+        var (steps, iqm, low, high) = CurvePlot.Aggregate(group, 0);
+        Assert.That(steps, Is.EqualTo(new[] { 200.0, 400.0 }), "evaluations every 200 of 400 steps");
+        for (int i = 0; i < steps.Length; i++)
+        {
+            // Three seeds: the IQM is their mean; read each seed's eval/mean_reward row here, not through the report's reader.
+            double expected = group.Runs.Select(r => EvalAt(Path.Combine(r.Path, "progress.csv"), steps[i])).Average();
+            Assert.That(iqm[i], Is.EqualTo(expected).Within(1e-9));
+            Assert.That(low[i], Is.LessThanOrEqualTo(iqm[i]));
+            Assert.That(high[i], Is.GreaterThanOrEqualTo(iqm[i]));
+        }
+    }
+
+    private static double EvalAt(string progress, double step)
+    {
+        var lines = File.ReadAllLines(progress);
+        int column = Array.IndexOf(lines[0].Split(','), "eval/mean_reward");
+        return lines.Skip(1).Select(l => l.Split(',')).Where(c => c[column].Length > 0 && double.Parse(c[0], CultureInfo.InvariantCulture) == step)
+            .Select(c => double.Parse(c[column], CultureInfo.InvariantCulture)).Single();
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(directory.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to));
+    }
+}
