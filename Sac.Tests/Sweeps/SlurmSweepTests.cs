@@ -59,8 +59,26 @@ public class SlurmSweepTests : SweepTestBase
         return match.Groups[1].Value;
     }
 
-    private static void WaitUntilFinished(string sweep, int cells, int timeoutMs = 120_000) =>
-        SlurmCluster.WaitFor(() => Sac("sweep", "status", sweep).Out.Contains($"{cells} finished", StringComparison.Ordinal), $"{cells} finished cells in {sweep}", timeoutMs);
+    private static void WaitUntilFinished(string sweep, int cells, int timeoutMs = 240_000)
+    {
+        try
+        {
+            SlurmCluster.WaitFor(() => Sac("sweep", "status", sweep).Out.Contains($"{cells} finished", StringComparison.Ordinal), $"{cells} finished cells in {sweep}", timeoutMs);
+        }
+        catch (AssertionException)
+        {
+            // Say why: the cells' states and the tasks' own logs.
+            var logs = Directory.GetFiles(Path.Combine(sweep, "logs")).Select(f => $"--- {Path.GetFileName(f)}: {string.Join(" | ", File.ReadLines(f).TakeLast(8))}");
+            Assert.Fail($"{cells} cells did not finish in {timeoutMs / 1000} s. status: {Sac("sweep", "status", sweep).Out} {string.Join(" ", logs)}");
+        }
+    }
+
+    /// <summary>Waits for a task to leave COMPLETING (Slurm's epilog) for its final state.</summary>
+    private static string FinalState(string task)
+    {
+        SlurmCluster.WaitFor(() => SlurmCluster.State(task) != "COMPLETING", $"{task} to finish completing", 60_000);
+        return SlurmCluster.State(task);
+    }
 
     private static void WaitUntilRunningWithProgress(string run) =>
         SlurmCluster.WaitFor(() => File.Exists(Path.Combine(run, "progress.csv")) && File.ReadAllLines(Path.Combine(run, "progress.csv")).Length > 3,
@@ -78,7 +96,7 @@ public class SlurmSweepTests : SweepTestBase
             .And.Contain($"#SBATCH --output={sweep}/logs/cell-%a.log\n"));
         Assert.That(SlurmCluster.Field($"{job}_0", "Comment"), Is.EqualTo("sac-test"), "the extra #SBATCH line reached Slurm");
         WaitUntilFinished(sweep, 4);
-        Assert.That(SlurmCluster.State($"{job}_3"), Is.EqualTo("COMPLETED"));
+        Assert.That(FinalState($"{job}_3"), Is.EqualTo("COMPLETED"));
         Assert.That(File.ReadAllText(Path.Combine(sweep, "logs", "cell-3.log")), Does.Contain($"sac sweep: task {job}_3 on").And.Contain("final eval"));
 
         var report = Sac("report", sweep);
