@@ -17,12 +17,13 @@ measure() { # env threads label
   local dir="$OUT/$1-$2-$3-$RANDOM"
   $SAC train --env "$1" --steps $((WARMUP + STEPS)) --learning-starts "$WARMUP" --eval-every 0 --eval-episodes 1 \
     --checkpoint-every 0 --threads "$2" --out "$dir" > "$dir.log" 2>&1
-  # Steps per second past the warm-up: progress.csv's elapsed time at the last row minus at the first row past it.
+  # Steps per second past the warm-up: progress.csv's training time between the first and the last episode row after it
+  # (the final evaluation is left out).
   python3 - "$dir/progress.csv" "$WARMUP" <<'PY'
 import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1]))]
 warm = int(sys.argv[2])
-after = [r for r in rows if int(r["time/total_timesteps"]) > warm]
+after = [r for r in rows if int(r["time/total_timesteps"]) > warm and r["rollout/ep_rew"]]  # episode rows only
 first, last = after[0], after[-1]
 steps = int(last["time/total_timesteps"]) - int(first["time/total_timesteps"])
 print(steps / (float(last["time/time_elapsed"]) - float(first["time/time_elapsed"])))
