@@ -47,6 +47,6 @@ public static class LearningCurve
         return png;
     }
 
-    private static string PreferredFont() =>
+    internal static string PreferredFont() =>
         new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica" }.FirstOrDefault(name => ScottPlot.Fonts.GetTypeface(name, bold: false, italic: false) is not null) ?? ScottPlot.Fonts.Default;
 }
