@@ -87,7 +87,6 @@ public static class RenderCommand
         // Inside the run directory the render writes only while holding the run's lock (training holds it while it runs).
         bool inRun = IsInside(file, run.Path);
         using IDisposable? held = inRun ? LockFor(run) : null;
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
 
         var environment = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
         Scene scene = SceneCatalog.For(environment);
@@ -101,11 +100,13 @@ public static class RenderCommand
         {
             if (step > recorded[0].Length)
                 throw new UsageException($"--still {step}: the episode has only {recorded[0].Length} steps.");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             VideoInfo picture = EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings);
             output.WriteLine(string.Create(c, $"wrote {picture.Path}: step {step} of {recorded[0].Length} of an episode of {what} ({settings.Width}×{settings.Height}; return so far {recorded[0].Frames[step].Return:F2}, episode return {recorded[0].Return:F2})"));
         }
         else
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             string stem = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
             RunDirectory.WriteAtomically(stem + ".csv", TermsTable.ToCsv(recorded));
             EpisodeVideo.WriteStill(stem + ".png", scene, recorded[0], recorded.Count, recorded[0].Length / 2, settings);

@@ -64,11 +64,16 @@ internal sealed class EvaluationVideos : IDisposable
         return lines;
     }
 
-    /// <summary>Waits until every queued video is written (or failed).</summary>
-    public void Complete()
+    /// <summary>
+    /// Waits until every queued video is written (or failed); if <paramref name="stop"/> is signalled first (Ctrl-C,
+    /// SIGTERM), abandons the rest instead. Returns false when some were abandoned.
+    /// </summary>
+    public bool Complete(CancellationToken stop)
     {
         _jobs.CompleteAdding();
-        _worker.Join();
+        using (stop.Register(_abandon.Cancel))
+            _worker.Join();
+        return !_abandon.IsCancellationRequested;
     }
 
     /// <summary>Stops now: the video being made is abandoned (no file, no temporary) and the queued ones are dropped.</summary>

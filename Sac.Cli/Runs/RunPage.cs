@@ -58,7 +58,7 @@ public static class RunPage
             h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom: 1px solid #ddd; }
             .sub { color: #666; margin-top: 0; }
             table { border-collapse: collapse; font-size: 0.9em; } td, th { padding: 0.15em 0.8em 0.15em 0; text-align: left; vertical-align: top; }
-            td.num { text-align: right; font-family: "DejaVu Sans Mono", monospace; }
+            td.num { text-align: right; font-family: "DejaVu Sans Mono", monospace; white-space: nowrap; }
             img.plot { max-width: 100%; height: auto; border: 1px solid #eee; }
             video, img.video { max-width: 100%; height: auto; background: #000; }
             .grid { display: flex; flex-wrap: wrap; gap: 1em; } .grid figure { margin: 0; width: 300px; }

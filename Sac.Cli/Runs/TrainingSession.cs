@@ -171,10 +171,10 @@ public sealed class TrainingSession
         {
             if (_trainer.IsFinished && videos.Pending > 0)
                 _out.WriteLine($"Finishing {videos.Pending} video(s) in {_run.Videos} …");
-            if (_trainer.IsFinished)
-                videos.Complete();
-            else
+            if (!_trainer.IsFinished)
                 videos.Abandon();
+            else if (!videos.Complete(cancellation))
+                _out.WriteLine($"Stopped ({interruption.Reason}) before every video was made: the videos written are whole, the others were left out.");
             foreach (string message in videos.TakeMessages())
                 _out.WriteLine(message);
         }
