@@ -1,6 +1,6 @@
 // Sac build script. Run with: dotnet tool restore && dotnet cake [--target=<Task>] [--configuration=<Release|Debug>]
-// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of
-// every suite), Pack.
+// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Media (installs ffmpeg, a font and Chromium if missing), Build,
+// Test (Default), Bench (BenchmarkDotNet dry smoke run of every suite), Pack.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -19,18 +19,11 @@ Task("Clean")
     DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration });
 });
 
-Task("MuJoCo")
-    .Does(() =>
+// Installs the Debian packages that provide the given files, when any is missing: as root through apt-get (running
+// apt-get update first if the package lists are missing), otherwise one line naming the command and exit 1.
+void EnsurePackages(string purpose, params (string File, string Package)[] needs)
 {
-    // Sac.Mujoco loads libmujoco.so.2.2.2 when a MuJoCo task is created, and its layout test regenerates
-    // MujocoLayout.g.cs from the headers with gcc. Debian 12 packages all three.
-    var missing = new List<string>();
-    if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmujoco.so.2.2.2"))
-        missing.Add("libmujoco2.2.2");
-    if (!System.IO.File.Exists("/usr/include/mujoco/mjxmacro.h"))
-        missing.Add("libmujoco-dev");
-    if (!System.IO.File.Exists("/usr/bin/gcc"))
-        missing.Add("gcc");
+    var missing = needs.Where(n => !System.IO.File.Exists(n.File)).Select(n => n.Package).Distinct().ToList();
     if (missing.Count == 0)
         return;
 
@@ -40,10 +33,10 @@ Task("MuJoCo")
     if (uid.FirstOrDefault()?.Trim() != "0")
     {
         // One line, the command to run, and stop: installing system packages is the user's call when not root.
-        Error($"Sac.Mujoco needs {packages}, which is not installed; run: sudo {install}");
+        Error($"{purpose} needs {packages}, which is not installed; run: sudo {install}");
         System.Environment.Exit(1);
     }
-    Information($"Installing {packages}: {install}");
+    Information($"Installing {packages} ({purpose}): {install}");
     if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
     {
         // A fresh machine may have no package lists yet.
@@ -51,10 +44,34 @@ Task("MuJoCo")
         if (StartProcess("apt-get", new ProcessSettings { Arguments = "install -y " + packages }) != 0)
             throw new Exception($"'{install}' failed, also after apt-get update.");
     }
+}
+
+Task("MuJoCo")
+    .Does(() =>
+{
+    // Sac.Mujoco loads libmujoco.so.2.2.2 when a MuJoCo task is created, and its layout test regenerates
+    // MujocoLayout.g.cs from the headers with gcc. Debian 12 packages all three.
+    EnsurePackages("Sac.Mujoco",
+        ("/usr/lib/x86_64-linux-gnu/libmujoco.so.2.2.2", "libmujoco2.2.2"),
+        ("/usr/include/mujoco/mjxmacro.h", "libmujoco-dev"),
+        ("/usr/bin/gcc", "gcc"));
+});
+
+Task("Media")
+    .Does(() =>
+{
+    // Videos are encoded by ffmpeg (sac render, sac train --record-every) and read back by ffprobe in the tests; the
+    // frames' text is set in DejaVu Sans Mono; the run page is checked in a real browser, Debian's Chromium.
+    EnsurePackages("Sac.Render and its tests",
+        ("/usr/bin/ffmpeg", "ffmpeg"),
+        ("/usr/bin/ffprobe", "ffmpeg"),
+        ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "fonts-dejavu-core"),
+        ("/usr/bin/chromium", "chromium"));
 });
 
 Task("Build")
     .IsDependentOn("MuJoCo")
+    .IsDependentOn("Media")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
@@ -118,7 +135,7 @@ Task("Pack")
     .Does(() =>
 {
     EnsureDirectoryExists(artifacts);
-    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Cli" })
+    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Render", "Sac.Cli" })
     {
         DotNetPack($"./{project}/{project}.csproj", new DotNetPackSettings
         {
