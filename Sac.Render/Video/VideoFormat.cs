@@ -51,8 +51,8 @@ public static class VideoFormats
     internal static string[] EncoderArguments(this VideoFormat format) => format switch
     {
         VideoFormat.WebM => ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
-            "-b:v", "0", "-crf", "32", "-threads", "1", "-f", "webm"],
-        VideoFormat.Mp4 => ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "23", "-threads", "1",
+            "-b:v", "0", "-crf", "40", "-threads", "1", "-f", "webm"],
+        VideoFormat.Mp4 => ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "26", "-threads", "1",
             "-movflags", "+faststart", "-f", "mp4"],
         VideoFormat.Gif => ["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer", "-threads", "1",
             "-loop", "0", "-f", "gif"],

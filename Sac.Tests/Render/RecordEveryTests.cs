@@ -66,7 +66,18 @@ public class RecordEveryTests : CliTestBase
         Assert.That(Directory.Exists(Path.Combine(plain, "videos")), Is.False, "no videos without --record-every");
         Assert.That(File.ReadAllText(Path.Combine(plain, "eval_terms.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(recorded, "eval_terms.csv"))),
             "the last evaluation's rewards, recorded either way");
-        Assert.That(File.Exists(Path.Combine(plain, "index.html")) && File.Exists(Path.Combine(recorded, "index.html")), Is.True, "both have a run page");
+        // Both have a run page, which refers to the run's own files only, by relative paths (it opens offline).
+        string plainPage = File.ReadAllText(Path.Combine(plain, "index.html")), recordedPage = File.ReadAllText(Path.Combine(recorded, "index.html"));
+        foreach (string page in new[] { plainPage, recordedPage })
+        {
+            Assert.That(page, Does.Contain("src=\"learning_curve.svg\"").And.Contain("src=\"eval_terms.svg\""));
+            Assert.That(page, Does.Not.Match("(src|href)=\"([a-z]+:|/)(?!,)"), "no absolute or external reference (a data: icon aside)");
+        }
+        Assert.That(plainPage, Does.Contain("No videos"));
+        int latest = recordedPage.IndexOf("videos/step-0000000600.webm", StringComparison.Ordinal);
+        int earlier = recordedPage.IndexOf("videos/step-0000000300.webm", StringComparison.Ordinal);
+        Assert.That(latest, Is.GreaterThan(0).And.LessThan(earlier), "both videos, the latest first");
+        Assert.That(File.Exists(Path.Combine(recorded, "eval_terms.svg")), Is.True);
     }
 
     [Test]
