@@ -16,6 +16,8 @@ public sealed class Rasterizer
     private readonly uint[] _colour;
     private readonly float[] _inverseDepth;
     private readonly byte[] _shadow;
+    private int[] _downsampled = [];
+    private int _shadowTop = int.MaxValue, _shadowBottom = -1;
 
     /// <summary>A <paramref name="width"/> × <paramref name="height"/> pair of buffers.</summary>
     public Rasterizer(int width, int height)
@@ -47,6 +49,8 @@ public sealed class Rasterizer
     /// <summary>Fills row <paramref name="y"/> with <paramref name="colour"/> at infinite depth (the sky).</summary>
     public void ClearRow(int y, uint colour)
     {
+        if (y == 0)
+            (_shadowTop, _shadowBottom) = (int.MaxValue, -1);
         _colour.AsSpan(y * Width, Width).Fill(colour);
         _inverseDepth.AsSpan(y * Width, Width).Clear();
         _shadow.AsSpan(y * Width, Width).Clear();
@@ -112,12 +116,15 @@ public sealed class Rasterizer
                     _shadow[i] = 1;
             }
         }
+        (_shadowTop, _shadowBottom) = (Math.Min(_shadowTop, minY), Math.Max(_shadowBottom, maxY));
     }
 
     /// <summary>Darkens every marked pixel once by <paramref name="factor"/> (so overlapping shadows do not add up).</summary>
     public void ApplyShadow(float factor)
     {
-        for (int i = 0; i < _colour.Length; i++)
+        // Only the rows a shadow triangle reached (the rest is unmarked since ClearRow).
+        int end = Math.Min(_colour.Length, (_shadowBottom + 1) * Width);
+        for (int i = Math.Max(0, _shadowTop) * Width; i < end; i++)
         {
             if (_shadow[i] == 0)
                 continue;
@@ -135,25 +142,32 @@ public sealed class Rasterizer
         if (target.ColorType != SKColorType.Rgba8888 || target.Width * factor != Width || target.Height * factor != Height)
             throw new ArgumentException($"The target must be an RGBA8888 bitmap of {Width / factor} × {Height / factor} pixels.", nameof(target));
         int width = target.Width, height = target.Height, samples = factor * factor;
-        var pixels = new int[width * height];
+        if (_downsampled.Length != width * height)
+            _downsampled = new int[width * height];
+        int[] pixels = _downsampled;
+        // Two channels at a time: red and blue in the 16-bit halves of (c & 0x00FF00FF), green in those of
+        // (c >> 8 & 0x00FF00FF); at most 16 samples of 255 fit in 16 bits.
+        // sum → round(sum / samples), looked up (a division per channel would cost more than the rest of the loop).
+        var average = new byte[255 * samples + 1];
+        for (int sum = 0; sum < average.Length; sum++)
+            average[sum] = (byte)((sum + samples / 2) / samples);
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
-                uint r = 0, g = 0, b = 0;
+                uint redBlue = 0, green = 0;
                 for (int dy = 0; dy < factor; dy++)
                 {
                     int row = (y * factor + dy) * Width + x * factor;
                     for (int dx = 0; dx < factor; dx++)
                     {
                         uint c = _colour[row + dx];
-                        r += c & 0xFF;
-                        g += c >> 8 & 0xFF;
-                        b += c >> 16 & 0xFF;
+                        redBlue += c & 0x00FF00FF;
+                        green += c >> 8 & 0x00FF00FF;
                     }
                 }
-                uint half = (uint)samples / 2;
-                pixels[y * width + x] = unchecked((int)((r + half) / (uint)samples | (g + half) / (uint)samples << 8 | (b + half) / (uint)samples << 16 | 0xFFu << 24));
+                uint r = average[redBlue & 0xFFFF], g = average[green & 0xFFFF], b = average[redBlue >> 16];
+                pixels[y * width + x] = unchecked((int)(r | g << 8 | b << 16 | 0xFFu << 24));
             }
         }
         Marshal.Copy(pixels, 0, target.GetPixels(), pixels.Length);

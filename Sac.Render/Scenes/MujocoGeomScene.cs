@@ -32,6 +32,10 @@ public sealed class MujocoGeomScene : Scene
     private readonly int _trackedBody;
     private readonly Lock _drawing = new();
     private Rasterizer? _rasterizer;
+    // Per geom, reused by every frame (drawing holds _drawing): its vertices on screen, in the world, and their normals.
+    private readonly ScreenVertex[][] _screen;
+    private readonly Vec3[][] _world;
+    private readonly Vec3[][] _normals;
 
     private sealed record Geom(MujocoGeomType Type, Vector3 Colour, Vec3 Size, Mesh? Mesh);
 
@@ -72,6 +76,10 @@ public sealed class MujocoGeomScene : Scene
                 mesh = null;
             _geoms[g] = new Geom(type, new Vector3(rgba.X, rgba.Y, rgba.Z), new Vec3(s[0], s[1], s[2]), mesh);
         }
+        int Vertices(int g) => _geoms[g].Mesh?.Positions.Length ?? 0;
+        _screen = Enumerable.Range(0, _geoms.Length).Select(g => new ScreenVertex[Vertices(g)]).ToArray();
+        _world = Enumerable.Range(0, _geoms.Length).Select(g => new Vec3[Vertices(g)]).ToArray();
+        _normals = Enumerable.Range(0, _geoms.Length).Select(g => new Vec3[Vertices(g)]).ToArray();
     }
 
     /// <inheritdoc/>
@@ -206,6 +214,27 @@ public sealed class MujocoGeomScene : Scene
             if (height * along0 <= 0 && height * (along0 + (raster.Width - 1) * dAlong) <= 0)
                 continue;
             double u0 = Vec3.Dot(r0, plane.U), v0 = Vec3.Dot(r0, plane.V), rr = Vec3.Dot(r0, r0), rd = Vec3.Dot(r0, dr);
+            if (dAlong == 0)
+            {
+                // The usual case, a level floor under a camera without roll (its right axis is horizontal): the depth is
+                // the same all along the row, and so, to within the row's small spread of incidence, are the blur and
+                // the fog. Only the checks' parity changes from pixel to pixel.
+                double t = height / along0;
+                if (!(t >= NearPlane))
+                    continue;
+                double middle = raster.Width / 2.0;
+                double cosine = Math.Abs(along0) / Math.Sqrt(rr + middle * (2 * rd + middle * dd));
+                var (lightPixel, darkPixel) = FloorShades(light, dark, mean, t, t / view.Focal / Math.Max(cosine, 1e-3) / CheckSize);
+                float inverseDepth = (float)(1 / t);
+                double uStart = (eyeU + t * u0) / CheckSize, uStep = t * dU / CheckSize;
+                double vStart = (eyeV + t * v0) / CheckSize, vStep = t * dV / CheckSize;
+                for (int x = 0; x < raster.Width; x++)
+                {
+                    long parity = ((long)Math.Floor(uStart + x * uStep) + (long)Math.Floor(vStart + x * vStep)) & 1;
+                    raster.Plot(x, y, inverseDepth, parity == 0 ? lightPixel : darkPixel);
+                }
+                continue;
+            }
             for (int x = 0; x < raster.Width; x++)
             {
                 double along = along0 + x * dAlong;
@@ -217,13 +246,23 @@ public sealed class MujocoGeomScene : Scene
                 // Metres per pixel on the floor, in checks (t/f across the ray, stretched by 1/cos of the incidence): beyond
                 // half a check per pixel the pattern would alias, so it blends into its mean.
                 double cosine = Math.Abs(along) / Math.Sqrt(rr + x * (2 * rd + x * dd));
-                double footprint = t / view.Focal / Math.Max(cosine, 1e-3) / CheckSize;
-                float blur = (float)Math.Clamp(2 * footprint - 0.5, 0, 1);
-                float fog = (float)Math.Clamp((t - 15) / 45, 0, 1);
-                Vector3 c = Vector3.Lerp(Vector3.Lerp(isLight ? light : dark, mean, blur), s_horizon, fog);
-                raster.Plot(x, y, (float)(1 / t), Rasterizer.Pack(c.X, c.Y, c.Z));
+                var (lightPixel, darkPixel) = FloorShades(light, dark, mean, t, t / view.Focal / Math.Max(cosine, 1e-3) / CheckSize);
+                raster.Plot(x, y, (float)(1 / t), isLight ? lightPixel : darkPixel);
             }
         }
+    }
+
+    /// <summary>
+    /// The light and dark checks at depth <paramref name="t"/>, where a pixel covers <paramref name="footprint"/> checks:
+    /// from half a check per pixel on they blend into their mean (finer would alias), and beyond 15 m they fade into the
+    /// horizon's colour, fully at 60 m.
+    /// </summary>
+    private static (uint Light, uint Dark) FloorShades(Vector3 light, Vector3 dark, Vector3 mean, double t, double footprint)
+    {
+        float blur = (float)Math.Clamp(2 * footprint - 0.5, 0, 1);
+        float fog = (float)Math.Clamp((t - 15) / 45, 0, 1);
+        Vector3 l = Vector3.Lerp(Vector3.Lerp(light, mean, blur), s_horizon, fog), d = Vector3.Lerp(Vector3.Lerp(dark, mean, blur), s_horizon, fog);
+        return (Rasterizer.Pack(l.X, l.Y, l.Z), Rasterizer.Pack(d.X, d.Y, d.Z));
     }
 
     private void DrawShadow(Rasterizer raster, View view, Plane floor, Mesh mesh, double[] state, int n, int g)
@@ -231,7 +270,7 @@ public sealed class MujocoGeomScene : Scene
         double lightAlong = Vec3.Dot(s_light, floor.Normal);
         if (lightAlong >= 0)
             return; // the light does not reach the floor's upper side
-        var screen = new ScreenVertex[mesh.Positions.Length];
+        ScreenVertex[] screen = _screen[g];
         for (int i = 0; i < screen.Length; i++)
         {
             Vec3 p = ToWorld(state, n, g, mesh.Positions[i]);
@@ -249,9 +288,8 @@ public sealed class MujocoGeomScene : Scene
 
     private void DrawGeom(Rasterizer raster, View view, Mesh mesh, Vector3 colour, double[] state, int n, int g)
     {
-        var screen = new ScreenVertex[mesh.Positions.Length];
-        var world = new Vec3[mesh.Positions.Length];
-        var normals = new Vec3[mesh.Positions.Length];
+        ScreenVertex[] screen = _screen[g];
+        Vec3[] world = _world[g], normals = _normals[g];
         for (int i = 0; i < screen.Length; i++)
         {
             world[i] = ToWorld(state, n, g, mesh.Positions[i]);
