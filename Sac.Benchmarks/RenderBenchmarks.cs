@@ -10,7 +10,7 @@ namespace Sac.Benchmarks;
 
 /// <summary>
 /// Drawing one video frame of each environment at the default 480 × 360 (the MuJoCo tasks rasterized at 2× and
-/// averaged down), overlay included, from a state captured after 30 steps; and the capture itself, which is all that
+/// averaged down), overlay included, from a state captured after 30 steps (or at the episode's end, if sooner); and the capture itself, which is all that
 /// recording costs the training thread per evaluation step.
 /// </summary>
 [MemoryDiagnoser]
@@ -27,7 +27,7 @@ public class RenderBenchmarks
     [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
     public string Env { get; set; } = "Pendulum-v1";
 
-    /// <summary>Plays 30 steps of a sine sweep, capturing a frame after each.</summary>
+    /// <summary>Plays up to 30 steps of a sine sweep, capturing a frame after each.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -43,8 +43,10 @@ public class RenderBenchmarks
         {
             for (int j = 0; j < action.Length; j++)
                 action[j] = MathF.Sin(0.1f * t + j) * env.ActionSpace.High[j];
-            env.Step(action, _observation);
+            var result = env.Step(action, _observation);
             frames.Add(Frame(t));
+            if (result.Terminated || result.Truncated)
+                break;
         }
         _episode = new RecordedEpisode { EnvironmentId = Env, Index = 0, PolicyStep = 0, TermNames = _terms?.TermNames ?? [], Frames = frames };
         _bitmap = EpisodeVideo.NewBitmap(_settings);

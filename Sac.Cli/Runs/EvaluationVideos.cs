@@ -123,9 +123,10 @@ internal sealed class EvaluationVideos : IDisposable
                     File.Delete(stem + ".png");
                 }
             }
-            catch (Exception e) when (e is VideoException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                _messages.Enqueue($"the video of the evaluation at step {step} was not written: {e.Message}");
+                // Whatever fails here (ffmpeg, the disk, a plot) costs one video, never the training run.
+                _messages.Enqueue($"the video of the evaluation at step {step} was not written: {e.GetType().Name}: {e.Message}");
             }
             finally
             {

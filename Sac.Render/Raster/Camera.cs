@@ -34,16 +34,4 @@ public readonly record struct Camera(Vec3 Eye, Vec3 Target, Vec3 Up, double FovY
 
     /// <summary>Pixels per unit of x/z at unit depth for a picture <paramref name="height"/> pixels high: (h/2) / tan(fovy/2).</summary>
     public double FocalLength(int height) => height / 2.0 / Math.Tan(FovYDegrees * Math.PI / 360);
-
-    /// <summary>
-    /// Where <paramref name="point"/> appears in a <paramref name="width"/> × <paramref name="height"/> picture, and its
-    /// depth along the line of sight (≤ 0 for a point behind the camera, which then has no place in the picture).
-    /// </summary>
-    public (double X, double Y, double Depth) Project(Vec3 point, int width, int height)
-    {
-        Vec3 d = point - Eye;
-        double depth = Vec3.Dot(d, Forward);
-        double f = FocalLength(height);
-        return (width / 2.0 + f * Vec3.Dot(d, Right) / depth, height / 2.0 - f * Vec3.Dot(d, TrueUp) / depth, depth);
-    }
 }

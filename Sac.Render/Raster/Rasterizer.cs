@@ -74,18 +74,24 @@ public sealed class Rasterizer
     {
         if (!Bounds(a, b, c, out int minX, out int maxX, out int minY, out int maxY, out float inverseArea))
             return;
+        // Barycentric weights of a and b (c's is the rest): the signed areas of the sub-triangles over the whole, which
+        // change by a constant from one pixel to the next along a row.
+        float stepA = -(c.Y - b.Y) * inverseArea, stepB = -(a.Y - c.Y) * inverseArea;
         for (int y = minY; y <= maxY; y++)
         {
-            float py = y + 0.5f;
-            for (int x = minX; x <= maxX; x++)
+            float py = y + 0.5f, px = minX + 0.5f;
+            float wa = Edge(b, c, px, py) * inverseArea, wb = Edge(c, a, px, py) * inverseArea;
+            bool entered = false;
+            for (int x = minX; x <= maxX; x++, wa += stepA, wb += stepB)
             {
-                float px = x + 0.5f;
-                // Barycentric weights of a, b and c: the signed areas of the sub-triangles over the whole.
-                float wa = Edge(b, c, px, py) * inverseArea;
-                float wb = Edge(c, a, px, py) * inverseArea;
                 float wc = 1 - wa - wb;
                 if (wa < 0 || wb < 0 || wc < 0)
+                {
+                    if (entered)
+                        break; // a triangle is convex: once left, the row is done
                     continue;
+                }
+                entered = true;
                 float inverseDepth = wa * a.InverseDepth + wb * b.InverseDepth + wc * c.InverseDepth;
                 int i = y * Width + x;
                 if (inverseDepth <= _inverseDepth[i])
@@ -101,16 +107,21 @@ public sealed class Rasterizer
     {
         if (!Bounds(a, b, c, out int minX, out int maxX, out int minY, out int maxY, out float inverseArea))
             return;
+        float stepA = -(c.Y - b.Y) * inverseArea, stepB = -(a.Y - c.Y) * inverseArea;
         for (int y = minY; y <= maxY; y++)
         {
-            float py = y + 0.5f;
-            for (int x = minX; x <= maxX; x++)
+            float py = y + 0.5f, px = minX + 0.5f;
+            float wa = Edge(b, c, px, py) * inverseArea, wb = Edge(c, a, px, py) * inverseArea;
+            bool entered = false;
+            for (int x = minX; x <= maxX; x++, wa += stepA, wb += stepB)
             {
-                float px = x + 0.5f;
-                float wa = Edge(b, c, px, py) * inverseArea;
-                float wb = Edge(c, a, px, py) * inverseArea;
                 if (wa < 0 || wb < 0 || wa + wb > 1)
+                {
+                    if (entered)
+                        break;
                     continue;
+                }
+                entered = true;
                 int i = y * Width + x;
                 if (_inverseDepth[i] > 0)
                     _shadow[i] = 1;

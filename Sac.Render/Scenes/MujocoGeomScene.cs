@@ -37,7 +37,7 @@ public sealed class MujocoGeomScene : Scene
     private readonly Vec3[][] _world;
     private readonly Vec3[][] _normals;
 
-    private sealed record Geom(MujocoGeomType Type, Vector3 Colour, Vec3 Size, Mesh? Mesh);
+    private sealed record Geom(MujocoGeomType Type, Vector3 Colour, Mesh? Mesh);
 
     /// <summary>Reads the geoms of <paramref name="environment"/>'s model (types, sizes, colours) and prepares their meshes.</summary>
     /// <param name="environment">The task; only <see cref="CaptureState"/> reads it again.</param>
@@ -74,7 +74,7 @@ public sealed class MujocoGeomScene : Scene
             // An invisible geom (alpha 0) is left out, as MuJoCo's renderer does.
             if (rgba.W <= 0)
                 mesh = null;
-            _geoms[g] = new Geom(type, new Vector3(rgba.X, rgba.Y, rgba.Z), new Vec3(s[0], s[1], s[2]), mesh);
+            _geoms[g] = new Geom(type, new Vector3(rgba.X, rgba.Y, rgba.Z), mesh);
         }
         int Vertices(int g) => _geoms[g].Mesh?.Positions.Length ?? 0;
         _screen = Enumerable.Range(0, _geoms.Length).Select(g => new ScreenVertex[Vertices(g)]).ToArray();
@@ -280,7 +280,11 @@ public sealed class MujocoGeomScene : Scene
         }
         for (int t = 0; t < mesh.Triangles.Length; t += 3)
         {
-            ref ScreenVertex a = ref screen[mesh.Triangles[t]], b = ref screen[mesh.Triangles[t + 1]], c = ref screen[mesh.Triangles[t + 2]];
+            int ia = mesh.Triangles[t], ib = mesh.Triangles[t + 1], ic = mesh.Triangles[t + 2];
+            // A closed shape's shadow is the shadow of its lit side: the faces turned from the light add nothing.
+            if (Vec3.Dot(Rotate(state, n, g, mesh.Normals[ia] + mesh.Normals[ib] + mesh.Normals[ic]), s_light) > 0)
+                continue;
+            ref ScreenVertex a = ref screen[ia], b = ref screen[ib], c = ref screen[ic];
             if (a.InverseDepth > 0 && b.InverseDepth > 0 && c.InverseDepth > 0)
                 raster.MarkShadow(a, b, c);
         }
