@@ -1,6 +1,7 @@
 // Sac build script. Run with: dotnet tool restore && dotnet cake [--target=<Task>] [--configuration=<Release|Debug>]
 // Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Slurm (installs Slurm 22.05 and MUNGE if missing, for the
-// sweep tests), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of every suite), Pack.
+// sweep tests), Media (installs ffmpeg, a font and Chromium if missing), Build, Test (Default), Bench (BenchmarkDotNet
+// dry smoke run of every suite), Pack.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -76,9 +77,22 @@ Task("Slurm")
         ("/usr/sbin/munged", "munge"));
 });
 
+Task("Media")
+    .Does(() =>
+{
+    // Videos are encoded by ffmpeg (sac render, sac train --record-every) and read back by ffprobe in the tests; the
+    // frames' text is set in DejaVu Sans Mono; the run page is checked in a real browser, Debian's Chromium.
+    EnsureDebianPackages("Sac.Render and its tests", recommends: true,
+        ("/usr/bin/ffmpeg", "ffmpeg"),
+        ("/usr/bin/ffprobe", "ffmpeg"),
+        ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "fonts-dejavu-core"),
+        ("/usr/bin/chromium", "chromium"));
+});
+
 Task("Build")
     .IsDependentOn("MuJoCo")
     .IsDependentOn("Slurm")
+    .IsDependentOn("Media")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
@@ -142,7 +156,7 @@ Task("Pack")
     .Does(() =>
 {
     EnsureDirectoryExists(artifacts);
-    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Cli" })
+    foreach (var project in new[] { "Sac.Kernels", "Sac.Autodiff", "Sac.Core", "Sac.Mujoco", "Sac.Render", "Sac.Cli" })
     {
         DotNetPack($"./{project}/{project}.csproj", new DotNetPackSettings
         {

@@ -15,6 +15,7 @@ public static class SacCommand
         {
             TrainCommand.Create(),
             EvalCommand.Create(),
+            RenderCommand.Create(),
             EnvsCommand.Create(),
             GradCheckCommand.Create(),
             ExplainCommand.Create(),

@@ -3,6 +3,7 @@ using Sac.Cli.Runs;
 using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Optimization;
+using Sac.Render.Video;
 
 namespace Sac.Cli.Commands;
 
@@ -37,6 +38,10 @@ internal static class CommandGuard
         catch (EnvironmentException e)
         {
             return Report(error, "sac: environment error: ", e.Message, 1);
+        }
+        catch (VideoException e)
+        {
+            return Report(error, "sac: error: ", e.Message, 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -104,17 +104,22 @@ public sealed class ProgressLog : IDisposable
         return long.TryParse(comma < 0 ? line : line[..comma], CultureInfo.InvariantCulture, out long step) ? step : long.MaxValue;
     }
 
-    /// <summary>Reads the (step, value) pairs of a column from a progress.csv, skipping empty cells.</summary>
+    /// <summary>Reads the (step, value) pairs of a column from a progress.csv, skipping empty cells and incomplete rows.</summary>
     public static List<(double Step, double Value)> ReadColumn(string path, string column)
     {
         var lines = File.ReadAllLines(path);
-        int index = Array.IndexOf(lines[0].Split(','), column);
+        string[] header = lines[0].Split(',');
+        int index = Array.IndexOf(header, column);
         var points = new List<(double, double)>();
         foreach (var line in lines.Skip(1))
         {
+            // A row being written by the training thread (the run page is drawn beside it) may be cut short: skip it.
             var cells = line.Split(',');
-            if (index < cells.Length && cells[index].Length > 0)
-                points.Add((double.Parse(cells[0], CultureInfo.InvariantCulture), double.Parse(cells[index], CultureInfo.InvariantCulture)));
+            if (cells.Length != header.Length || index < 0 || cells[index].Length == 0)
+                continue;
+            if (double.TryParse(cells[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double step)
+                && double.TryParse(cells[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                points.Add((step, value));
         }
         return points;
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Sac.Core.Algorithms;
 using Sac.Core.Environments;
 using Sac.Core.Training;
+using Sac.Render.Video;
 
 namespace Sac.Cli.Runs;
 
@@ -23,6 +24,12 @@ public sealed record RunConfig
 
     /// <summary>Checkpoint every this many steps (0: only at the end and on interrupt). 10,000.</summary>
     public int CheckpointEvery { get; init; } = 10_000;
+
+    /// <summary>Record the evaluation episodes to video every this many steps, and at the end (0: never). 0.</summary>
+    public int RecordEvery { get; init; }
+
+    /// <summary>How many of a recorded evaluation's episodes go into its video. 1.</summary>
+    public int RecordEpisodes { get; init; } = 1;
 
     /// <summary>The algorithm's options.</summary>
     public SacOptions Sac { get; init; } = new();
@@ -53,10 +60,27 @@ public sealed record RunConfig
             throw new UsageException($"Unknown environment '{Env}'; valid ids: {string.Join(", ", EnvironmentRegistry.Ids)}.");
         if (CheckpointEvery < 0)
             throw new UsageException($"--checkpoint-every must be ≥ 0, got {CheckpointEvery}.");
+        if (RecordEvery < 0)
+            throw new UsageException($"--record-every must be ≥ 0 (0: no videos), got {RecordEvery}.");
+        if (RecordEpisodes is < 1 or > Evaluation.MaxEpisodes)
+            throw new UsageException($"--record-episodes must be between 1 and {Evaluation.MaxEpisodes}, got {RecordEpisodes}.");
+        if (RecordEvery > 0 && Trainer.EvalEvery > 0 && RecordEvery % Trainer.EvalEvery != 0)
+            throw new UsageException($"--record-every {RecordEvery} must be a multiple of --eval-every {Trainer.EvalEvery}: the videos are of the evaluation episodes.");
         Engine(typeof(SacOptions), Sac.Validate);
         Engine(typeof(TrainerOptions), Trainer.Validate);
         var env = EnvironmentRegistry.Create(Env);
         Engine(typeof(SacOptions), () => SacMemory.Check(env.ObservationSpace.Dimension, env.ActionSpace.Dimension, Sac));
+        if (RecordEvery > 0)
+        {
+            try
+            {
+                FfmpegEncoder.RequireInstalled();
+            }
+            catch (VideoException e)
+            {
+                throw new UsageException($"--record-every: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Runs an engine check, rewriting "Invalid Gamma = 2: …" as "Invalid --gamma = 2: …".</summary>

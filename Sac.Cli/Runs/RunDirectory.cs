@@ -1,4 +1,5 @@
 using Sac.Core.Checkpoints;
+using Sac.Render.Video;
 
 namespace Sac.Cli.Runs;
 
@@ -52,6 +53,15 @@ public sealed class RunDirectory
 
     /// <summary>exit.json: how the last attempt of a sweep executor ended (exit code, last error line); see Sweeps.CellStatus.</summary>
     public string Exit => System.IO.Path.Combine(Path, "exit.json");
+
+    /// <summary>videos/: the recorded evaluations (step-N.webm, with its poster step-N.png and its rewards step-N.csv) and renders.</summary>
+    public string Videos => System.IO.Path.Combine(Path, "videos");
+
+    /// <summary>eval_terms.csv: the per-step rewards and reward terms of the last evaluation's first episode.</summary>
+    public string EvalTerms => System.IO.Path.Combine(Path, "eval_terms.csv");
+
+    /// <summary>index.html: the run page (see <see cref="RunPage"/>).</summary>
+    public string Page => System.IO.Path.Combine(Path, RunPage.FileName);
 
     /// <summary>True when the directory holds a Sac run (a config.json with the run format tag).</summary>
     public bool IsSacRun
@@ -154,18 +164,36 @@ public sealed class RunDirectory
                 File.Delete(path);
         }
         CheckpointStore.RemoveTemporaries(Checkpoints);
+        if (Directory.Exists(Videos))
+        {
+            foreach (string file in Directory.EnumerateFiles(Videos).Where(f => IsVideoTemporary(System.IO.Path.GetFileName(f))).ToArray())
+                File.Delete(file);
+        }
     }
 
     /// <summary>The temporaries the CLI writes next to a run's files (each then renamed over its file).</summary>
     private static readonly string[] TemporaryNames =
-        ["config.json.tmp", "progress.csv.tmp", "summary.json.tmp", "exit.json.tmp", "learning_curve.tmp.png", "learning_curve.tmp.svg"];
+    [
+        "config.json.tmp", "progress.csv.tmp", "summary.json.tmp", "exit.json.tmp", "learning_curve.tmp.png", "learning_curve.tmp.svg",
+        "eval_terms.csv.tmp", "eval_terms.tmp.svg", RunPage.FileName + ".tmp",
+    ];
+
+    /// <summary>
+    /// True for what a recording or a render killed mid-write leaves in videos/: ffmpeg's <c>name.tmp.webm</c> (or .mp4,
+    /// .gif), a poster's <c>name.tmp.png</c>, a rewards table's <c>name.csv.tmp</c>.
+    /// </summary>
+    public static bool IsVideoTemporary(string fileName) =>
+        FfmpegEncoder.IsTemporary(fileName) || fileName.EndsWith(".tmp.png", StringComparison.Ordinal) || fileName.EndsWith(".csv.tmp", StringComparison.Ordinal);
 
     private bool IsOwnTemporaryOrLock(string entry)
     {
         string name = System.IO.Path.GetFileName(entry);
         if (name == LockFileName || TemporaryNames.Contains(name))
             return true;
-        // A checkpoints/ directory that holds nothing but the store's temporaries is a crashed first checkpoint.
+        // A checkpoints/ directory that holds nothing but the store's temporaries is a crashed first checkpoint, and a
+        // videos/ directory holding only temporaries a recording killed before its first video.
+        if (name == "videos" && Directory.Exists(entry))
+            return Directory.EnumerateFileSystemEntries(entry).All(e => File.Exists(e) && IsVideoTemporary(System.IO.Path.GetFileName(e)));
         return name == "checkpoints" && Directory.Exists(entry) && Directory.EnumerateFileSystemEntries(entry).All(CheckpointStore.IsTemporary);
     }
 

@@ -70,8 +70,8 @@ public sealed class RunOption
         OnRecord(name, property, help, c => c.Trainer, (c, trainer) => c with { Trainer = trainer }, new TrainerOptions(), null).With(resumeAdjustable);
 
     /// <summary>An option on a <see cref="RunConfig"/> property (the run's own settings: environment, checkpoints).</summary>
-    public static RunOption Run<TValue>(string name, Expression<Func<RunConfig, TValue>> property, string help) =>
-        OnRecord(name, property, help, c => c, (_, c) => c, new RunConfig(), null);
+    public static RunOption Run<TValue>(string name, Expression<Func<RunConfig, TValue>> property, string help, bool resumeAdjustable = false) =>
+        OnRecord(name, property, help, c => c, (_, c) => c, new RunConfig(), null).With(resumeAdjustable);
 
     /// <summary>A shortcut that sets several options to one value, applied before them (so each can still override it).</summary>
     public static RunOption ShortcutFor(string name, string help, params RunOption[] targets) =>

@@ -4,6 +4,9 @@ using System.Text.Json;
 using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Training;
+using Sac.Render;
+using Sac.Render.Recording;
+using Sac.Render.Scenes;
 using Spectre.Console;
 
 namespace Sac.Cli.Runs;
@@ -19,6 +22,10 @@ public sealed class TrainingSession
     private readonly Trainer _trainer;
     private readonly TextWriter _out;
     private readonly bool _resumed;
+    private readonly Scene _scene;
+    private readonly EpisodeRecorder _recorder;
+    private readonly Lock _page = new();
+    private IReadOnlyList<RecordedEpisode> _lastEvaluation = [];
 
     /// <summary>
     /// Builds the trainer for <paramref name="config"/>. With <paramref name="resume"/>, restores the newest checkpoint;
@@ -31,7 +38,13 @@ public sealed class TrainingSession
         _config = config;
         _out = output;
         _resumed = resume;
-        _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac, config.Trainer);
+        // The evaluation environment records its episodes (their rewards always, their pictures when a video is due)
+        // through a wrapper inside the registry's CheckedEnvironment, where it changes neither the episodes nor the
+        // checkpoint: the trainer sees the same chain of environments with or without --record-every.
+        var evaluation = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
+        _scene = SceneCatalog.For(evaluation);
+        _recorder = new EpisodeRecorder(evaluation.Inner, _scene, PlanRecording);
+        _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), new CheckedEnvironment(_recorder), config.Sac, config.Trainer);
         if (resume && run.HasCheckpointOrFinished)
         {
             _trainer.LoadCheckpoint(CheckpointStore.Resolve(run.Checkpoints));
@@ -43,6 +56,15 @@ public sealed class TrainingSession
     }
 
     private readonly bool _restartedWithoutCheckpoint;
+
+    /// <summary>What the evaluation starting now records: its first episode's rewards, and, when a video is due (every
+    /// --record-every steps and at the end), --record-episodes episodes with pictures.</summary>
+    private CapturePlan PlanRecording()
+    {
+        long step = _trainer.Steps;
+        bool video = _config.RecordEvery > 0 && (step % _config.RecordEvery == 0 || step >= _config.Steps);
+        return new CapturePlan(video ? _config.RecordEpisodes : 1, video, step);
+    }
 
     /// <summary>Test hook: behave as if Ctrl-C were pressed once the trainer reaches this many steps.</summary>
     internal static long? InterruptAtStepForTesting;
@@ -69,6 +91,7 @@ public sealed class TrainingSession
 
         bool neverStarted = _restartedWithoutCheckpoint && !File.Exists(_run.Progress); // prepared by `sac sweep`, say
         using var log = new ProgressLog(_run.Progress, _resumed ? _trainer.Steps : null);
+        using var videos = _config.RecordEvery > 0 ? new EvaluationVideos(_run, _scene, new RenderSettings(), () => RefreshPage()) : null;
         _trainer.EpisodeCompleted += e =>
         {
             lastEpisode = e.Return;
@@ -77,8 +100,15 @@ public sealed class TrainingSession
         _trainer.EvaluationCompleted += e =>
         {
             log.Evaluation(e, _trainer);
+            _lastEvaluation = _recorder.TakeRecorded();
+            if (videos is not null && _lastEvaluation.Count > 0 && _lastEvaluation[0].HasPictures)
+                videos.Enqueue(e.Step, _lastEvaluation);
             if (!interactive)
+            {
                 _out.WriteLine(Line());
+                foreach (string message in videos?.TakeMessages() ?? [])
+                    _out.WriteLine(message);
+            }
         };
         string Line() => string.Create(CultureInfo.InvariantCulture,
             $"step {_trainer.Steps}/{_config.Steps}  {Fps():F0} steps/s  " +
@@ -138,22 +168,48 @@ public sealed class TrainingSession
             TrainLoop(null);
 
         string checkpoint = CheckpointStore.Save(_trainer, _run.Checkpoints);
-        string plot = LearningCurve.Render(_run.Progress, $"SAC {_config.Algo} on {_config.Env} (seed {_config.Seed})", _run.Path);
+        if (videos is not null)
+        {
+            if (_trainer.IsFinished && videos.Pending > 0)
+                _out.WriteLine($"Finishing {videos.Pending} video(s) in {_run.Videos} …");
+            if (!_trainer.IsFinished)
+                videos.Abandon();
+            else if (!videos.Complete(cancellation))
+                _out.WriteLine($"Stopped ({interruption.Reason}) before every video was made: the videos written are whole, the others were left out.");
+            foreach (string message in videos.TakeMessages())
+                _out.WriteLine(message);
+        }
+        if (_lastEvaluation.Count > 0)
+            RunDirectory.WriteAtomically(_run.EvalTerms, TermsTable.ToCsv(_lastEvaluation.Take(1).ToArray()));
+        string plot = RefreshPage();
         if (!_trainer.IsFinished)
         {
             _out.WriteLine($"Interrupted at step {_trainer.Steps} of {_config.Steps} ({interruption.Reason}). Checkpoint saved to {checkpoint}");
             _out.WriteLine($"Resume with: sac train --resume {_run.Path}");
             return interruption.ExitCode;
         }
-        WriteSummary(clock.Elapsed, checkpoint, plot, interactive);
+        WriteSummary(clock.Elapsed, checkpoint, plot, interactive, videos?.Written);
+        lock (_page)
+            RunPage.Write(_run.Path); // again: the page shows summary.json's numbers
         return 0;
+    }
+
+    /// <summary>The learning curve and the run page, from the files as they are now (on the video thread too); returns the curve's PNG.</summary>
+    private string RefreshPage()
+    {
+        lock (_page)
+        {
+            string plot = LearningCurve.Render(_run.Progress, $"SAC {_config.Algo} on {_config.Env} (seed {_config.Seed})", _run.Path);
+            RunPage.Write(_run.Path);
+            return plot;
+        }
     }
 
     /// <summary>
     /// summary.json and the closing table. Wall time and speeds are the whole run's (every resumed segment's training
     /// time, which checkpoints carry), so resuming never resets them; this session's own wall time is given beside them.
     /// </summary>
-    private void WriteSummary(TimeSpan session, string checkpoint, string plot, bool interactive)
+    private void WriteSummary(TimeSpan session, string checkpoint, string plot, bool interactive, int? videos)
     {
         TimeSpan wall = _trainer.TrainingTime;
         double fps = _trainer.Steps / Math.Max(wall.TotalSeconds, 1e-9), ups = _trainer.Updates / Math.Max(wall.TotalSeconds, 1e-9);
@@ -177,8 +233,11 @@ public sealed class TrainingSession
             ("speed", $"{fps:F0} env steps/s, {ups:F0} updates/s"),
             ("run directory", _run.Path),
             ("learning curve", plot),
+            ("run page", _run.Page),
             ("checkpoint", checkpoint),
         };
+        if (videos is int count)
+            rows = [.. rows, ("videos", $"{count} in {_run.Videos}")];
         if (interactive)
         {
             var table = new Table().AddColumn("").AddColumn("").HideHeaders().Border(TableBorder.Rounded);

@@ -142,6 +142,17 @@ int main(void) {
   CONSTANT(mjOBJ_SITE)
   CONSTANT(mjOBJ_TENDON)
   CONSTANT(mjOBJ_ACTUATOR)
+  close_class();
+
+  open_class("<c>mjtGeom</c>: the geom types <c>geom_type</c> holds.", "internal static class MjGeom");
+  CONSTANT(mjGEOM_PLANE)
+  CONSTANT(mjGEOM_HFIELD)
+  CONSTANT(mjGEOM_SPHERE)
+  CONSTANT(mjGEOM_CAPSULE)
+  CONSTANT(mjGEOM_ELLIPSOID)
+  CONSTANT(mjGEOM_CYLINDER)
+  CONSTANT(mjGEOM_BOX)
+  CONSTANT(mjGEOM_MESH)
 #undef CONSTANT
   close_class();
 

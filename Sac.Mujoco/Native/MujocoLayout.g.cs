@@ -121,6 +121,34 @@ internal static class MjObj
     public const int mjOBJ_ACTUATOR = 18;
 }
 
+/// <summary><c>mjtGeom</c>: the geom types <c>geom_type</c> holds.</summary>
+internal static class MjGeom
+{
+    /// <summary><c>mjGEOM_PLANE</c>.</summary>
+    public const int mjGEOM_PLANE = 0;
+
+    /// <summary><c>mjGEOM_HFIELD</c>.</summary>
+    public const int mjGEOM_HFIELD = 1;
+
+    /// <summary><c>mjGEOM_SPHERE</c>.</summary>
+    public const int mjGEOM_SPHERE = 2;
+
+    /// <summary><c>mjGEOM_CAPSULE</c>.</summary>
+    public const int mjGEOM_CAPSULE = 3;
+
+    /// <summary><c>mjGEOM_ELLIPSOID</c>.</summary>
+    public const int mjGEOM_ELLIPSOID = 4;
+
+    /// <summary><c>mjGEOM_CYLINDER</c>.</summary>
+    public const int mjGEOM_CYLINDER = 5;
+
+    /// <summary><c>mjGEOM_BOX</c>.</summary>
+    public const int mjGEOM_BOX = 6;
+
+    /// <summary><c>mjGEOM_MESH</c>.</summary>
+    public const int mjGEOM_MESH = 7;
+}
+
 /// <summary>Byte offsets in <c>mjWarningStat</c>, one entry of <c>mjData.warning</c>.</summary>
 internal static class MjWarningStatLayout
 {

@@ -92,6 +92,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
         ObservationSpace = new Box(Filled(observationDimension, float.NegativeInfinity), Filled(observationDimension, float.PositiveInfinity));
         _termNames = Array.AsReadOnly(termNames);
         _terms = new double[termNames.Length];
+        View = new MujocoView(Simulation);
     }
 
     /// <inheritdoc/>
@@ -123,6 +124,9 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     /// <inheritdoc/>
     /// <remarks>After a reset, the positions Gymnasium's reset info reports, and zero for the rest.</remarks>
     public ReadOnlySpan<double> LastTerms => _terms;
+
+    /// <summary>The geoms and their current poses, for drawing the simulation (see <see cref="MujocoView"/>).</summary>
+    public MujocoView View { get; }
 
     /// <summary>The model and data, for the tasks and for tests that read mjData themselves.</summary>
     internal MujocoSimulation Simulation { get; }

@@ -35,6 +35,7 @@ public class RunOptionsTests : CliTestBase
         "seed" => 7,
         "threads" => 2,
         "checkpoint-every" => 0,
+        "record-every" => 300, // a multiple of the tests' --eval-every 300
         "adam-beta1" => 0.8,
         "adam-beta2" => 0.99,
         "log-std-min" => -10.0,

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using Sac.Cli.Runs;
+using Sac.Core.Checkpoints;
+using Sac.Core.Environments;
+using Sac.Core.Training;
+using Sac.Render;
+using Sac.Render.Recording;
+using Sac.Render.Scenes;
+using Sac.Render.Video;
+
+namespace Sac.Cli.Commands;
+
+/// <summary>`sac render`: play deterministic episodes of a run's checkpoint and write them as a video (or one frame as a PNG).</summary>
+public static class RenderCommand
+{
+    /// <summary>The most episodes one video holds (every frame is kept in memory until it is encoded).</summary>
+    public const int MaxEpisodes = 100;
+
+    private static readonly Option<string> Run = new("--run") { Description = "The run directory (as written by 'sac train').", Required = true };
+    private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play, one after another in the video.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first episode's reset (the policy acts deterministically, tanh(μ(s))).", DefaultValueFactory = _ => 1_000_000 };
+    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
+    private static readonly Option<string?> Out = new("--out") { Description = "The file to write (.webm, .mp4, .gif, or .png with --still); default <run>/videos/render-<checkpoint>-seed<seed>.<format>." };
+    private static readonly Option<string?> Format = new("--format") { Description = "webm (VP9, the default), mp4 (H.264) or gif, when --out does not say." };
+    private static readonly Option<int> Width = new("--width") { Description = "Frame width in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Width };
+    private static readonly Option<int> Height = new("--height") { Description = "Frame height in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Height };
+    private static readonly Option<int?> Still = new("--still") { Description = "Write only the frame after this many steps of the first episode, as a PNG (0: the reset)." };
+    private static readonly Option<bool> NoOverlay = new("--no-overlay") { Description = "Leave out the text (step, return, reward terms)." };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("render", "Render deterministic episodes of a trained agent to a video: the picture of the environment with the step, the return so far and the reward terms drawn on it.")
+        {
+            Run, Episodes, Seed, Checkpoint, Out, Format, Width, Height, Still, NoOverlay,
+        };
+        command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
+        return command;
+    }
+
+    private static int Execute(ParseResult parse)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var run = new RunDirectory(parse.GetValue(Run)!, "--run");
+        int episodes = parse.GetValue(Episodes);
+        if (episodes is < 1 or > MaxEpisodes)
+            throw new UsageException($"--episodes must be between 1 and {MaxEpisodes}, got {episodes}.");
+        int seed = parse.GetValue(Seed);
+        if (seed < 0)
+            throw new UsageException($"--seed must be ≥ 0, got {seed}.");
+        var settings = new RenderSettings { Width = parse.GetValue(Width), Height = parse.GetValue(Height), Overlay = !parse.GetValue(NoOverlay) };
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--{e.ParamName!.ToLowerInvariant()} {(e.ParamName == nameof(RenderSettings.Width) ? settings.Width : settings.Height)}: must be an even number of pixels from {RenderSettings.MinSize} to {RenderSettings.MaxSize}.");
+        }
+        int? still = parse.GetValue(Still);
+        if (still < 0)
+            throw new UsageException($"--still must be ≥ 0 (a step of the first episode), got {still}.");
+        if (still is not null && episodes != 1)
+            throw new UsageException("--still writes one frame of the first episode; it cannot be combined with --episodes.");
+        if (!Directory.Exists(run.Path) || !run.IsSacRun)
+            throw new UsageException($"--run {run.Path} is not a Sac run directory (no Sac config.json).");
+        var config = RunConfig.Load(run.Config);
+        string checkpoint = CheckpointStore.Resolve(run.Checkpoints, parse.GetValue(Checkpoint));
+        string file = OutputPath(parse, run, Path.GetFileName(checkpoint), seed, still);
+        if (still is null)
+        {
+            try
+            {
+                FfmpegEncoder.RequireInstalled();
+            }
+            catch (VideoException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+
+        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac,
+            config.Trainer with { TotalSteps = Math.Max(config.Steps, 1) });
+        trainer.LoadCheckpoint(checkpoint);
+
+        // Inside the run directory the render writes only while holding the run's lock (training holds it while it runs).
+        bool inRun = IsInside(file, run.Path);
+        using IDisposable? held = inRun ? LockFor(run) : null;
+
+        var environment = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
+        Scene scene = SceneCatalog.For(environment);
+        var recorder = new EpisodeRecorder(environment.Inner, scene, () => new CapturePlan(episodes, WithPictures: true, trainer.Steps));
+        EvaluationReport report = Evaluation.Run(trainer.Agent, new CheckedEnvironment(recorder), episodes, deterministic: true, noise: null, trainer.Steps, seed);
+        IReadOnlyList<RecordedEpisode> recorded = recorder.TakeRecorded();
+
+        var c = CultureInfo.InvariantCulture;
+        string what = string.Create(c, $"{config.Env}, the policy of {Path.GetFileName(checkpoint)} ({trainer.Steps} steps), seed {seed}");
+        if (still is int step)
+        {
+            if (step > recorded[0].Length)
+                throw new UsageException($"--still {step}: the episode has only {recorded[0].Length} steps.");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            VideoInfo picture = EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings);
+            output.WriteLine(string.Create(c, $"wrote {picture.Path}: step {step} of {recorded[0].Length} of an episode of {what} ({settings.Width}×{settings.Height}; return so far {recorded[0].Frames[step].Return:F2}, episode return {recorded[0].Return:F2})"));
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            string stem = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
+            RunDirectory.WriteAtomically(stem + ".csv", TermsTable.ToCsv(recorded));
+            EpisodeVideo.WriteStill(stem + ".png", scene, recorded[0], recorded.Count, recorded[0].Length / 2, settings);
+            VideoInfo video = EpisodeVideo.Write(file, scene, recorded, settings);
+            output.WriteLine(string.Create(c,
+                $"wrote {video.Path}: {episodes} episode(s) of {what}; {video.Frames} frames of {video.Width}×{video.Height} at {video.Rate.PerSecond:0.##} fps ({video.DurationSeconds:F1} s); " +
+                $"return {string.Join(", ", report.Returns.Select(r => r.ToString("F2", c)))}"));
+            output.WriteLine($"per-step rewards: {stem}.csv, poster: {stem}.png");
+        }
+        if (inRun)
+            output.WriteLine($"run page: {RunPage.Write(run.Path)}");
+        return 0;
+    }
+
+    /// <summary>--out, checked against --format and --still; or the default under the run's videos/.</summary>
+    private static string OutputPath(ParseResult parse, RunDirectory run, string checkpoint, int seed, int? still)
+    {
+        string? format = parse.GetValue(Format);
+        VideoFormat? named = format is null ? null : VideoFormats.Parse(format) ?? throw new UsageException($"--format expects webm, mp4 or gif, got '{format}'.");
+        if (still is not null && named is not null)
+            throw new UsageException("--still writes a PNG; it cannot be combined with --format.");
+        if (parse.GetValue(Out) is string given)
+        {
+            string path = Path.GetFullPath(given);
+            if (Directory.Exists(path))
+                throw new UsageException($"--out {given} is a directory; give a file name.");
+            if (still is not null)
+                return Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase) ? path : throw new UsageException($"--out {given}: --still writes a PNG, so the name must end in .png.");
+            VideoFormat fromName = VideoFormats.FromPath(path) ?? throw new UsageException($"--out {given}: the name must end in .webm, .mp4 or .gif.");
+            if (named is { } n && n != fromName)
+                throw new UsageException($"--out {given} is a {fromName.Extension()} file but --format is {format}.");
+            return path;
+        }
+        string name = string.Create(CultureInfo.InvariantCulture, $"render-{checkpoint}-seed{seed}");
+        return Path.Combine(run.Videos, still is int step
+            ? string.Create(CultureInfo.InvariantCulture, $"{name}-step{step}.png")
+            : name + (named ?? VideoFormat.WebM).Extension());
+    }
+
+    private static IDisposable LockFor(RunDirectory run)
+    {
+        try
+        {
+            return run.Lock();
+        }
+        catch (UsageException e)
+        {
+            throw new UsageException($"{e.Message} To render while it trains, write outside the run directory with --out.");
+        }
+    }
+
+    private static bool IsInside(string file, string directory)
+    {
+        string relative = Path.GetRelativePath(directory, file);
+        return !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+    }
+}

@@ -1,0 +1,198 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Sac.Render.Video;
+
+/// <summary>A video could not be encoded: ffmpeg is missing, refused its input or failed.</summary>
+public sealed class VideoException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Encodes raw RGBA frames into a video file by piping them to an <c>ffmpeg</c> child process
+/// (<c>-f rawvideo -pix_fmt rgba -s W×H -framerate N/D -i -</c>). The file appears only when <see cref="Finish"/>
+/// succeeds: ffmpeg writes a temporary next to it (<see cref="TemporaryPath"/>), renamed over the target at the end,
+/// and deleted when encoding fails or is abandoned, so no reader ever sees a torn video.
+/// </summary>
+public sealed class FfmpegEncoder : IDisposable
+{
+    /// <summary>The command run, "ffmpeg" on the PATH unless <c>SAC_FFMPEG</c> names another.</summary>
+    public static string Executable => Environment.GetEnvironmentVariable("SAC_FFMPEG") is { Length: > 0 } path ? path : "ffmpeg";
+
+    /// <summary>How to install ffmpeg, for messages.</summary>
+    public const string InstallHint = "apt-get install -y ffmpeg";
+
+    private readonly Process _process;
+    private readonly Stream _input;
+    private readonly Task<string> _errors;
+    private readonly int _frameBytes;
+    private bool _finished;
+
+    /// <summary>Starts ffmpeg writing <paramref name="path"/> (through its temporary).</summary>
+    /// <exception cref="VideoException">ffmpeg cannot be started.</exception>
+    public FfmpegEncoder(string path, VideoFormat format, int width, int height, FrameRate rate)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        TemporaryPath = TemporaryFor(Path);
+        (Width, Height, _frameBytes) = (width, height, 4 * width * height);
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+            "-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{width}x{height}", "-framerate", rate.ToString(), "-i", "pipe:0"])
+            start.ArgumentList.Add(argument);
+        foreach (string argument in format.EncoderArguments())
+            start.ArgumentList.Add(argument);
+        start.ArgumentList.Add(TemporaryPath);
+        try
+        {
+            _process = Process.Start(start) ?? throw new VideoException($"{Executable} did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new VideoException($"{Executable} could not be started ({e.Message}); videos are encoded by ffmpeg: {InstallHint}", e);
+        }
+        // Encoding beside training: the encoder yields to the trainer.
+        try
+        {
+            _process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        {
+            // Not allowed here: it then runs at normal priority.
+        }
+        _input = _process.StandardInput.BaseStream;
+        _errors = _process.StandardError.ReadToEndAsync();
+        _ = _process.StandardOutput.ReadToEndAsync();
+    }
+
+    /// <summary>The video's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Where ffmpeg writes until <see cref="Finish"/>: <c>name.tmp.ext</c> beside the video.</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>Frame width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Frame height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Frames written so far.</summary>
+    public int Frames { get; private set; }
+
+    /// <summary><c>name.tmp.ext</c> for <c>name.ext</c>: the temporary of a video being written (so ffmpeg and a cleanup both know its type).</summary>
+    public static string TemporaryFor(string path) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? "", System.IO.Path.GetFileNameWithoutExtension(path) + ".tmp" + System.IO.Path.GetExtension(path));
+
+    /// <summary>True when <paramref name="fileName"/> is such a temporary (<c>*.tmp.webm</c>, <c>*.tmp.mp4</c>, …).</summary>
+    public static bool IsTemporary(string fileName) =>
+        VideoFormats.FromPath(fileName) is not null && System.IO.Path.GetFileNameWithoutExtension(fileName).EndsWith(".tmp", StringComparison.Ordinal);
+
+    /// <summary>Throws a <see cref="VideoException"/> with the install command when ffmpeg cannot be run.</summary>
+    public static void RequireInstalled()
+    {
+        var start = new ProcessStartInfo(Executable, "-hide_banner -version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        try
+        {
+            using var process = Process.Start(start)!;
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode == 0)
+                return;
+        }
+        catch (Win32Exception)
+        {
+        }
+        throw new VideoException($"videos are encoded by ffmpeg, and '{Executable}' cannot be run; install it: {InstallHint}");
+    }
+
+    /// <summary>Sends one frame: <see cref="Width"/> × <see cref="Height"/> pixels, 4 bytes each (R, G, B, A), row by row.</summary>
+    /// <exception cref="VideoException">ffmpeg stopped reading (it failed; its message is quoted).</exception>
+    public void WriteFrame(ReadOnlySpan<byte> rgba)
+    {
+        if (rgba.Length != _frameBytes)
+            throw new ArgumentException($"A frame is {_frameBytes} bytes ({Width} × {Height} × 4), not {rgba.Length}.", nameof(rgba));
+        ObjectDisposedException.ThrowIf(_finished, this);
+        try
+        {
+            _input.Write(rgba);
+        }
+        catch (IOException e)
+        {
+            throw Failed("stopped reading frames", e);
+        }
+        Frames++;
+    }
+
+    /// <summary>Ends the input, waits for ffmpeg, and renames the finished file over <see cref="Path"/>.</summary>
+    /// <exception cref="VideoException">ffmpeg failed; the temporary is deleted and <see cref="Path"/> is untouched.</exception>
+    public void Finish()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _finished = true;
+        try
+        {
+            try
+            {
+                _input.Dispose();
+            }
+            catch (IOException e)
+            {
+                throw Failed("stopped reading frames", e);
+            }
+            _process.WaitForExit();
+            if (_process.ExitCode != 0)
+                throw Failed($"exited with code {_process.ExitCode}", null);
+            File.Move(TemporaryPath, Path, overwrite: true);
+        }
+        catch
+        {
+            DeleteTemporary();
+            throw;
+        }
+    }
+
+    /// <summary>Stops ffmpeg if it is still running (an abandoned video) and deletes its temporary.</summary>
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            try
+            {
+                if (!_process.HasExited)
+                    _process.Kill();
+                _process.WaitForExit();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            DeleteTemporary();
+        }
+        _process.Dispose();
+    }
+
+    private VideoException Failed(string what, Exception? inner)
+    {
+        if (!_process.WaitForExit(10_000))
+            _process.Kill();
+        string message = _errors.Wait(5_000) ? _errors.Result.Trim() : "";
+        string last = message.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
+        return new VideoException($"ffmpeg {what} while writing {Path}: {last}", inner);
+    }
+
+    private void DeleteTemporary()
+    {
+        try
+        {
+            if (File.Exists(TemporaryPath))
+                File.Delete(TemporaryPath);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

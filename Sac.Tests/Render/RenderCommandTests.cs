@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Sac.Cli.Runs;
+using Sac.Render.Recording;
+using Sac.Tests.Cli;
+using SkiaSharp;
+
+namespace Sac.Tests.Render;
+
+/// <summary>`sac render` on a trained run: the video holds every frame of the episodes `sac eval` plays, and bad input is one line.</summary>
+[NonParallelizable]
+public class RenderCommandTests : CliTestBase
+{
+    private string TrainedRun()
+    {
+        string run = Path.Combine(Root, "run");
+        var result = Sac(TrainArgs(run, 300));
+        Assert.That(result.Code, Is.Zero, result.Err);
+        return run;
+    }
+
+    [Test]
+    public void Render_TwoEpisodes_VideoHasEveryFrame_AndTheReturnsSacEvalReports()
+    {
+        string run = TrainedRun();
+        var result = Sac("render", "--run", run, "--episodes", "2", "--width", "160", "--height", "120");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        string video = Path.Combine(run, "videos", "render-step-0000000300-seed1000000.webm");
+        Assert.That(result.Out, Does.Contain(video));
+
+        // Pendulum-v1: 200 steps per episode, so 201 frames each (the reset, then every step), at 1/dt = 20 per second.
+        VideoProbe probe = VideoProbe.Of(video);
+        Assert.That(probe.Frames, Is.EqualTo(402));
+        Assert.That((probe.Width, probe.Height), Is.EqualTo((160, 120)));
+        Assert.That(probe.FrameRate, Is.EqualTo("20/1"));
+        Assert.That(probe.DurationSeconds, Is.EqualTo(20.1).Within(0.051));
+
+        // The episodes are the deterministic ones `sac eval` plays with the same (default) seed.
+        var table = TermsTable.Read(Path.ChangeExtension(video, ".csv"));
+        Assert.That(table.Rows, Is.EqualTo(402));
+        double[] episode = table["episode"], total = table["return"];
+        double[] returns = [total[Array.LastIndexOf(episode, 0.0)], total[^1]];
+        var eval = Sac("eval", "--run", run, "--episodes", "2");
+        var match = Regex.Match(eval.Out, @": (-?\d+\.\d+) ± (\d+\.\d+) over 2 episodes");
+        Assert.That(match.Success, Is.True, eval.Out);
+        Assert.That(returns.Average().ToString("F2", CultureInfo.InvariantCulture), Is.EqualTo(match.Groups[1].Value), "the same mean return");
+
+        Assert.That(File.Exists(Path.ChangeExtension(video, ".png")), Is.True, "its poster");
+        Assert.That(File.ReadAllText(Path.Combine(run, "index.html")), Does.Contain("videos/render-step-0000000300-seed1000000.webm"), "the run page shows it");
+    }
+
+    [Test]
+    public void Render_Still_WritesThatFrameAsPng()
+    {
+        string run = TrainedRun();
+        string png = Path.Combine(Root, "frame.png");
+        var result = Sac("render", "--run", run, "--still", "37", "--out", png, "--width", "200", "--height", "150");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("step 37 of 200"));
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((200, 150)));
+        Assert.That(Directory.Exists(Path.Combine(run, "videos")), Is.False, "nothing written into the run for an --out elsewhere");
+    }
+
+    [Test]
+    public void Render_BadInput_ExitTwoWithOneLine_AndWritesNothing()
+    {
+        string run = TrainedRun();
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "101"), "--width 101", "even");
+        AssertUsageError(Sac("render", "--run", run, "--height", "8"), "--height 8");
+        AssertUsageError(Sac("render", "--run", run, "--episodes", "0"), "--episodes");
+        AssertUsageError(Sac("render", "--run", run, "--episodes", "101"), "--episodes");
+        AssertUsageError(Sac("render", "--run", run, "--seed", "-1"), "--seed");
+        AssertUsageError(Sac("render", "--run", run, "--format", "avi"), "--format", "avi");
+        AssertUsageError(Sac("render", "--run", run, "--out", Path.Combine(Root, "x.avi")), "x.avi", ".webm");
+        AssertUsageError(Sac("render", "--run", run, "--out", Path.Combine(Root, "x.mp4"), "--format", "gif"), "x.mp4", "gif");
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--episodes", "2"), "--still");
+        AssertUsageError(Sac("render", "--run", run, "--still", "-1"), "--still");
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", Path.Combine(Root, "x.webm")), "--still", ".png");
+        AssertUsageError(Sac("render", "--run", run, "--still", "500", "--out", Path.Combine(Root, "late.png")), "--still 500", "200 steps");
+        AssertUsageError(Sac("render", "--run", run, "--checkpoint", "step-9"), "step-9");
+        AssertUsageError(Sac("render", "--run", Path.Combine(Root, "nothing")), "not a Sac run");
+        AssertUsageError(Sac("render", "--run", run, "--out", Root), "is a directory");
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, moved or deleted");
+    }
+
+    [Test]
+    public void Render_WithoutFfmpeg_SaysHowToInstallIt()
+    {
+        string run = TrainedRun();
+        string? saved = Environment.GetEnvironmentVariable("SAC_FFMPEG");
+        Environment.SetEnvironmentVariable("SAC_FFMPEG", Path.Combine(Root, "no-ffmpeg"));
+        try
+        {
+            AssertUsageError(Sac("render", "--run", run), "ffmpeg", "apt-get install -y ffmpeg");
+            AssertUsageError(Sac(TrainArgs(Path.Combine(Root, "recorded"), 300, "--record-every", "300")), "--record-every", "apt-get install -y ffmpeg");
+            Assert.That(Directory.Exists(Path.Combine(Root, "recorded")), Is.False, "refused before the run directory is made");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SAC_FFMPEG", saved);
+        }
+    }
+
+    [Test]
+    public void Render_IntoARunThatIsInUse_IsRefused_ButElsewhereWorks()
+    {
+        string run = TrainedRun();
+        using (new RunDirectory(run, "--run").Lock())
+        {
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "in use", "--out");
+            string outside = Path.Combine(Root, "outside.webm");
+            var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", outside);
+            Assert.That(result.Code, Is.Zero, result.Err);
+            Assert.That(VideoProbe.Of(outside).Frames, Is.EqualTo(201));
+        }
+    }
+}
