@@ -43,7 +43,7 @@ public static class Report
         var curves = new List<string>();
         foreach (var env in rows.Select(r => r.Group.Env).Distinct())
             curves.Add(CurvePlot.Render(rows.Where(r => r.Group.Env == env).Select(r => r.Group).ToList(), env, outDirectory, seed));
-        string markdown = Markdown(rows, skipped, sources, curves, resamples, seed);
+        string markdown = Markdown(rows, skipped, sources, curves, resamples, seed) + RunPages(rows, outDirectory);
         RunDirectory.WriteAtomically(Path.Combine(outDirectory, "report.md"), markdown);
         RunDirectory.WriteAtomically(Path.Combine(outDirectory, "report.csv"), Csv(rows));
         return markdown;
@@ -71,6 +71,38 @@ public static class Report
         if (skipped.Count > 0)
             text.Append($"\nLeft out: {string.Join("; ", skipped)}.\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A list of every run's page (its index.html, relative to the report), cell by cell. A finished run made before run
+    /// pages existed gets its page written now, unless a process holds the run (it is written at the end then).
+    /// </summary>
+    private static string RunPages(IReadOnlyList<ReportRow> rows, string outDirectory)
+    {
+        var text = new StringBuilder("\nRun pages:\n");
+        foreach (var row in rows)
+        {
+            var links = new List<string>();
+            foreach (var run in row.Group.Runs)
+            {
+                string page = Path.Combine(run.Path, RunPage.FileName);
+                if (!File.Exists(page))
+                {
+                    try
+                    {
+                        using (new RunDirectory(run.Path, "report").Lock())
+                            RunPage.Write(run.Path);
+                    }
+                    catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException)
+                    {
+                        continue; // running, or not writable: no page to link yet
+                    }
+                }
+                links.Add(F($"[seed {run.Config.Seed}]({Path.GetRelativePath(outDirectory, page).Replace('\\', '/')})"));
+            }
+            text.Append($"- {row.Group.Env} {row.Group.Label}: {string.Join(", ", links)}\n");
+        }
+        return rows.Count == 0 ? "" : text.ToString();
     }
 
     /// <summary>The same rows as CSV, one column per number.</summary>

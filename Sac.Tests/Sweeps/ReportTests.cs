@@ -64,6 +64,12 @@ public class ReportTests : SweepTestBase
         Assert.That(markdown, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"| Pendulum-v1 | v2 | 0.0003 | 3 | **{finals.Average():F1}** [{Cell(5):F1}, {Cell(6):F1}] |")));
         Assert.That(markdown, Does.Contain("![curves-Pendulum-v1](curves-Pendulum-v1.png)"));
         Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 0.001 | 3 |"), "the table is printed too");
+
+        // Every run's page is linked, by a path relative to the report that leads to the run's own index.html.
+        var links = System.Text.RegularExpressions.Regex.Matches(markdown, @"\[seed \d\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.That(links, Has.Length.EqualTo(RunsOf(_sweep).Length));
+        foreach (string link in links)
+            Assert.That(File.ReadAllText(Path.GetFullPath(Path.Combine(report, link))), Does.Contain("<html"), link);
     }
 
     [Test]
