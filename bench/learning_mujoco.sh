@@ -5,9 +5,11 @@
 #   bash bench/learning_mujoco.sh                       # the default queue below
 #   QUEUE="HalfCheetah-v5 0 300000" bash bench/learning_mujoco.sh
 #   OUT=runs/mujoco-X bash bench/learning_mujoco.sh     # a queue whose finished runs are skipped and unfinished resumed
+#   EXTRA="--learn-alpha false --alpha 0.2" bash bench/learning_mujoco.sh   # options added to every new run's profile
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
+EXTRA=${EXTRA:-}
 OUT=${OUT:-runs/mujoco-$(date +%Y%m%d-%H%M%S)}
 QUEUE=${QUEUE:-"HalfCheetah-v5 0 300000
 HalfCheetah-v5 1 300000
@@ -31,12 +33,12 @@ run_one() {
   if [ -f "$dir/config.json" ]; then
     $SAC train --resume "$dir" >> "$dir.log" 2>&1 || true
   else
-    $SAC train --env "$task" --seed "$seed" --steps "$steps" --threads 1 --out "$dir" > "$dir.log" 2>&1 || true
+    $SAC train --env "$task" --seed "$seed" --steps "$steps" --threads 1 $EXTRA --out "$dir" > "$dir.log" 2>&1 || true
   fi
   echo "done $task seed $seed: $(grep 'final eval' "$dir.log" || tail -1 "$dir.log")" >&2
 }
 export -f run_one
-export OUT SAC
+export OUT SAC EXTRA
 echo "$QUEUE" | xargs -P "$JOBS" -L 1 bash -c 'run_one "$@"' _
 python3 - "$OUT" <<'PY'
 import json, os, sys
