@@ -23,7 +23,7 @@ public static class RunOptions
         RunOption.Sac("algo", o => o.Version, "v1 (value network, fixed α; the seed paper) or v2 (target Qs, learned α)."),
         RunOption.Trainer("steps", o => o.TotalSteps, "Environment steps to train for (on --resume: the new total, to extend a run).", resumeAdjustable: true),
         RunOption.Trainer("seed", o => o.Seed, "The one seed behind every random draw."),
-        RunOption.Sac("threads", o => o.Threads, "Threads for an update (results are bitwise identical for any count).", resumeAdjustable: true),
+        RunOption.Sac("threads", o => o.Threads, "Threads for an update (results are bitwise identical for any count; the default is the cores there are, up to 2).", resumeAdjustable: true),
         RunOption.Trainer("eval-every", o => o.EvalEvery, "Evaluate the deterministic policy every N steps (0: only at the end)."),
         RunOption.Trainer("eval-episodes", o => o.EvalEpisodes, "Episodes per evaluation."),
         RunOption.Run("checkpoint-every", c => c.CheckpointEvery, "Checkpoint every N steps (0: only at the end, on Ctrl-C and on SIGTERM)."),
