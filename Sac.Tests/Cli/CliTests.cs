@@ -155,6 +155,6 @@ public class CliTests : CliTestBase
         var result = Sac("train", "--help");
         Assert.That(result.Code, Is.Zero);
         Assert.That(result.Out, Does.Contain("Pendulum-v1: --steps 20000").And.Contain("--resume"));
-        Assert.That(result.Out, Does.Contain("HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --alpha-lr 0.0003, --learning-starts 10000"));
+        Assert.That(result.Out, Does.Contain("HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000"));
     }
 }
