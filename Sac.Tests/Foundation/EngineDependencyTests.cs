@@ -10,19 +10,11 @@ public class EngineDependencyTests
     private static readonly string[] EngineProjects = ["Sac.Kernels", "Sac.Autodiff", "Sac.Core"];
     private const string OnlyAllowedPackage = "System.Numerics.Tensors";
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found above the test directory.");
-    }
-
     [TestCaseSource(nameof(EngineProjects))]
     public void EngineProject_RestoredPackages_AreOnlySystemNumericsTensors(string project)
     {
         // project.assets.json lists every package the restore resolved for the project, transitive ones included.
-        var assets = Path.Combine(RepoRoot(), project, "obj", "project.assets.json");
+        var assets = Path.Combine(Repository.Root, project, "obj", "project.assets.json");
         Assert.That(File.Exists(assets), Is.True, $"{assets} is missing: restore the solution first.");
         using var json = JsonDocument.Parse(File.ReadAllText(assets));
         var packages = json.RootElement.GetProperty("libraries").EnumerateObject()

@@ -7,18 +7,10 @@ namespace Sac.Tests.Mujoco;
 /// <summary>The generated struct layout is what MuJoCo's headers give, and reads the right fields.</summary>
 public class LayoutTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found above the test directory.");
-    }
-
     [Test]
     public void GeneratedLayout_RegeneratedFromTheInstalledHeaders_IsTheCommittedFile()
     {
-        string root = RepoRoot();
+        string root = Repository.Root;
         string committed = Path.Combine(root, "Sac.Mujoco", "Native", "MujocoLayout.g.cs");
         string regenerated = Path.Combine(Path.GetTempPath(), $"MujocoLayout.{Environment.ProcessId}.g.cs");
         // Never skipped: without gcc or the headers the check cannot run, and that is a failure to fix, not a pass.

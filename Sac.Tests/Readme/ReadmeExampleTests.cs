@@ -5,14 +5,6 @@ namespace Sac.Tests.Readme;
 /// <summary>The README's library example is this project's ReadmeExample.cs, verbatim, and it trains.</summary>
 public class ReadmeExampleTests
 {
-    private static string RepoFile(string name)
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
-            dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found."), name);
-    }
-
     /// <summary>The lines between // &lt;tag&gt; and // &lt;/tag&gt;, with their common indentation removed.</summary>
     private static string Region(string source, string tag)
     {
@@ -26,8 +18,8 @@ public class ReadmeExampleTests
     [Test]
     public void Readme_LibraryExample_IsTheCompiledExample()
     {
-        string source = File.ReadAllText(RepoFile("Sac.Tests/Readme/ReadmeExample.cs"));
-        string readme = File.ReadAllText(RepoFile("README.md")).Replace("\r", "");
+        string source = File.ReadAllText(Repository.File("Sac.Tests/Readme/ReadmeExample.cs"));
+        string readme = File.ReadAllText(Repository.File("README.md")).Replace("\r", "");
         Assert.That(readme, Does.Contain(Region(source, "readme-environment")), "README must show PointEnv exactly as compiled here");
         Assert.That(readme, Does.Contain(Region(source, "readme-training")), "README must show the training lines exactly as compiled here");
     }

@@ -9,18 +9,10 @@ namespace Sac.Tests.Sweeps;
 /// </summary>
 public class ShippedSweepFileTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found above the test directory.");
-    }
-
     /// <summary>Every bench/sweeps/*.json path named in README.md or docs/*.md.</summary>
     private static IEnumerable<string> NamedInDocs()
     {
-        string root = RepoRoot();
+        string root = Repository.Root;
         var docs = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md"));
         return docs.SelectMany(doc => Regex.Matches(File.ReadAllText(doc), @"bench/sweeps/[\w.-]+\.json").Select(m => m.Value))
             .Distinct().Order(StringComparer.Ordinal);
@@ -33,7 +25,7 @@ public class ShippedSweepFileTests
         Assert.That(named, Does.Contain("bench/sweeps/pendulum-v1-v2.json").And.Contain("bench/sweeps/learning-bar.json"));
         foreach (string path in named)
         {
-            string file = Path.Combine(RepoRoot(), path);
+            string file = Path.Combine(Repository.Root, path);
             Assert.That(File.Exists(file), Is.True, $"{path} is named in the docs but not in the repository");
             Assert.That(SweepPlan.Expand(SweepFile.Read(file)).Cells, Is.Not.Empty, path);
         }
@@ -42,7 +34,7 @@ public class ShippedSweepFileTests
     [Test]
     public void LearningBar_IsThePendulumProfile_V1AndV2_FiveSeeds()
     {
-        var plan = SweepPlan.Expand(SweepFile.Read(Path.Combine(RepoRoot(), "bench/sweeps/learning-bar.json")));
+        var plan = SweepPlan.Expand(SweepFile.Read(Path.Combine(Repository.Root, "bench/sweeps/learning-bar.json")));
         Assert.That(plan.Cells.Select(c => (c.Config.Algo, c.Config.Seed)), Is.EqualTo(
             from algo in new[] { "v1", "v2" } from seed in Enumerable.Range(0, 5) select (algo, seed)));
         Assert.That(plan.Cells.Select(c => c.Config.Steps).Distinct(), Is.EqualTo(new[] { 20_000L }),

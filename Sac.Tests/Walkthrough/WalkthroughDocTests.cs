@@ -19,15 +19,7 @@ public partial class WalkthroughDocTests
 {
     private const string DocPath = "docs/walkthrough.md";
 
-    private static string RepoFile(string name)
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Sac.sln")))
-            dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Sac.sln not found."), name);
-    }
-
-    private static string ReadDoc() => File.ReadAllText(RepoFile(DocPath)).ReplaceLineEndings("\n");
+    private static string ReadDoc() => File.ReadAllText(Repository.File(DocPath)).ReplaceLineEndings("\n");
 
     private static string OpenMarker(int section) => $"<!-- worked-example:section-{section} -->";
 
@@ -59,7 +51,7 @@ public partial class WalkthroughDocTests
                 var (start, end) = BlockRange(doc, section);
                 doc = doc[..start] + "\n\n" + example.Render(section) + "\n\n" + doc[end..];
             }
-            File.WriteAllText(RepoFile(DocPath), doc);
+            File.WriteAllText(Repository.File(DocPath), doc);
             TestContext.Out.WriteLine($"SAC_UPDATE_DOCS=1: rewrote the worked-example blocks of {DocPath}.");
             doc = ReadDoc();
         }
@@ -139,7 +131,7 @@ public partial class WalkthroughDocTests
         var paths = FilePattern().Matches(ReadDoc()).Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.That(paths, Is.Not.Empty);
         foreach (var path in paths)
-            Assert.That(File.Exists(RepoFile(path)) || Directory.Exists(RepoFile(path)), Is.True, $"{DocPath} points to {path}, which does not exist");
+            Assert.That(File.Exists(Repository.File(path)) || Directory.Exists(Repository.File(path)), Is.True, $"{DocPath} points to {path}, which does not exist");
     }
 
     [Test]
