@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Sac.Cli.Runs;
 using Sac.Core;
-using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Training;
 
@@ -38,19 +37,15 @@ public static class EvalCommand
         int seed = parse.GetValue(Seed);
         if (seed < 0)
             throw new UsageException($"--seed must be ≥ 0, got {seed}.");
-        if (!Directory.Exists(run.Path) || !run.IsSacRun)
-            throw new UsageException($"--run {run.Path} is not a Sac run directory (no Sac config.json).");
-        var config = RunConfig.Load(run.Config);
-        string checkpoint = CheckpointStore.Resolve(run.Checkpoints, parse.GetValue(Checkpoint));
-        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac,
-            config.Trainer with { TotalSteps = Math.Max(config.Steps, 1) });
-        trainer.LoadCheckpoint(checkpoint);
+        var checkpoint = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var config = checkpoint.Config;
+        var trainer = checkpoint.Load();
 
         bool deterministic = !parse.GetValue(Stochastic);
         var report = Evaluation.Run(trainer.Agent, EnvironmentRegistry.Create(config.Env), episodes, deterministic,
             deterministic ? null : new Rng((ulong)seed), trainer.Steps, seed);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{config.Env} SAC {config.Algo} {Path.GetFileName(checkpoint)} ({trainer.Steps} steps): {report.MeanReturn:F2} ± {report.StdReturn:F2} over {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}, mean length {report.MeanLength:F0})"));
+            $"{config.Env} SAC {config.Algo} {checkpoint.Name} ({trainer.Steps} steps): {report.MeanReturn:F2} ± {report.StdReturn:F2} over {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}, mean length {report.MeanLength:F0})"));
         return 0;
     }
 }

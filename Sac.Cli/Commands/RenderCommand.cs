@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Sac.Cli.Runs;
-using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Training;
 using Sac.Render;
@@ -63,11 +62,9 @@ public static class RenderCommand
             throw new UsageException($"--still must be ≥ 0 (a step of the first episode), got {still}.");
         if (still is not null && episodes != 1)
             throw new UsageException("--still writes one frame of the first episode; it cannot be combined with --episodes.");
-        if (!Directory.Exists(run.Path) || !run.IsSacRun)
-            throw new UsageException($"--run {run.Path} is not a Sac run directory (no Sac config.json).");
-        var config = RunConfig.Load(run.Config);
-        string checkpoint = CheckpointStore.Resolve(run.Checkpoints, parse.GetValue(Checkpoint));
-        string file = OutputPath(parse, run, Path.GetFileName(checkpoint), seed, still);
+        var checkpoint = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var config = checkpoint.Config;
+        string file = OutputPath(parse, run, checkpoint.Name, seed, still);
         if (still is null)
         {
             try
@@ -80,9 +77,7 @@ public static class RenderCommand
             }
         }
 
-        var trainer = new Trainer(EnvironmentRegistry.Create(config.Env), EnvironmentRegistry.Create(config.Env), config.Sac,
-            config.Trainer with { TotalSteps = Math.Max(config.Steps, 1) });
-        trainer.LoadCheckpoint(checkpoint);
+        var trainer = checkpoint.Load();
 
         // Inside the run directory the render writes only while holding the run's lock (training holds it while it runs).
         bool inRun = IsInside(file, run.Path);
@@ -95,7 +90,7 @@ public static class RenderCommand
         IReadOnlyList<RecordedEpisode> recorded = recorder.TakeRecorded();
 
         var c = CultureInfo.InvariantCulture;
-        string what = string.Create(c, $"{config.Env}, the policy of {Path.GetFileName(checkpoint)} ({trainer.Steps} steps), seed {seed}");
+        string what = string.Create(c, $"{config.Env}, the policy of {checkpoint.Name} ({trainer.Steps} steps), seed {seed}");
         if (still is int step)
         {
             if (step > recorded[0].Length)
