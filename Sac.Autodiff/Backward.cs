@@ -50,8 +50,7 @@ public sealed partial class Tape<T>
                 }
                 int k = a.Cols;
                 if (a.RequiresGrad)
-                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, m, k, n, g, w.Span, a.EnsureGrad(), Beta(a), threads: _threads,
-                        packedB: PackedWeight(w, Transpose.Yes, m, k, n));
+                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, m, k, n, g, w.Span, a.EnsureGrad(), Beta(a), threads: _threads);
                 if (w.RequiresGrad)
                     Gemm.Multiply<T>(Transpose.Yes, Transpose.No, k, n, m, a.Span, g, w.EnsureGrad(), Beta(w), threads: _threads);
                 if (bias.RequiresGrad && !biasDone)

@@ -39,8 +39,7 @@ public sealed partial class Tape<T>
         bool record = ShouldRecord(x, w, b);
         var result = NewResult(x.Rows, w.Cols, record);
         Gemm.Multiply(Transpose.No, Transpose.No, x.Rows, w.Cols, x.Cols, x.Span, w.Span, result.Span,
-            GemmOutput.Overwrite, b.Span, relu ? Kernels.Activation.Relu : Kernels.Activation.None, _threads,
-            PackedWeight(w, Transpose.No, x.Rows, w.Cols, x.Cols));
+            GemmOutput.Overwrite, b.Span, relu ? Kernels.Activation.Relu : Kernels.Activation.None, _threads);
         if (record)
         {
             // ReLU's backward masks the incoming gradient into a scratch buffer the three GEMM-shaped rules then read.

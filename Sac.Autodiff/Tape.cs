@@ -1,5 +1,4 @@
 using System.Numerics;
-using Sac.Kernels;
 
 namespace Sac.Autodiff;
 
@@ -33,7 +32,6 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     private int _epoch;
     private int _graph;
     private int _threads = 1;
-    private PackedWeights<T>? _packedWeights;
 
     /// <summary>Threads the matrix products may use (≥ 1). Results are bitwise identical for any value.</summary>
     public int Threads
@@ -73,37 +71,6 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
         /// <summary>Leaves the scope.</summary>
         public void Dispose() => _tape._noGradDepth--;
     }
-
-    /// <summary>
-    /// Within the returned scope the matrix products of <see cref="Linear"/> (forward, and the input gradient G·Wᵀ) take
-    /// each weight matrix packed from <paramref name="store"/>, packing it there on first use, rather than packing it in
-    /// every product. CRUCIAL: no weight may change while the scope is open (see <see cref="PackedWeights{T}"/>).
-    /// Results are bitwise the same. A struct: allocates nothing.
-    /// </summary>
-    public PackingScope PackingWeightsIn(PackedWeights<T> store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var scope = new PackingScope(this, _packedWeights);
-        _packedWeights = store;
-        return scope;
-    }
-
-    /// <summary>Ends a <see cref="PackingWeightsIn"/> scope.</summary>
-    public readonly struct PackingScope : IDisposable
-    {
-        private readonly Tape<T> _tape;
-        private readonly PackedWeights<T>? _previous;
-        internal PackingScope(Tape<T> tape, PackedWeights<T>? previous) => (_tape, _previous) = (tape, previous);
-        /// <summary>Leaves the scope.</summary>
-        public void Dispose() => _tape._packedWeights = _previous;
-    }
-
-    /// <summary>
-    /// The packed panels of op(B) = <paramref name="w"/> for an m×n×k product, when inside
-    /// <see cref="PackingWeightsIn"/> and the product takes the blocked path (m, n and k all above 1); else null.
-    /// </summary>
-    private PackedPanels<T>? PackedWeight(Tensor<T> w, Transpose transB, int m, int n, int k) =>
-        _packedWeights is not null && w.IsLeaf && m > 1 && n > 1 && k > 1 ? _packedWeights.Find(w, transB, k, n) : null;
 
     /// <summary>
     /// Backpropagates from <paramref name="loss"/> (a 1×1 tensor): seeds dLoss/dLoss = 1 and runs the backward rule of

@@ -112,9 +112,6 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The backward pass (tape epoch) in which <see cref="Grad"/> was last written; used so an intermediate's
     /// first gradient contribution overwrites (β = 0) instead of needing a separate zeroing pass.</summary>
-    /// <summary>The buffer the values live in and where they start in it: two views of the same values share both.</summary>
-    internal (T[] Buffer, int Offset) Storage => (_data, _offset);
-
     internal int GradEpoch;
 
     /// <summary>For an intermediate: the tape's graph (the ops since its last <see cref="Tape{T}.Backward"/> or

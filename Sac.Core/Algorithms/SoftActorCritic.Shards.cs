@@ -22,7 +22,6 @@ public sealed partial class SoftActorCritic<T>
     private readonly Shard[] _shards;
     private readonly ShardJob _job;
     private readonly Tensor<T> _meanGap = new(1, 1);
-    private readonly PackedWeights<T> _packedWeights = new();
     private SacBatch<T>? _viewsOf;
 
     /// <summary>The networks one shard trains: the agent's own for shard 0, views with their own gradients for the others.</summary>
@@ -74,9 +73,6 @@ public sealed partial class SoftActorCritic<T>
             }
             _viewsOf = batch;
         }
-        // Every weight may have moved since the last phase (an optimizer or Polyak step): pack them afresh. Within the
-        // phase none moves, so the shards share each packed weight.
-        _packedWeights.Invalidate();
         _job.Set(phase, alpha, T.One / T.CreateChecked(batch.Size));
         int active = Math.Min(Shards, batch.Size);
         WorkerPool.Shared.Run(_job, Math.Min(active, Options.Threads));
@@ -118,7 +114,6 @@ public sealed partial class SoftActorCritic<T>
         var n = shard.Networks;
         var tape = shard.Tape;
         var s = rows.Observations;
-        using var packing = tape.PackingWeightsIn(_packedWeights);
         switch (phase)
         {
             case Phase.V1:

@@ -21,23 +21,17 @@ public static partial class Gemm
     /// <see cref="GemmOutput.Accumulate"/>. Allocates nothing. With <paramref name="threads"/> &gt; 1 the work is split
     /// over output tiles; every element is summed in the same order whatever the thread count, so results are bitwise
     /// identical for any <paramref name="threads"/>.
-    /// <para><paramref name="packedB"/>, when given, must hold op(<paramref name="b"/>) packed by
-    /// <see cref="PackedPanels{T}.Pack"/> from B's current values (the caller's promise: it is not checked): the blocked
-    /// loops then read it instead of packing B again, with the same arithmetic. Products that take another path (m, n
-    /// or k of 1) and products on an ISA other than the one it was packed for read <paramref name="b"/>.</para>
     /// </summary>
     public static unsafe void Multiply<T>(
         Transpose transA, Transpose transB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c,
         GemmOutput output = GemmOutput.Overwrite, ReadOnlySpan<T> bias = default, Activation activation = Activation.None,
-        int threads = 1, PackedPanels<T>? packedB = null)
+        int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckArguments(transA, transB, m, n, k, a, b, c, bias);
         if (threads < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "The thread count must be at least 1.");
-        if (packedB is { IsPacked: true } && (packedB.K != k || packedB.N != n || packedB.Transpose != transB))
-            throw new ArgumentException($"The packed B is op(B) of a {packedB.K}×{packedB.N} product ({(packedB.Transpose == Transpose.No ? "stored k×n" : "stored n×k")}), not of this {k}×{n} one.", nameof(packedB));
         if (m == 0 || n == 0)
             return;
         fixed (T* pa = a)
@@ -47,8 +41,6 @@ public static partial class Gemm
         {
             // An empty bias pins to null, which is how the kernels spell "no bias".
             var args = new GemmArgs<T>(transA, transB, m, n, k, pa, pb, pc, pbias, output, activation);
-            if (packedB is not null && packedB.Fits(transB, k, n))
-                args.PackedB = packedB.Data;
             switch (KernelIsa.Active)
             {
                 case Isa.Avx512:

@@ -23,8 +23,6 @@ internal unsafe struct GemmArgs<T>
     public nint BColStride;
     public bool Accumulate;
     public bool Relu;
-    /// <summary>op(B) already packed whole (<see cref="PackedPanels{T}"/>), or null to pack it in each call.</summary>
-    public T* PackedB;
 
     public GemmArgs(Transpose transA, Transpose transB, int m, int n, int k, T* a, T* b, T* c, T* bias, GemmOutput output, Activation activation)
     {

@@ -41,7 +41,7 @@ internal static unsafe class GemmDriver<T, TKernel>
         // something else) simply takes fewer. Each chunk packs its own operands, so when a chunk would repack a whole
         // operand (A packed while splitting along n), there is only one chunk per part.
         int chunks = Math.Min(units, parts * ChunksPerPart);
-        bool repacksPerChunk = path == GemmPath.Blocked && (splitN ? PacksA(g) : g.PackedB == null && PacksB(g, g.M / chunks));
+        bool repacksPerChunk = path == GemmPath.Blocked && (splitN ? PacksA(g) : PacksB(g, g.M / chunks));
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.Current;
         job.Args = g;
         job.Path = path;
@@ -163,14 +163,7 @@ internal static unsafe class GemmDriver<T, TKernel>
                 int kc = Math.Min(kStep, g.K - pc);
                 bool firstPass = pc == 0, lastPass = pc + kc == g.K;
                 PanelView<T> b;
-                if (g.PackedB != null)
-                {
-                    // Packed once, whole (PackedPanels): pass pc starts pc·⌈n/NR⌉·NR elements in, panel jc/NR of it
-                    // jc/NR·NR·kc further.
-                    T* passStart = g.PackedB + (nint)pc * RoundUp(g.N, nr);
-                    b = new PanelView<T>(passStart + (nint)(jc / nr) * nr * kc, 0, nr, (nint)nr * kc, null);
-                }
-                else if (packB)
+                if (packB)
                 {
                     GemmPacking<T>.PackB(g, nr, jc, nc, pc, kc, bBuffer);
                     b = new PanelView<T>(bBuffer, 0, nr, (nint)nr * kc, null);
@@ -208,17 +201,6 @@ internal static unsafe class GemmDriver<T, TKernel>
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Packs the whole of op(B) for <see cref="PackedPanels{T}"/>: every pass of loop 4, each over all n columns, in the
-    /// order <see cref="RunBlocked"/> reads them with <see cref="GemmArgs{T}.PackedB"/> set.
-    /// </summary>
-    public static void PackWhole(in GemmArgs<T> g, T* dst)
-    {
-        int kStep = GemmBlocking.KStep(g.K, KC);
-        for (int pc = 0; pc < g.K; pc += kStep)
-            GemmPacking<T>.PackB(g, TKernel.NR, 0, g.N, pc, Math.Min(kStep, g.K - pc), dst + (nint)pc * RoundUp(g.N, TKernel.NR));
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

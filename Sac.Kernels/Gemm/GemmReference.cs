@@ -10,7 +10,7 @@ public static class GemmReference
 {
     /// <summary>
     /// Effectively computes C = act(op(A)·op(B) + β·C + bias) with the same arguments as
-    /// <see cref="Gemm.Multiply{T}(Transpose, Transpose, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, GemmOutput, ReadOnlySpan{T}, Activation, int, PackedPanels{T})"/>.
+    /// <see cref="Gemm.Multiply{T}(Transpose, Transpose, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, GemmOutput, ReadOnlySpan{T}, Activation, int)"/>.
     /// </summary>
     public static void Multiply<T>(
         Transpose transA, Transpose transB, int m, int n, int k,
