@@ -80,14 +80,15 @@ public sealed partial class SoftActorCritic<T>
 
     /// <summary>
     /// Adds every other shard's gradient into shard 0's (the agent's own) buffer for <paramref name="primary"/>, in shard
-    /// order, and returns the summed gradient's Σg², computed in the same pass (what the optimizer checks and clips with).
+    /// order, and returns the summed gradient's Σg², computed in the same pass (what the optimizer checks and clips with),
+    /// over up to <see cref="SacOptions.Threads"/> threads in fixed chunks (bitwise the same for any thread count).
     /// </summary>
     private double SumShardGradients(FlatParameters<T> primary)
     {
         var total = primary.Grads;
         double sumOfSquares = double.NaN;
         for (int i = 1; i < Shards && _shards[i].Rows is not null; i++)
-            sumOfSquares = OptimizerKernels.AddSumOfSquares<T>(total, GradientsOf(_shards[i], primary));
+            sumOfSquares = OptimizerKernels.AddSumOfSquares<T>(total, GradientsOf(_shards[i], primary), Options.Threads);
         return double.IsNaN(sumOfSquares) ? double.CreateChecked(TensorPrimitives.SumOfSquares<T>(total)) : sumOfSquares;
     }
 

@@ -84,3 +84,53 @@ internal sealed unsafe class PolyakJob<T> : RangeJob<T> where T : unmanaged, IFl
     protected override void Update(int start, int length) =>
         OptimizerKernels.PolyakRange(new Span<T>(Target + start, length), new ReadOnlySpan<T>(Source + start, length), Tau);
 }
+
+/// <summary>
+/// <see cref="OptimizerKernels.AddSumOfSquares{T}(Span{T}, ReadOnlySpan{T}, int)"/> in parts: threads claim fixed chunks,
+/// each chunk's sum of squares lands in its own slot, and <see cref="Total"/> adds the slots in chunk order.
+/// </summary>
+internal sealed unsafe class SumOfSquaresJob<T> : WorkerJob where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ThreadStatic]
+    private static SumOfSquaresJob<T>? t_current;
+
+    /// <summary>The calling thread's job object.</summary>
+    public static SumOfSquaresJob<T> Current => t_current ??= new SumOfSquaresJob<T>();
+
+    private T* _total, _other;
+    private int _length, _chunks, _nextChunk;
+    private double[] _sums = [];
+
+    /// <summary>Prepares a run over <paramref name="chunks"/> chunks (grows the slots the first time only).</summary>
+    public void Start(T* total, T* other, int length, int chunks)
+    {
+        _total = total;
+        _other = other;
+        (_length, _chunks, _nextChunk) = (length, chunks, 0);
+        if (_sums.Length < chunks)
+            _sums = new double[chunks];
+    }
+
+    /// <inheritdoc/>
+    public override void Execute(int part, int parts)
+    {
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref _nextChunk) - 1;
+            if (chunk >= _chunks)
+                return;
+            int start = chunk * OptimizerKernels.SumChunk;
+            int length = Math.Min(OptimizerKernels.SumChunk, _length - start);
+            _sums[chunk] = OptimizerKernels.AddSumOfSquares(new Span<T>(_total + start, length), new ReadOnlySpan<T>(_other + start, length));
+        }
+    }
+
+    /// <summary>Σ of the chunks' sums, in chunk order (after the run has joined).</summary>
+    public double Total()
+    {
+        double sum = 0;
+        for (int c = 0; c < _chunks; c++)
+            sum += _sums[c];
+        return sum;
+    }
+}

@@ -203,6 +203,36 @@ public static unsafe class OptimizerKernels
     }
 
     /// <summary>
+    /// <see cref="AddSumOfSquares{T}(Span{T}, ReadOnlySpan{T})"/> in fixed chunks of <see cref="SumChunk"/> elements, over
+    /// up to <paramref name="threads"/> threads: each chunk's squares are summed as that overload sums them, and the
+    /// chunks' sums then in chunk order, in double. The chunks depend on the length only, so the result is bitwise
+    /// identical for any thread count (not to the one-chunk overload's, which sums every lane to the end in T).
+    /// </summary>
+    public static double AddSumOfSquares<T>(Span<T> total, ReadOnlySpan<T> other, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (total.Length != other.Length)
+            throw new ArgumentException($"The buffers differ in length ({total.Length} and {other.Length}).");
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        int chunks = (total.Length + SumChunk - 1) / SumChunk;
+        fixed (T* t = total, o = other)
+        {
+            var job = SumOfSquaresJob<T>.Current;
+            job.Start(t, o, total.Length, chunks);
+            int parts = Math.Min(Parts(total.Length, threads), chunks);
+            if (parts <= 1)
+                job.Execute(0, 1);
+            else
+                Threading.WorkerPool.Shared.Run(job, parts);
+            return job.Total();
+        }
+    }
+
+    /// <summary>Elements per chunk of the threaded <see cref="AddSumOfSquares{T}(Span{T}, ReadOnlySpan{T}, int)"/>: a
+    /// multiple of every vector width, and of 64 elements (whole cache lines). Part of the arithmetic: never change it
+    /// with the thread count.</summary>
+    public const int SumChunk = 8192;
+
+    /// <summary>
     /// Effectively computes total[i] += other[i] for every i and returns Σ total[i]² (after the add), in one pass: the sum
     /// of two threads' gradients and the squared norm an optimizer checks it with. The squares are summed per vector lane
     /// and the lanes then in order, so the result depends on the ISA and the length only.

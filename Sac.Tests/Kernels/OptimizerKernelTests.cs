@@ -89,11 +89,51 @@ public class OptimizerKernelTests
     }
 
     [Test]
+    public void AddSumOfSquares_Threaded_IsBitwiseTheSameForAnyThreadCount_AndSumsInChunks([Values(0, 1, 8191, 8192, 8193, 144_000)] int n)
+    {
+        var rng = new Random(15 + n);
+        float[] a = new float[n], b = new float[n];
+        for (int i = 0; i < n; i++)
+            (a[i], b[i]) = ((float)(rng.NextDouble() * 4 - 2), (float)(rng.NextDouble() * 4 - 2));
+
+        // The oracle: the one-pass kernel on each fixed chunk, the chunks' sums added in order in double.
+        float[] expectedTotal = (float[])a.Clone();
+        double expected = 0;
+        for (int start = 0; start < n; start += OptimizerKernels.SumChunk)
+        {
+            int length = Math.Min(OptimizerKernels.SumChunk, n - start);
+            expected += OptimizerKernels.AddSumOfSquares<float>(expectedTotal.AsSpan(start, length), b.AsSpan(start, length));
+        }
+        foreach (int threads in new[] { 1, 2, 3, 8 })
+        {
+            float[] total = (float[])a.Clone();
+            double sum = OptimizerKernels.AddSumOfSquares<float>(total, b, threads);
+            Assert.That(total, Is.EqualTo(expectedTotal), $"threads={threads}: total += other");
+            Assert.That(BitConverter.DoubleToInt64Bits(sum), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)), $"threads={threads}");
+        }
+        double exact = a.Zip(b, (x, y) => (double)(x + y) * (x + y)).Sum();
+        Assert.That(expected, Is.EqualTo(exact).Within(1e-5 * Math.Max(1, exact)));
+    }
+
+    [Test]
+    public void AddSumOfSquares_Threaded_AfterWarmUp_AllocatesNothing()
+    {
+        float[] a = new float[100_000], b = new float[100_000];
+        OptimizerKernels.AddSumOfSquares<float>(a, b, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+            OptimizerKernels.AddSumOfSquares<float>(a, b, 2);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void Optimizers_BadArguments_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Polyak<float>(new float[2], new float[2], 1.5f));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.Adam<float>(new float[2], new float[3], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1f));
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.Adam<float>(new float[2], new float[2], new float[2], new float[2], 1e-3f, 0.9f, 0.999f, 1e-8f, 0, 1f));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.AddSumOfSquares<float>(new float[2], new float[3]));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.AddSumOfSquares<float>(new float[2], new float[3], 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerKernels.AddSumOfSquares<float>(new float[2], new float[2], 0));
     }
 }
