@@ -36,6 +36,7 @@ public class GemmBenchmarks : IFlopCounted
         new("fwd V/Q head", 256, 1, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("fwd policy head", 256, 12, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
         new("dW layer 1", 23, 256, 256, Transpose.Yes, Transpose.No, GemmOutput.Accumulate, 1),
+        new("dW policy head", 256, 12, 256, Transpose.Yes, Transpose.No, GemmOutput.Accumulate, 1),
         new("dW hidden", 256, 256, 256, Transpose.Yes, Transpose.No, GemmOutput.Accumulate, 1),
         new("dX hidden", 256, 256, 256, Transpose.No, Transpose.Yes, GemmOutput.Overwrite, 1),
         new("dX of head (k=1)", 256, 256, 1, Transpose.No, Transpose.Yes, GemmOutput.Overwrite, 1),

@@ -9,8 +9,8 @@ namespace Sac.Kernels;
 /// vectors + 1 broadcast = 19 of the 32 zmm registers; per k step 2 loads, 8 broadcasts, 16 FMAs (8 cycles on two
 /// 512-bit FMA pipes, enough independent chains to hide the 4-cycle FMA latency).
 /// </summary>
-/// <remarks>NOTE: the development machine does not expose AVX-512, so this kernel runs there only under
-/// <see cref="KernelIsa.Force"/>, on the runtime's software Vector512 — correct but slow, and never a speed claim.</remarks>
+/// <remarks>NOTE: on a machine without AVX-512 (Zen 3) this kernel runs only under <see cref="KernelIsa.Force"/>, on the
+/// runtime's software Vector512: correct but slow, and never a speed claim.</remarks>
 internal readonly unsafe struct MicroKernel8x32Avx512<T> : IMicroKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {

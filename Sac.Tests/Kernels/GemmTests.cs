@@ -23,6 +23,8 @@ public class GemmTests
         // Around the block boundaries: k at and just past the small-k limit, k past KC (several passes of loop 4),
         // n between one and two vectors, m and n of one tile plus one.
         (13, 17, 32), (7, 33, 33), (31, 47, 600), (9, 9, 2), (7, 17, 64), (2, 3, 1),
+        // Narrow C (a policy head: n below one tile, every tile an edge tile), m not a multiple of any MR, several k passes.
+        (37, 16, 300), (129, 15, 65), (16, 8, 40), (200, 2, 64), (17, 9, 500),
     ];
 
     private static readonly (GemmOutput Output, bool Bias, Activation Activation)[] AllEpilogues =

@@ -66,6 +66,19 @@ public class GemmThreadingTests
         Assert.That(WorkerPool.Shared.WorkerCount, Is.GreaterThanOrEqualTo(1));
     }
 
+    [TestCase(256, 12, 256, Transpose.No, Transpose.No)]
+    [TestCase(256, 12, 128, Transpose.Yes, Transpose.No)]
+    [TestCase(200, 2, 64, Transpose.No, Transpose.No)]
+    [TestCase(129, 16, 300, Transpose.Yes, Transpose.Yes)]
+    public void Multiply_NarrowOnTheDetectedIsa_IsBitwiseIdenticalForAnyThreadCount(int m, int n, int k, Transpose transA, Transpose transB)
+    {
+        // The policy head's shapes (n narrower than one tile), on the machine's own kernel, split along m.
+        var data = GemmTestData<float>.Create(m, n, k, transA, transB);
+        var single = data.Run(GemmOutput.Accumulate, true, Activation.Relu, threads: 1);
+        for (int threads = 2; threads <= 3; threads++)
+            Assert.That(data.Run(GemmOutput.Accumulate, true, Activation.Relu, threads).Select(Bits), Is.EqualTo(single.Select(Bits)), $"threads={threads}");
+    }
+
     private static long Bits<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? BitConverter.SingleToInt32Bits((float)(object)value) : BitConverter.DoubleToInt64Bits((double)(object)value);
 
