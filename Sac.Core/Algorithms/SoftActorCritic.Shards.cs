@@ -86,10 +86,13 @@ public sealed partial class SoftActorCritic<T>
     private double SumShardGradients(FlatParameters<T> primary)
     {
         var total = primary.Grads;
-        double sumOfSquares = double.NaN;
+        // A batch of one row has one shard: nothing to add, the norm in a pass of its own.
+        if (_shards[1].Rows is null)
+            return double.CreateChecked(TensorPrimitives.SumOfSquares<T>(total));
+        double sumOfSquares = 0;
         for (int i = 1; i < Shards && _shards[i].Rows is not null; i++)
             sumOfSquares = OptimizerKernels.AddSumOfSquares<T>(total, GradientsOf(_shards[i], primary), Options.Threads);
-        return double.IsNaN(sumOfSquares) ? double.CreateChecked(TensorPrimitives.SumOfSquares<T>(total)) : sumOfSquares;
+        return sumOfSquares;
     }
 
     /// <summary>The gradient buffer shard <paramref name="shard"/> wrote for the network whose primary is <paramref name="primary"/>.</summary>
