@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
+using Sac.Kernels.Threading;
 
 namespace Sac.Benchmarks;
 
@@ -9,6 +10,9 @@ namespace Sac.Benchmarks;
 /// This machine's single-core FMA peak: 12 independent accumulator chains of vector FMAs, so the FMA pipes are
 /// never waiting on a previous result (latency 4 cycles × 2 pipes needs at least 8 chains in flight).
 /// "Fraction of peak" for GEMM and the SAC update divides by the GFLOP/s this reports in the same run.
+/// The two-core variants run the same loop on both cores at once (through <see cref="WorkerPool"/>, as the update's
+/// shards are): their ratio to the one-core figure is what two threads can give work that needs no memory at all, on
+/// this machine in this run, the ceiling for "2 threads / 1" of the SAC update.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
@@ -22,6 +26,8 @@ public class FmaPeakBenchmarks : IFlopCounted
     {
         nameof(FmaPeak256) => 2.0 * Iterations * Chains * Vector256<float>.Count,
         nameof(FmaPeak512) => 2.0 * Iterations * Chains * Vector512<float>.Count,
+        nameof(FmaPeak256TwoCores) => 2 * 2.0 * Iterations * Chains * Vector256<float>.Count,
+        nameof(FmaPeak512TwoCores) => 2 * 2.0 * Iterations * Chains * Vector512<float>.Count,
         _ => throw new ArgumentOutOfRangeException(nameof(benchmark)),
     };
 
@@ -32,6 +38,33 @@ public class FmaPeakBenchmarks : IFlopCounted
     /// <summary>Vector512 FMAs (AVX-512; emulated, and so not a peak, where the CPU does not report AVX-512).</summary>
     [Benchmark]
     public float FmaPeak512() => Run512(Vector512.Create(0.999f), Vector512.Create(1e-3f));
+
+    /// <summary>Vector256 FMAs on two cores at once, one loop of <see cref="FmaPeak256"/> each.</summary>
+    [Benchmark]
+    public float FmaPeak256TwoCores() => _twoCores.Run(wide: false);
+
+    /// <summary>Vector512 FMAs on two cores at once, one loop of <see cref="FmaPeak512"/> each.</summary>
+    [Benchmark]
+    public float FmaPeak512TwoCores() => _twoCores.Run(wide: true);
+
+    private readonly TwoCoresJob _twoCores = new();
+
+    /// <summary>Runs one FMA loop on each of two threads (the caller and one pool worker) and waits for both.</summary>
+    private sealed class TwoCoresJob : WorkerJob
+    {
+        private readonly float[] _results = new float[2];
+        private bool _wide;
+
+        public float Run(bool wide)
+        {
+            _wide = wide;
+            WorkerPool.Shared.Run(this, 2);
+            return _results[0] + _results[1];
+        }
+
+        public override void Execute(int part, int parts) =>
+            _results[part] = _wide ? Run512(Vector512.Create(0.999f), Vector512.Create(1e-3f)) : Run256(Vector256.Create(0.999f), Vector256.Create(1e-3f));
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Run256(Vector256<float> a, Vector256<float> b)
