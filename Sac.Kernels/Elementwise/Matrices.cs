@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Sac.Kernels;
 
@@ -57,24 +60,109 @@ public static class Matrices
     }
 
     /// <summary>
-    /// A dense ReLU layer's backward in one sweep over the rows: masked[r, c] = grad[r, c]·[result[r, c] &gt; 0] and
-    /// columnSums[c] (+)= Σ_r masked[r, c] (the bias gradient), each row summed while it is still in L1. Rows are added
-    /// in order 0, 1, …, exactly as <see cref="ColumnSums{T}"/> would.
+    /// A dense ReLU layer's backward in one sweep: masked[r, c] = grad[r, c]·[result[r, c] &gt; 0] and
+    /// columnSums[c] (+)= Σ_r masked[r, c] (the bias gradient). Rows are added in order 0, 1, …, exactly as
+    /// <see cref="ColumnSums{T}"/> would.
     /// </summary>
+    /// <remarks>
+    /// The sweep goes down strips of columns one vector (two, where they fit) wide, so each column's running sum stays in
+    /// a register from the first row to the last, and every element of the three matrices is touched once.
+    /// </remarks>
     public static void ReluBackwardColumnSums<T>(ReadOnlySpan<T> grad, ReadOnlySpan<T> result, Span<T> masked, Span<T> columnSums,
         int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(grad.Length, masked.Length, rows, cols, columnSums.Length);
         Check(result.Length, result.Length, rows, cols, cols);
-        if (!accumulate)
-            columnSums.Clear();
-        for (int r = 0; r < rows; r++)
+        ref T g = ref MemoryMarshal.GetReference(grad);
+        ref T y = ref MemoryMarshal.GetReference(result);
+        ref T d = ref MemoryMarshal.GetReference(masked);
+        ref T sums = ref MemoryMarshal.GetReference(columnSums);
+        int c = 0;
+        Isa isa = KernelIsa.Active;
+        if (isa == Isa.Avx512)
         {
-            var row = masked.Slice(r * cols, cols);
-            Elementwise.ReluBackward(grad.Slice(r * cols, cols), result.Slice(r * cols, cols), row, accumulate: false);
-            TensorPrimitives.Add(columnSums, row, columnSums);
+            int w = Vector512<T>.Count;
+            for (; c <= cols - 2 * w; c += 2 * w)
+            {
+                var s0 = accumulate ? Vector512.LoadUnsafe(ref sums, (nuint)c) : Vector512<T>.Zero;
+                var s1 = accumulate ? Vector512.LoadUnsafe(ref sums, (nuint)(c + w)) : Vector512<T>.Zero;
+                for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
+                {
+                    var m0 = Mask(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
+                    var m1 = Mask(Vector512.LoadUnsafe(ref g, i + (nuint)w), Vector512.LoadUnsafe(ref y, i + (nuint)w));
+                    m0.StoreUnsafe(ref d, i);
+                    m1.StoreUnsafe(ref d, i + (nuint)w);
+                    s0 += m0;
+                    s1 += m1;
+                }
+                s0.StoreUnsafe(ref sums, (nuint)c);
+                s1.StoreUnsafe(ref sums, (nuint)(c + w));
+            }
+            for (; c <= cols - w; c += w)
+            {
+                var s0 = accumulate ? Vector512.LoadUnsafe(ref sums, (nuint)c) : Vector512<T>.Zero;
+                for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
+                {
+                    var m0 = Mask(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
+                    m0.StoreUnsafe(ref d, i);
+                    s0 += m0;
+                }
+                s0.StoreUnsafe(ref sums, (nuint)c);
+            }
+        }
+        if (isa >= Isa.Avx2)
+        {
+            int w = Vector256<T>.Count;
+            for (; c <= cols - 2 * w; c += 2 * w)
+            {
+                var s0 = accumulate ? Vector256.LoadUnsafe(ref sums, (nuint)c) : Vector256<T>.Zero;
+                var s1 = accumulate ? Vector256.LoadUnsafe(ref sums, (nuint)(c + w)) : Vector256<T>.Zero;
+                for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
+                {
+                    var m0 = Mask(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
+                    var m1 = Mask(Vector256.LoadUnsafe(ref g, i + (nuint)w), Vector256.LoadUnsafe(ref y, i + (nuint)w));
+                    m0.StoreUnsafe(ref d, i);
+                    m1.StoreUnsafe(ref d, i + (nuint)w);
+                    s0 += m0;
+                    s1 += m1;
+                }
+                s0.StoreUnsafe(ref sums, (nuint)c);
+                s1.StoreUnsafe(ref sums, (nuint)(c + w));
+            }
+            for (; c <= cols - w; c += w)
+            {
+                var s0 = accumulate ? Vector256.LoadUnsafe(ref sums, (nuint)c) : Vector256<T>.Zero;
+                for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
+                {
+                    var m0 = Mask(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
+                    m0.StoreUnsafe(ref d, i);
+                    s0 += m0;
+                }
+                s0.StoreUnsafe(ref sums, (nuint)c);
+            }
+        }
+        for (; c < cols; c++)
+        {
+            T sum = accumulate ? Unsafe.Add(ref sums, c) : T.Zero;
+            for (int i = c; i < rows * cols; i += cols)
+            {
+                T m = Unsafe.Add(ref y, i) > T.Zero ? Unsafe.Add(ref g, i) : T.Zero;
+                Unsafe.Add(ref d, i) = m;
+                sum += m;
+            }
+            Unsafe.Add(ref sums, c) = sum;
         }
     }
+
+    /// <summary>grad where the ReLU's output is positive, else 0 (a select, so a NaN gradient behind a 0 output is dropped, as in <see cref="ReluBackwardOperator{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Mask<T>(Vector512<T> grad, Vector512<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(result, Vector512<T>.Zero), grad, Vector512<T>.Zero);
+
+    /// <inheritdoc cref="Mask{T}(Vector512{T}, Vector512{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Mask<T>(Vector256<T> grad, Vector256<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(result, Vector256<T>.Zero), grad, Vector256<T>.Zero);
 
     /// <summary>Effectively computes destination[r] (+)= Σ_c x[r, c] (e.g. log π summed over action dimensions).</summary>
     public static void RowSums<T>(ReadOnlySpan<T> x, Span<T> destination, int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
