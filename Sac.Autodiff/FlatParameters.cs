@@ -52,8 +52,17 @@ public sealed class FlatParameters<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Every parameter value, back to back in the order of <see cref="Tensors"/>.</summary>
     public Span<T> Values => _values;
 
-    /// <summary>Every parameter gradient, aligned with <see cref="Values"/>.</summary>
-    public Span<T> Grads => _grads;
+    /// <summary>Every parameter gradient, aligned with <see cref="Values"/> (a pending <see cref="ZeroGrad"/> of a
+    /// parameter no backward pass has written since is applied first, so it reads as zero).</summary>
+    public Span<T> Grads
+    {
+        get
+        {
+            foreach (var t in _tensors)
+                t.MaterializeZeroGrad();
+            return _grads;
+        }
+    }
 
     /// <summary>The parameters, in the order given at construction.</summary>
     public IReadOnlyList<Tensor<T>> Tensors => _tensors;
@@ -61,8 +70,13 @@ public sealed class FlatParameters<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Total number of scalars.</summary>
     public int Count => _values.Length;
 
-    /// <summary>Zeroes every gradient (one pass).</summary>
-    public void ZeroGrad() => _grads.AsSpan().Clear();
+    /// <summary>Zeroes every gradient: deferred, as <see cref="Tensor{T}.ZeroGrad"/> (each parameter's next backward
+    /// contribution overwrites its buffer, so a training step makes no zeroing pass).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var t in _tensors)
+            t.ZeroGrad();
+    }
 
     /// <summary>Copies every value from <paramref name="other"/>, which must have the same layout (e.g. to initialize a target network).</summary>
     public void CopyFrom(FlatParameters<T> other)

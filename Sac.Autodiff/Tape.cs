@@ -17,8 +17,8 @@ namespace Sac.Autodiff;
 /// </para>
 /// <para>
 /// Gradients: a leaf's gradient (a parameter, or an input that requires one) accumulates across backward passes until
-/// its <see cref="Tensor{T}.ZeroGrad"/>; an intermediate's gradient is written fresh in each backward pass (its first
-/// contribution overwrites, later ones add), which saves a zeroing pass over every activation.
+/// its <see cref="Tensor{T}.ZeroGrad"/>, after which its first contribution overwrites; an intermediate's gradient is
+/// written fresh in each backward pass (its first contribution overwrites, later ones add). Neither needs a zeroing pass.
 /// </para>
 /// A tape is used by one thread at a time; <see cref="Threads"/> is how many threads its matrix products may use.
 /// </summary>
@@ -118,11 +118,12 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>
     /// Marks that <paramref name="t"/>'s gradient is about to receive a contribution and says whether to add to it
-    /// (β = 1) or overwrite it (β = 0): leaves always add; an intermediate overwrites on its first contribution in this pass.
+    /// (β = 1) or overwrite it (β = 0): a leaf adds, unless it was zeroed since its last contribution (its zeros were
+    /// deferred, <see cref="Tensor{T}.ZeroGrad"/>); an intermediate overwrites on its first contribution in this pass.
     /// </summary>
     private bool BeginGradWrite(Tensor<T> t)
     {
-        bool accumulate = t.IsLeaf || t.GradEpoch == _epoch;
+        bool accumulate = t.IsLeaf ? t.BeginLeafGradWrite() : t.GradEpoch == _epoch;
         t.GradEpoch = _epoch;
         return accumulate;
     }

@@ -95,7 +95,18 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Span<T> Span => _data.AsSpan(_offset, Rows * Cols);
 
     /// <summary>The gradient dLoss/dThis, row-major; empty when the tensor has none (yet).</summary>
-    public Span<T> Grad => _grad is null ? Span<T>.Empty : _grad.AsSpan(_gradOffset, Rows * Cols);
+    public Span<T> Grad
+    {
+        get
+        {
+            if (_gradZeroPending)
+                MaterializeZeroGrad();
+            return RawGrad;
+        }
+    }
+
+    /// <summary>The gradient buffer as it is in memory, whatever a pending <see cref="ZeroGrad"/> says it means.</summary>
+    private Span<T> RawGrad => _grad is null ? Span<T>.Empty : _grad.AsSpan(_gradOffset, Rows * Cols);
 
     /// <summary>True when a gradient buffer exists.</summary>
     public bool HasGrad => _grad is not null;
@@ -107,8 +118,36 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
         set => Span[Index(row, col)] = value;
     }
 
-    /// <summary>Sets the gradient to zero (PyTorch's <c>zero_grad</c>); leaves' gradients otherwise accumulate.</summary>
-    public void ZeroGrad() => Grad.Clear();
+    /// <summary>
+    /// Sets the gradient to zero (PyTorch's <c>zero_grad</c>); leaves' gradients otherwise accumulate.
+    /// The zeroing is deferred: the next backward contribution overwrites the buffer (β = 0) instead of adding to it,
+    /// which saves a pass over every parameter's gradient each step, and a gradient read before any contribution
+    /// (through <see cref="Grad"/> or <see cref="FlatParameters{T}.Grads"/>) is zeroed then. Either way it reads as zero.
+    /// </summary>
+    public void ZeroGrad() => _gradZeroPending = _grad is not null;
+
+    /// <summary>A <see cref="ZeroGrad"/> whose zeros are not written yet: the buffer's contents mean zero.</summary>
+    private bool _gradZeroPending;
+
+    /// <summary>Writes the zeros a pending <see cref="ZeroGrad"/> stands for.</summary>
+    internal void MaterializeZeroGrad()
+    {
+        if (!_gradZeroPending)
+            return;
+        _gradZeroPending = false;
+        RawGrad.Clear();
+    }
+
+    /// <summary>
+    /// For the tape, about to write a contribution into this leaf's gradient: whether to add to the buffer (false right
+    /// after a <see cref="ZeroGrad"/>, whose zeros the write then stands in for) — and from here on it adds.
+    /// </summary>
+    internal bool BeginLeafGradWrite()
+    {
+        bool accumulate = !_gradZeroPending;
+        _gradZeroPending = false;
+        return accumulate;
+    }
 
     /// <summary>The backward pass (tape epoch) in which <see cref="Grad"/> was last written; used so an intermediate's
     /// first gradient contribution overwrites (β = 0) instead of needing a separate zeroing pass.</summary>
@@ -118,7 +157,11 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <see cref="Tape{T}.Reset"/>) that recorded it. Once that graph is consumed, no gradient can flow through it.</summary>
     internal int Graph;
 
-    /// <summary>The gradient buffer, allocated on first use for intermediates (during warm-up only).</summary>
+    /// <summary>
+    /// The gradient buffer for the tape to write, allocated on first use for intermediates (during warm-up only).
+    /// CRUCIAL: as it is in memory, a pending <see cref="ZeroGrad"/> not applied: every write into it must first ask
+    /// <see cref="Tape{T}"/>'s BeginGradWrite whether to add or overwrite.
+    /// </summary>
     internal Span<T> EnsureGrad()
     {
         if (_grad is null)
@@ -126,7 +169,7 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
             _grad = new T[Rows * Cols];
             _gradOffset = 0;
         }
-        return Grad;
+        return RawGrad;
     }
 
     private Tensor<T>? _detached;

@@ -135,6 +135,43 @@ public class ClosedFormTests
     }
 
     [Test]
+    public void ZeroGrad_IsDeferred_TheNextContributionOverwritesWhatTheBufferHeld()
+    {
+        // ZeroGrad writes nothing; the next backward contribution overwrites (β = 0). NaN left in the buffers shows
+        // whether anything still adds to them: y = relu(x·W + b), L = Σ y·r, with "unused" reached by no op.
+        var p = new FlatParameters<double>([("w", 3, 2), ("b", 1, 2), ("unused", 2, 2)]);
+        double[] wValues = [0.5, -1, 2, 0, 1, 1], bValues = [0.1, -2.5];
+        wValues.CopyTo(p.Tensors[0].Span);
+        bValues.CopyTo(p.Tensors[1].Span);
+        var x = Tensor<double>.FromValues(2, 3, [1, 2, 3, -1, 0, 2]);
+        var r = Tensor<double>.FromValues(2, 2, [1, 2, 3, 4]);
+        var tape = new Tape<double>();
+        double[] Pass()
+        {
+            tape.Reset();
+            tape.Backward(tape.Sum(tape.Mul(tape.Linear(x, p.Tensors[0], p.Tensors[1], Activation.Relu), r)));
+            return p.Grads.ToArray();
+        }
+        double[] fresh = Pass();
+
+        p.Grads.Fill(double.NaN);
+        p.ZeroGrad();
+        // Pre-activations [[7.6, -0.5], [1.6, 0.5]]: the mask drops (0, 1), so dW = Xᵀ·[[1, 0], [3, 4]], db = [4, 4].
+        double[] expected = [-2, -4, 2, 0, 9, 8, 4, 4, 0, 0, 0, 0];
+        Assert.That(fresh, Is.EqualTo(expected).Within(1e-14));
+        Assert.That(Pass(), Is.EqualTo(fresh), "after ZeroGrad over NaN: exactly the fresh gradient, and zero where nothing reached");
+
+        // Without ZeroGrad, a second pass adds to the first, as before.
+        Assert.That(Pass(), Is.EqualTo(fresh.Select(g => 2 * g).ToArray()));
+
+        // A pending ZeroGrad reads as zero through either view, before any backward pass writes.
+        p.Grads.Fill(double.NaN);
+        p.ZeroGrad();
+        Assert.That(p.Tensors[2].Grad.ToArray(), Is.All.EqualTo(0.0));
+        Assert.That(p.Grads.ToArray(), Is.All.EqualTo(0.0));
+    }
+
+    [Test]
     public void NoGrad_RecordsNothing_AndResultNeedsNoGradient()
     {
         var x = Tensor<double>.FromValues(1, 2, [1, 2], requiresGrad: true);
