@@ -46,7 +46,7 @@ public class SacUpdateBenchmarks : IFlopCounted
     [Benchmark]
     public double Update()
     {
-        _batch.DrawNoise(_noise);
+        _batch.DrawNoise(_noise, Threads);
         return _agent.Update(_batch).CriticLoss;
     }
 

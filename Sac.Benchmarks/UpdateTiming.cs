@@ -33,7 +33,7 @@ public static class UpdateTiming
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 3; i++)
         {
-            batch.DrawNoise(noise);
+            batch.DrawNoise(noise, threads);
             agent.Update(batch);
         }
         var perUpdate = new List<double>(repeats);
@@ -45,7 +45,7 @@ public static class UpdateTiming
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < updates; i++)
             {
-                batch.DrawNoise(noise);
+                batch.DrawNoise(noise, threads);
                 agent.Update(batch);
             }
             perUpdate.Add(clock.Elapsed.TotalMilliseconds / updates);

@@ -1,3 +1,5 @@
+using Sac.Kernels.Threading;
+
 namespace Sac.Core;
 
 /// <summary>
@@ -85,11 +87,86 @@ public sealed class Rng
         }
         double u1 = 1.0 - NextDouble(); // (0, 1]: log(u1) is finite
         double u2 = NextDouble();
+        (double first, double second) = BoxMuller(u1, u2);
+        _spareNormal = second;
+        _hasSpareNormal = true;
+        return first;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with standard normals: bit for bit what <see cref="Normal"/> would return
+    /// called destination.Length times, leaving the same state (and spare sample) behind. The uniform draws are made in
+    /// order on the calling thread; their Box–Muller transforms, which are independent of one another and most of the
+    /// cost, are split over up to <paramref name="threads"/> threads, so the result does not depend on the thread count.
+    /// Allocates only on the first call (or a longer destination).
+    /// </summary>
+    public void FillNormal(Span<double> destination, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        int start = 0;
+        if (destination.Length > 0 && _hasSpareNormal)
+        {
+            destination[0] = Normal();
+            start = 1;
+        }
+        int pairs = (destination.Length - start + 1) / 2;
+        if (pairs == 0)
+            return;
+        var job = _normals ??= new NormalsJob();
+        job.Reserve(pairs);
+        for (int p = 0; p < pairs; p++)
+        {
+            job.U1[p] = 1.0 - NextDouble();
+            job.U2[p] = NextDouble();
+        }
+        job.Pairs = pairs;
+        WorkerPool.Shared.Run(job, Math.Clamp(pairs / NormalsJob.MinPairsPerPart, 1, threads));
+        // Pair p gives elements start + 2p and start + 2p + 1. As after Normal(), the last pair's second is the cached
+        // sample, still pending when the count left it over.
+        var first = job.First.AsSpan(0, pairs);
+        var second = job.Second.AsSpan(0, pairs);
+        for (int p = 0, i = start; p < pairs; p++, i += 2)
+        {
+            destination[i] = first[p];
+            if (i + 1 < destination.Length)
+                destination[i + 1] = second[p];
+        }
+        _spareNormal = second[pairs - 1];
+        _hasSpareNormal = (destination.Length - start) % 2 == 1;
+    }
+
+    /// <summary>Box–Muller: two independent standard normals, radius·cos θ and radius·sin θ, from u1 ∈ (0, 1] and u2 ∈ [0, 1).</summary>
+    private static (double First, double Second) BoxMuller(double u1, double u2)
+    {
         double radius = Math.Sqrt(-2.0 * Math.Log(u1));
         (double sin, double cos) = Math.SinCos(2.0 * Math.PI * u2);
-        _spareNormal = radius * sin;
-        _hasSpareNormal = true;
-        return radius * cos;
+        return (radius * cos, radius * sin);
+    }
+
+    private NormalsJob? _normals;
+
+    /// <summary><see cref="FillNormal"/>'s transforms as a worker-pool job: part k of n transforms the k-th of n equal runs of pairs.</summary>
+    private sealed class NormalsJob : WorkerJob
+    {
+        /// <summary>Fewer pairs than this per thread cost more to hand over than they save.</summary>
+        public const int MinPairsPerPart = 256;
+
+        public double[] U1 = [], U2 = [], First = [], Second = [];
+        public int Pairs;
+
+        public void Reserve(int pairs)
+        {
+            if (U1.Length >= pairs)
+                return;
+            (U1, U2, First, Second) = (new double[pairs], new double[pairs], new double[pairs], new double[pairs]);
+        }
+
+        public override void Execute(int part, int parts)
+        {
+            int from = (int)((long)Pairs * part / parts), to = (int)((long)Pairs * (part + 1) / parts);
+            for (int p = from; p < to; p++)
+                (First[p], Second[p]) = BoxMuller(U1[p], U2[p]);
+        }
     }
 
     private static ulong SplitMix64(ref ulong x)

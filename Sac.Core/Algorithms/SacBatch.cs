@@ -62,12 +62,25 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>ε′ for a′ ~ π(·|s′) in v2's target, B × dim(A), standard normal.</summary>
     public Tensor<T> NextNoise { get; }
 
-    /// <summary>Draws fresh standard-normal noise for <see cref="Noise"/> then <see cref="NextNoise"/>.</summary>
-    public void DrawNoise(Rng rng)
+    /// <summary>
+    /// Draws fresh standard-normal noise for <see cref="Noise"/> then <see cref="NextNoise"/>, with
+    /// <see cref="Rng.FillNormal"/>: the same values as calling <see cref="Rng.Normal"/> element by element, for any
+    /// <paramref name="threads"/> (the Box–Muller transforms are split over them).
+    /// </summary>
+    public void DrawNoise(Rng rng, int threads = 1)
     {
-        foreach (ref T e in Noise.Span)
-            e = T.CreateTruncating(rng.Normal());
-        foreach (ref T e in NextNoise.Span)
-            e = T.CreateTruncating(rng.Normal());
+        ArgumentNullException.ThrowIfNull(rng);
+        int n = Noise.Length;
+        var normals = _normals ??= new double[2 * n];
+        rng.FillNormal(normals, threads);
+        var noise = Noise.Span;
+        var next = NextNoise.Span;
+        for (int i = 0; i < n; i++)
+        {
+            noise[i] = T.CreateTruncating(normals[i]);
+            next[i] = T.CreateTruncating(normals[n + i]);
+        }
     }
+
+    private double[]? _normals;
 }

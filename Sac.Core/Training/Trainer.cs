@@ -201,7 +201,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
             for (int g = 0; g < SacOptions.GradientSteps; g++)
             {
                 _replay.Sample(_batch, _replaySampling);
-                _batch.DrawNoise(_updateNoise);
+                _batch.DrawNoise(_updateNoise, Agent.Options.Threads);
                 LastUpdate = Agent.Update(_batch);
             }
         }

@@ -93,7 +93,7 @@ public class SacUpdateTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++)
         {
-            batch.DrawNoise(rng);
+            batch.DrawNoise(rng, threads);
             agent.Update(batch);
         }
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
