@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Sac.Core;
 using Sac.Core.Algorithms;
+using Sac.Kernels.Threading;
 
 namespace Sac.Benchmarks;
 
@@ -68,4 +69,60 @@ public sealed class UpdatesPerSecondColumn : ComputedColumn
     public override string Legend => "Updates per second (1 / mean)";
     /// <inheritdoc/>
     protected override double? Compute(BenchmarkCase benchmarkCase, double meanNs) => 1e9 / meanNs;
+}
+
+/// <summary>
+/// The ceiling for "2 threads / 1" of <see cref="SacUpdateBenchmarks"/> on this machine: two independent agents, each
+/// updating on its own thread (the caller and one <see cref="Sac.Kernels.Threading.WorkerPool"/> worker, as the update's
+/// shards run), with nothing shared and no join but the last. Its throughput over one thread's is what two cores give
+/// this workload, memory and caches included, in the same run; <see cref="FmaPeakBenchmarks"/>' two-core loops give the
+/// same for work that needs no memory.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
+public class SacUpdateCeilingBenchmarks : IFlopCounted
+{
+    private readonly TwoAgentsJob _job = new();
+
+    /// <summary>Network configuration.</summary>
+    [Params(UpdateConfig.Small, UpdateConfig.Large)]
+    public UpdateConfig Network { get; set; }
+
+    /// <summary>SAC version.</summary>
+    [Params(SacVersion.V1, SacVersion.V2)]
+    public SacVersion Algo { get; set; }
+
+    /// <inheritdoc/>
+    public double FlopsPerInvocation(BenchmarkCase benchmark) => 2 * SacUpdateSetup.Flops(Network, Algo);
+
+    /// <summary>Builds the two agents (one thread each) and warms them up.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        for (int i = 0; i < 2; i++)
+            _job.Agents[i] = SacUpdateSetup.Create(Network, Algo, threads: 1);
+        for (int i = 0; i < 3; i++)
+            TwoIndependentUpdates();
+    }
+
+    /// <summary>One update of each agent, at once.</summary>
+    [Benchmark]
+    public double TwoIndependentUpdates()
+    {
+        WorkerPool.Shared.Run(_job, 2);
+        return _job.Losses[0] + _job.Losses[1];
+    }
+
+    private sealed class TwoAgentsJob : WorkerJob
+    {
+        public readonly (SoftActorCritic<float> Agent, SacBatch<float> Batch, Rng Noise)[] Agents = new (SoftActorCritic<float>, SacBatch<float>, Rng)[2];
+        public readonly double[] Losses = new double[2];
+
+        public override void Execute(int part, int parts)
+        {
+            var (agent, batch, noise) = Agents[part];
+            batch.DrawNoise(noise);
+            Losses[part] = agent.Update(batch).CriticLoss;
+        }
+    }
 }
