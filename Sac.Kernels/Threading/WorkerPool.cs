@@ -37,6 +37,8 @@ public sealed class WorkerPool
     private readonly object _doneGate = new();
     private Slot[] _slots = [];
     private int _pending;
+    private int _callerCpu = -1;
+    private long _movesOffCallerCpu;
     private ExceptionDispatchInfo? _failure;
 
     /// <summary>Creates a pool with no workers; they are started by the first <see cref="Run"/> that needs them.</summary>
@@ -46,6 +48,12 @@ public sealed class WorkerPool
 
     /// <summary>The process-wide pool the kernels use.</summary>
     public static WorkerPool Shared { get; } = new();
+
+    /// <summary>
+    /// How many times a worker, about to run its part, found itself on the CPU the caller was on and moved to another
+    /// (Linux). Two threads on one CPU run no faster than one, so each move is a part that would have lost its core.
+    /// </summary>
+    public long MovesOffCallerCpu => Interlocked.Read(ref _movesOffCallerCpu);
 
     /// <summary>Worker threads started so far (parts − 1 of the largest run).</summary>
     public int WorkerCount => Volatile.Read(ref _slots).Length;
@@ -70,6 +78,7 @@ public sealed class WorkerPool
         {
             EnsureWorkers(parts - 1);
             _failure = null;
+            Volatile.Write(ref _callerCpu, CpuPlacement.Current());
             Volatile.Write(ref _pending, parts - 1);
             for (int w = 0; w < parts - 1; w++)
             {
@@ -190,6 +199,7 @@ public sealed class WorkerPool
     private void WorkerLoop(Slot slot)
     {
         t_insideRun = true;
+        ulong[]? allowed = CpuPlacement.AllowedCpus();
         int seen = 0;
         while (true)
         {
@@ -207,6 +217,10 @@ public sealed class WorkerPool
             // Claim the part; if the caller already ran it (RunUnclaimedParts), there is nothing to do or count.
             if (Interlocked.CompareExchange(ref slot.State, Slot.Running, Slot.Posted) != Slot.Posted)
                 continue;
+            // A worker woken on the caller's CPU would share it with part 0 (see CpuPlacement): leave it first.
+            int callerCpu = Volatile.Read(ref _callerCpu);
+            if (callerCpu >= 0 && CpuPlacement.Current() == callerCpu && CpuPlacement.MoveOff(callerCpu, allowed))
+                Interlocked.Increment(ref _movesOffCallerCpu);
             try
             {
                 slot.Job!.Execute(slot.Part, slot.Parts);

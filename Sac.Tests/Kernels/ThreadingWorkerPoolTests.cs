@@ -65,6 +65,62 @@ public class ThreadingWorkerPoolTests
         Assert.That(job.ThreadIds.Skip(1), Is.Unique.And.Not.Contains(Environment.CurrentManagedThreadId));
     }
 
+    /// <summary>Part 1 pins its thread to one CPU, or records where it runs; part 0 waits until part 1 is done.</summary>
+    private sealed class CpuJob : WorkerJob
+    {
+        public int PinTo = -1, Cpu = -1, ThreadId;
+        public ulong[]? Mask;
+        private volatile bool _done;
+
+        public override void Execute(int part, int parts)
+        {
+            if (part == 1)
+            {
+                if (PinTo >= 0)
+                    Assert.That(CpuPlacement.PinTo(PinTo), Is.True, "pinning the worker");
+                (Cpu, ThreadId, Mask) = (CpuPlacement.Current(), Environment.CurrentManagedThreadId, CpuPlacement.AllowedCpus());
+                _done = true;
+                return;
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_done && DateTime.UtcNow < deadline)
+                Thread.Yield();
+            _done = false;
+        }
+    }
+
+    [Test]
+    public void Run_WorkerOnTheCallersCpu_MovesOffBeforeItsPart()
+    {
+        // What a wake-up can do on a VM (CpuPlacement): the worker placed on the caller's CPU. Recreated by pinning both
+        // to one CPU; the worker must then run its part elsewhere, and stay free to move (its mask given back).
+        var allowed = CpuPlacement.AllowedCpus();
+        Assert.That(OperatingSystem.IsLinux() && allowed is not null && Environment.ProcessorCount >= 2, Is.True,
+            "this test needs Linux and 2 CPUs, as every machine of this project has");
+        var pool = new WorkerPool();
+        var job = new CpuJob();
+        pool.Run(job, 2); // starts the worker, with this thread's (unpinned) mask
+        int shared = CpuPlacement.Current();
+        job.PinTo = shared;
+        pool.Run(job, 2);
+        Assert.That(job.Cpu, Is.EqualTo(shared), "the worker pinned to the shared CPU");
+        job.PinTo = -1;
+        long movesBefore = pool.MovesOffCallerCpu;
+        Assert.That(CpuPlacement.PinTo(shared), Is.True, "pinning the caller");
+        try
+        {
+            pool.Run(job, 2);
+            Assert.That(job.ThreadId, Is.Not.EqualTo(Environment.CurrentManagedThreadId), "part 1 ran on the worker");
+            Assert.That(job.Cpu, Is.Not.EqualTo(shared), "the worker left the caller's CPU before its part");
+            Assert.That(pool.MovesOffCallerCpu, Is.EqualTo(movesBefore + 1));
+            Assert.That(job.Mask, Is.EqualTo(allowed), "after the move the worker may use every CPU it could before");
+        }
+        finally
+        {
+            CpuPlacement.Allow(allowed!);
+        }
+    }
+
     [Test]
     public void Run_PartNotYetTakenByAWorker_IsRunByTheCaller()
     {
