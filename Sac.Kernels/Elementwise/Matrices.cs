@@ -77,6 +77,7 @@ public static class Matrices
         ref T y = ref MemoryMarshal.GetReference(result);
         ref T d = ref MemoryMarshal.GetReference(masked);
         ref T sums = ref MemoryMarshal.GetReference(columnSums);
+        var relu = new ReluBackwardOperator<T>(); // grad where the output is positive, else 0 (a select: NaN behind a 0 is dropped)
         int c = 0;
         Isa isa = KernelIsa.Active;
         if (isa == Isa.Avx512)
@@ -88,8 +89,8 @@ public static class Matrices
                 var s1 = accumulate ? Vector512.LoadUnsafe(ref sums, (nuint)(c + w)) : Vector512<T>.Zero;
                 for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
                 {
-                    var m0 = Mask(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
-                    var m1 = Mask(Vector512.LoadUnsafe(ref g, i + (nuint)w), Vector512.LoadUnsafe(ref y, i + (nuint)w));
+                    var m0 = relu.Invoke(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
+                    var m1 = relu.Invoke(Vector512.LoadUnsafe(ref g, i + (nuint)w), Vector512.LoadUnsafe(ref y, i + (nuint)w));
                     m0.StoreUnsafe(ref d, i);
                     m1.StoreUnsafe(ref d, i + (nuint)w);
                     s0 += m0;
@@ -103,7 +104,7 @@ public static class Matrices
                 var s0 = accumulate ? Vector512.LoadUnsafe(ref sums, (nuint)c) : Vector512<T>.Zero;
                 for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
                 {
-                    var m0 = Mask(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
+                    var m0 = relu.Invoke(Vector512.LoadUnsafe(ref g, i), Vector512.LoadUnsafe(ref y, i));
                     m0.StoreUnsafe(ref d, i);
                     s0 += m0;
                 }
@@ -119,8 +120,8 @@ public static class Matrices
                 var s1 = accumulate ? Vector256.LoadUnsafe(ref sums, (nuint)(c + w)) : Vector256<T>.Zero;
                 for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
                 {
-                    var m0 = Mask(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
-                    var m1 = Mask(Vector256.LoadUnsafe(ref g, i + (nuint)w), Vector256.LoadUnsafe(ref y, i + (nuint)w));
+                    var m0 = relu.Invoke(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
+                    var m1 = relu.Invoke(Vector256.LoadUnsafe(ref g, i + (nuint)w), Vector256.LoadUnsafe(ref y, i + (nuint)w));
                     m0.StoreUnsafe(ref d, i);
                     m1.StoreUnsafe(ref d, i + (nuint)w);
                     s0 += m0;
@@ -134,7 +135,7 @@ public static class Matrices
                 var s0 = accumulate ? Vector256.LoadUnsafe(ref sums, (nuint)c) : Vector256<T>.Zero;
                 for (nuint i = (nuint)c, end = (nuint)(rows * cols); i < end; i += (nuint)cols)
                 {
-                    var m0 = Mask(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
+                    var m0 = relu.Invoke(Vector256.LoadUnsafe(ref g, i), Vector256.LoadUnsafe(ref y, i));
                     m0.StoreUnsafe(ref d, i);
                     s0 += m0;
                 }
@@ -146,23 +147,13 @@ public static class Matrices
             T sum = accumulate ? Unsafe.Add(ref sums, c) : T.Zero;
             for (int i = c; i < rows * cols; i += cols)
             {
-                T m = Unsafe.Add(ref y, i) > T.Zero ? Unsafe.Add(ref g, i) : T.Zero;
+                T m = relu.Invoke(Unsafe.Add(ref g, i), Unsafe.Add(ref y, i));
                 Unsafe.Add(ref d, i) = m;
                 sum += m;
             }
             Unsafe.Add(ref sums, c) = sum;
         }
     }
-
-    /// <summary>grad where the ReLU's output is positive, else 0 (a select, so a NaN gradient behind a 0 output is dropped, as in <see cref="ReluBackwardOperator{T}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Mask<T>(Vector512<T> grad, Vector512<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(result, Vector512<T>.Zero), grad, Vector512<T>.Zero);
-
-    /// <inheritdoc cref="Mask{T}(Vector512{T}, Vector512{T})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Mask<T>(Vector256<T> grad, Vector256<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(result, Vector256<T>.Zero), grad, Vector256<T>.Zero);
 
     /// <summary>Effectively computes destination[r] (+)= Σ_c x[r, c] (e.g. log π summed over action dimensions).</summary>
     public static void RowSums<T>(ReadOnlySpan<T> x, Span<T> destination, int rows, int cols, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
