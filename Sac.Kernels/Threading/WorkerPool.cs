@@ -20,10 +20,19 @@ public sealed class WorkerPool
     public const int MaxParts = 64;
 
     /// <summary>
-    /// How long an idle worker (or the caller waiting for workers) spins before it sleeps. Kernels come in bursts (a
-    /// training step is dozens of GEMMs), and waking a sleeping thread costs tens of microseconds.
+    /// How long an idle worker spins before it sleeps. Kernels come in bursts (a training step is dozens of GEMMs), and
+    /// waking a sleeping thread costs tens of microseconds.
     /// </summary>
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private static readonly long IdleSpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    /// <summary>
+    /// How long the caller, done with its own parts, spins for the workers' before it sleeps. Longer than
+    /// <see cref="IdleSpinTicks"/>: it waits only for parts already running, and the two halves of a SAC update end up to
+    /// a few hundred microseconds apart on a shared VM. Measured on Zen 5 (docs/benchmarks.md, "Where two threads
+    /// lose"): with 200 µs a phase of the large v2 update returned 15 µs after its last part ended, on average (the
+    /// caller had often fallen asleep); with 1 ms, 6.5–10.7 µs.
+    /// </summary>
+    private static readonly long JoinSpinTicks = Stopwatch.Frequency / 1000; // 1 ms
 
     /// <summary>Spins between checks; every <see cref="YieldEvery"/>th check yields, so spinning never starves a thread sharing the core.</summary>
     private const int SpinIterations = 20;
@@ -141,7 +150,7 @@ public sealed class WorkerPool
 
     private void WaitForWorkers()
     {
-        if (!SpinUntil(ref _pending, 0, equal: true))
+        if (!SpinUntil(ref _pending, 0, equal: true, JoinSpinTicks))
         {
             lock (_doneGate)
             {
@@ -153,12 +162,12 @@ public sealed class WorkerPool
     }
 
     /// <summary>
-    /// Spins for up to <see cref="SpinTicks"/> until <paramref name="location"/> equals (or, with
+    /// Spins for up to <paramref name="ticks"/> until <paramref name="location"/> equals (or, with
     /// <paramref name="equal"/> false, differs from) <paramref name="value"/>; returns whether it did.
     /// </summary>
-    private static bool SpinUntil(ref int location, int value, bool equal)
+    private static bool SpinUntil(ref int location, int value, bool equal, long ticks)
     {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        long deadline = Stopwatch.GetTimestamp() + ticks;
         for (int i = 1; ; i++)
         {
             if ((Volatile.Read(ref location) == value) == equal)
@@ -204,7 +213,7 @@ public sealed class WorkerPool
         while (true)
         {
             // Spin briefly for the next ticket, then sleep until a caller pulses the gate.
-            if (!SpinUntil(ref slot.Ticket, seen, equal: false))
+            if (!SpinUntil(ref slot.Ticket, seen, equal: false, IdleSpinTicks))
             {
                 lock (_wakeGate)
                 {
