@@ -41,6 +41,10 @@ public class GemmBenchmarks : IFlopCounted
         new("dX hidden", 256, 256, 256, Transpose.No, Transpose.Yes, GemmOutput.Overwrite, 1),
         new("dX of head (k=1)", 256, 256, 1, Transpose.No, Transpose.Yes, GemmOutput.Overwrite, 1),
         new("square", 256, 256, 256, Transpose.No, Transpose.No, GemmOutput.Overwrite, 2),
+        // The small network's hidden layer (2×64) as one shard of a 256 batch runs it: 128 rows.
+        new("small fwd hidden", 128, 64, 64, Transpose.No, Transpose.No, GemmOutput.Overwrite, 1),
+        new("small dW hidden", 64, 64, 128, Transpose.Yes, Transpose.No, GemmOutput.Accumulate, 1),
+        new("small dX hidden", 128, 64, 64, Transpose.No, Transpose.Yes, GemmOutput.Overwrite, 1),
     ];
 
     /// <summary>The shape of this case.</summary>
