@@ -4,10 +4,11 @@ using Sac.Kernels.Threading;
 namespace Sac.Benchmarks;
 
 /// <summary>
-/// How far apart this machine's first two CPUs are: one cache line passed back and forth between a thread pinned to CPU
-/// 0 and one pinned to CPU 1. The mean is one round trip, two hand-overs of the line. Two cores that share an L3 pass a
-/// line in tens of nanoseconds; two that do not (another CCD, another socket, or a VM whose vCPUs sit on either) take
-/// hundreds. Every join of a two-thread update, and every buffer one thread writes and the other reads next, pays it.
+/// How far apart this machine's first two CPUs are: one cache line passed back and forth between a thread pinned to the
+/// first CPU the process may use and one pinned to the second. The mean is one round trip, two hand-overs of the line.
+/// Two cores that share an L3 pass a line in tens of nanoseconds; two that do not (another CCD, another socket, or a VM
+/// whose vCPUs sit on either) take hundreds. Every join of a two-thread update, and every buffer one thread writes and
+/// the other reads next, pays it.
 /// </summary>
 [MemoryDiagnoser]
 public class CoreToCoreBenchmarks
@@ -21,22 +22,45 @@ public class CoreToCoreBenchmarks
     private Thread? _partner;
     private ulong[]? _allowed;
 
-    /// <summary>Pins this thread to CPU 0 and starts the partner, pinned to CPU 1, answering every odd value with the next.</summary>
+    /// <summary>
+    /// Pins this thread to the first CPU it may run on and starts the partner, pinned to the second, answering every odd
+    /// value with the next one.
+    /// </summary>
     [GlobalSetup]
     public void Setup()
     {
-        if (Environment.ProcessorCount < 2)
-            throw new InvalidOperationException("CoreToCoreBenchmarks needs two CPUs.");
         _allowed = CpuPlacement.AllowedCpus();
-        if (!CpuPlacement.PinTo(0))
-            throw new InvalidOperationException("CoreToCoreBenchmarks needs thread affinity (Linux).");
-        _partner = new Thread(Answer) { IsBackground = true, Name = "core-to-core partner" };
+        int[] cpus = FirstTwo(_allowed);
+        if (!CpuPlacement.PinTo(cpus[0]))
+            throw new InvalidOperationException($"CoreToCoreBenchmarks could not pin a thread to CPU {cpus[0]}.");
+        int partnerCpu = -2;
+        _partner = new Thread(() =>
+        {
+            Volatile.Write(ref partnerCpu, CpuPlacement.PinTo(cpus[1]) ? CpuPlacement.Current() : -1);
+            Answer();
+        })
+        { IsBackground = true, Name = "core-to-core partner" };
         _partner.Start();
+        while (Volatile.Read(ref partnerCpu) == -2)
+            Thread.Yield();
+        if (partnerCpu != cpus[1] || CpuPlacement.Current() != cpus[0])
+            throw new InvalidOperationException($"CoreToCoreBenchmarks could not place its two threads on CPUs {cpus[0]} and {cpus[1]}.");
+    }
+
+    /// <summary>The first two CPUs of an affinity mask.</summary>
+    private static int[] FirstTwo(ulong[]? mask)
+    {
+        if (mask is null)
+            throw new InvalidOperationException("CoreToCoreBenchmarks needs thread affinity (Linux).");
+        var cpus = new List<int>();
+        for (int cpu = 0; cpu < mask.Length * 64 && cpus.Count < 2; cpu++)
+            if ((mask[cpu / 64] & (1UL << (cpu % 64))) != 0)
+                cpus.Add(cpu);
+        return cpus.Count == 2 ? [.. cpus] : throw new InvalidOperationException("CoreToCoreBenchmarks needs two CPUs.");
     }
 
     private void Answer()
     {
-        CpuPlacement.PinTo(1);
         long seen = 0;
         while (!_stop)
         {
@@ -59,7 +83,7 @@ public class CoreToCoreBenchmarks
             CpuPlacement.Allow(_allowed);
     }
 
-    /// <summary>One round trip of a cache line between CPU 0 and CPU 1 (the mean is per round trip).</summary>
+    /// <summary>One round trip of a cache line between the two CPUs (the mean is per round trip).</summary>
     [Benchmark(OperationsPerInvoke = RoundTrips)]
     public long RoundTrip()
     {
