@@ -61,15 +61,11 @@ public class CoreToCoreBenchmarks
 
     private void Answer()
     {
-        long seen = 0;
         while (!_stop)
         {
             long value = Volatile.Read(ref _line[Flag]);
-            if ((value & 1) == 1 && value != seen)
-            {
-                seen = value + 1;
-                Volatile.Write(ref _line[Flag], seen);
-            }
+            if ((value & 1) == 1)
+                Volatile.Write(ref _line[Flag], value + 1);
         }
     }
 
