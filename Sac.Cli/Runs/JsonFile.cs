@@ -10,11 +10,31 @@ public static class JsonFile
     /// The JSON object in <paramref name="file"/>; a <see cref="UsageException"/> beginning with <paramref name="label"/>
     /// when it cannot be read, is not an object, or gives a key twice (a mistake whichever value would win).
     /// </summary>
-    public static JsonObject ReadObject(string file, string label)
+    public static JsonObject ReadObject(string file, string label) =>
+        ParseObject(new System.Text.UTF8Encoding(false).GetString(ReadBounded(file, label)), label);
+
+    /// <summary>The most a file the user names is read (a --config file, a sweep file): far above any real one.</summary>
+    public const int MaxBytes = 16 << 20;
+
+    /// <summary>
+    /// The bytes of <paramref name="file"/>, refused (a <see cref="UsageException"/> beginning with <paramref name="label"/>)
+    /// when it cannot be read or holds more than <see cref="MaxBytes"/>. NOTE: it reads at most one byte past the limit,
+    /// so a device or pipe that never ends (/dev/zero, /dev/urandom) is refused instead of filling memory.
+    /// </summary>
+    public static byte[] ReadBounded(string file, string label)
     {
         try
         {
-            return ParseObject(File.ReadAllText(file), label);
+            if (Directory.Exists(file))
+                throw new UsageException($"{label} is a directory, not a file.");
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            var buffer = new byte[MaxBytes + 1];
+            int length = 0, read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+                length += read;
+            if (length > MaxBytes)
+                throw new UsageException($"{label} is larger than {MaxBytes >> 20} MiB; it cannot be a config or sweep file.");
+            return buffer.AsSpan(0, length).ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -19,11 +19,11 @@ public sealed class TrainingSession
 {
     private readonly RunDirectory _run;
     private readonly RunConfig _config;
-    private readonly Trainer _trainer;
+    private Trainer _trainer;
     private readonly TextWriter _out;
     private readonly bool _resumed;
-    private readonly Scene _scene;
-    private readonly EpisodeRecorder _recorder;
+    private Scene _scene;
+    private EpisodeRecorder _recorder;
     private readonly Lock _page = new();
     private IReadOnlyList<RecordedEpisode> _lastEvaluation = [];
 
@@ -41,13 +41,30 @@ public sealed class TrainingSession
         // The evaluation environment records its episodes (their rewards always, their pictures when a video is due)
         // through a wrapper inside the registry's CheckedEnvironment, where it changes neither the episodes nor the
         // checkpoint: the trainer sees the same chain of environments with or without --record-every.
-        var evaluation = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
-        _scene = SceneCatalog.For(evaluation);
-        _recorder = new EpisodeRecorder(evaluation.Inner, _scene, PlanRecording);
-        _trainer = new Trainer(EnvironmentRegistry.Create(config.Env), new CheckedEnvironment(_recorder), config.Sac, config.Trainer);
+        if (resume)
+            CheckpointStore.RequireReachable(run.Checkpoints); // before anything is read as "no checkpoint yet"
+        _trainer = NewTrainer(out _scene, out _recorder);
         if (resume && run.HasCheckpointOrFinished)
         {
-            _trainer.LoadCheckpoint(CheckpointStore.Resolve(run.Checkpoints));
+            // The newest intact checkpoint: one that fails verification is reported and left as it is (never deleted),
+            // and the one before it is tried. Nothing in the run directory changes until one has loaded.
+            var committed = CheckpointStore.List(run.Checkpoints);
+            if (committed.Count == 0)
+                CheckpointStore.Resolve(run.Checkpoints); // throws the reason (a pointer to a missing checkpoint, say)
+            for (int i = committed.Count - 1; ; i--)
+            {
+                try
+                {
+                    _trainer.LoadCheckpoint(Path.Combine(run.Checkpoints, committed[i]));
+                    _history = RunHistory.Read(Path.Combine(run.Checkpoints, committed[i]));
+                    break;
+                }
+                catch (CheckpointException e) when (i > 0)
+                {
+                    output.WriteLine($"warning: {committed[i]} cannot be used ({e.Message}); trying {committed[i - 1]}.");
+                    _trainer = NewTrainer(out _scene, out _recorder); // a failed load may have changed the trainer
+                }
+            }
             if (config.Steps < _trainer.Steps)
                 throw new UsageException($"--steps {config.Steps} is below the {_trainer.Steps} steps the run has already taken; give a larger total (or omit --steps).");
         }
@@ -55,7 +72,34 @@ public sealed class TrainingSession
             _restartedWithoutCheckpoint = true;
     }
 
+    /// <summary>A trainer for the config, with the evaluation environment's recorder and scene.</summary>
+    private Trainer NewTrainer(out Scene scene, out EpisodeRecorder recorder)
+    {
+        var evaluation = (CheckedEnvironment)EnvironmentRegistry.Create(_config.Env);
+        scene = SceneCatalog.For(evaluation);
+        recorder = new EpisodeRecorder(evaluation.Inner, scene, PlanRecording);
+        return new Trainer(EnvironmentRegistry.Create(_config.Env), new CheckedEnvironment(recorder), _config.Sac, _config.Trainer);
+    }
+
     private readonly bool _restartedWithoutCheckpoint;
+
+    /// <summary>The segments the run trained in before this process (from the checkpoint it resumed).</summary>
+    private readonly RunHistory _history = RunHistory.Empty;
+
+    /// <summary>What is saved: the trainer's files, and the run's history of segments beside them, in the same atomic commit.</summary>
+    private ICheckpointable Saved(long segmentStart, TimeSpan segmentStartTime) =>
+        new RunCheckpoint(_trainer, () => _history.With(segmentStart, _trainer.Steps, _trainer.TrainingTime - segmentStartTime, MachineInfo.Current));
+
+    private sealed class RunCheckpoint(Trainer trainer, Func<RunHistory> history) : ICheckpointable
+    {
+        public long Steps => trainer.Steps;
+
+        public void SaveCheckpoint(string directory)
+        {
+            trainer.SaveCheckpoint(directory);
+            history().Write(directory);
+        }
+    }
 
     /// <summary>What the evaluation starting now records: its first episode's rewards, and, when a video is due (every
     /// --record-every steps and at the end), --record-episodes episodes with pictures.</summary>
@@ -85,6 +129,7 @@ public sealed class TrainingSession
         }
         var cancellation = interruption.Token;
         long startSteps = _trainer.Steps;
+        var saved = Saved(startSteps, _trainer.TrainingTime);
         var clock = Stopwatch.StartNew();
         double Fps() => (_trainer.Steps - startSteps) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         double lastEpisode = double.NaN;
@@ -133,7 +178,7 @@ public sealed class TrainingSession
                 if (InterruptAtStepForTesting is long stop && _trainer.Steps >= stop)
                     interruption.Request("test", 130);
                 if (_config.CheckpointEvery > 0 && _trainer.Steps % _config.CheckpointEvery == 0 && !_trainer.IsFinished)
-                    CheckpointStore.Save(_trainer, _run.Checkpoints);
+                    CheckpointStore.Save(saved, _run.Checkpoints);
                 if (lastDisplay.ElapsedMilliseconds >= (update is null ? 10_000 : 200))
                 {
                     if (update is null)
@@ -167,7 +212,7 @@ public sealed class TrainingSession
         else
             TrainLoop(null);
 
-        string checkpoint = CheckpointStore.Save(_trainer, _run.Checkpoints);
+        string checkpoint = CheckpointStore.Save(saved, _run.Checkpoints);
         if (videos is not null)
         {
             if (_trainer.IsFinished && videos.Pending > 0)
@@ -188,7 +233,7 @@ public sealed class TrainingSession
             _out.WriteLine($"Resume with: sac train --resume {_run.Path}");
             return interruption.ExitCode;
         }
-        WriteSummary(clock.Elapsed, checkpoint, plot, interactive, videos?.Written);
+        WriteSummary(clock.Elapsed, checkpoint, plot, interactive, videos?.Written, RunHistory.Read(checkpoint));
         lock (_page)
             RunPage.Write(_run.Path); // again: the page shows summary.json's numbers
         return 0;
@@ -209,7 +254,7 @@ public sealed class TrainingSession
     /// summary.json and the closing table. Wall time and speeds are the whole run's (every resumed segment's training
     /// time, which checkpoints carry), so resuming never resets them; this session's own wall time is given beside them.
     /// </summary>
-    private void WriteSummary(TimeSpan session, string checkpoint, string plot, bool interactive, int? videos)
+    private void WriteSummary(TimeSpan session, string checkpoint, string plot, bool interactive, int? videos, RunHistory history)
     {
         TimeSpan wall = _trainer.TrainingTime;
         double fps = _trainer.Steps / Math.Max(wall.TotalSeconds, 1e-9), ups = _trainer.Updates / Math.Max(wall.TotalSeconds, 1e-9);
@@ -223,7 +268,12 @@ public sealed class TrainingSession
             wallSeconds = wall.TotalSeconds, stepsPerSecond = fps, updatesPerSecond = ups, threads = _config.Threads,
             sessionWallSeconds = session.TotalSeconds,
         };
-        RunDirectory.WriteAtomically(_run.Summary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        // The machine of the last segment, and every segment's: a run resumed on another kind of CPU has speeds of both.
+        var json = JsonSerializer.SerializeToNode(summary)!.AsObject();
+        json["machine"] = MachineInfo.Current.ToJson();
+        json["sacVersion"] = RunHistory.SacVersion;
+        json["segments"] = history.ToJson();
+        RunDirectory.WriteAtomically(_run.Summary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
         var rows = new (string, string)[]
         {
@@ -231,6 +281,9 @@ public sealed class TrainingSession
             ("best eval", $"{best.MeanReturn:F1} at step {best.Step}"),
             ("wall time", $"{wall.TotalSeconds:F1} s of training{(_resumed ? $" in all ({session.TotalSeconds:F1} s this session)" : "")}"),
             ("speed", $"{fps:F0} env steps/s, {ups:F0} updates/s"),
+            ("machine", history.Segments.Select(g => g.Machine.Kind).Distinct().Count() > 1
+                ? $"{MachineInfo.Current} (this segment; {history.Segments.Count} segments in all, see summary.json)"
+                : MachineInfo.Current.ToString()),
             ("run directory", _run.Path),
             ("learning curve", plot),
             ("run page", _run.Page),

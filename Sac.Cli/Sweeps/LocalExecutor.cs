@@ -38,7 +38,9 @@ public sealed class LocalExecutor(SweepDirectory sweep, int parallel, int thread
         bool forwarded = false;
         try
         {
-            while (todo.Count > 0 || running.Count > 0)
+            // Once a stop was asked for, the queued cells are left queued (the next `sac sweep` resumes them) and only the
+            // running ones are waited for.
+            while (running.Count > 0 || (todo.Count > 0 && !interruption.Token.IsCancellationRequested))
             {
                 while (!interruption.Token.IsCancellationRequested && todo.Count > 0 && running.Count < parallel)
                 {
@@ -55,7 +57,12 @@ public sealed class LocalExecutor(SweepDirectory sweep, int parallel, int thread
                 var done = running.Keys.FirstOrDefault(p => p.HasExited);
                 if (done is null)
                 {
-                    interruption.Token.WaitHandle.WaitOne(100);
+                    // CRUCIAL: once cancelled, the token's handle stays set and returns at once; waiting on it then would spin
+                    // a core until the children exit. Wait on it only until the stop has been passed on.
+                    if (forwarded)
+                        Thread.Sleep(100);
+                    else
+                        interruption.Token.WaitHandle.WaitOne(100);
                     continue;
                 }
                 var (doneCell, clock) = running[done];

@@ -22,6 +22,10 @@ public sealed class SweepFile
     /// <summary>The top-level keys, in the order a sweep file is documented.</summary>
     public static readonly string[] Keys = ["name", "env", "algo", "seeds", "grid", "list", "options"];
 
+    /// <summary>The longest sweep name: it names a directory, and its runs' names (env, algo, options, seed) are added
+    /// beside it in paths, under the 255 bytes a file name may hold.</summary>
+    public const int MaxNameLength = 100;
+
     /// <summary>Options a sweep names elsewhere, or that its executor chooses: not allowed in grid, list or options.</summary>
     private static readonly Dictionary<string, string> s_reserved = new(StringComparer.Ordinal)
     {
@@ -71,16 +75,7 @@ public sealed class SweepFile
     public static SweepFile Read(string path)
     {
         string label = $"sweep file {path}";
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{label} cannot be read: {e.Message}");
-        }
-        return Parse(bytes, label);
+        return Parse(JsonFile.ReadBounded(path, label), label);
     }
 
     /// <summary>Checks the sweep file's <paramref name="bytes"/>; <paramref name="label"/> names it in messages.</summary>
@@ -94,6 +89,9 @@ public sealed class SweepFile
         string name = json["name"] is JsonValue n && n.TryGetValue(out string? s) ? s : throw new UsageException($"{label}: \"name\" must be a string (it names the sweep directory).");
         if (name.Length == 0 || name != RunName.Sanitize(name) || name.StartsWith('.'))
             throw new UsageException($"{label}: \"name\" '{name}' must be letters, digits, '.', '_', '-' or '=', not starting with '.' (it names the sweep directory).");
+        // A file name holds at most 255 bytes; the sweep's name is one, and a run's name adds to it.
+        if (name.Length > MaxNameLength)
+            throw new UsageException($"{label}: \"name\" is {name.Length} characters; at most {MaxNameLength} (it names the sweep directory).");
 
         var envs = Strings(json, "env", label, required: true);
         foreach (string env in envs)

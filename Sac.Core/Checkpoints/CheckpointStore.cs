@@ -14,8 +14,9 @@ public interface ICheckpointable
 /// <summary>
 /// Atomic checkpoints in a directory: each is written whole into a temporary directory, flushed, then renamed to
 /// <c>step-NNNNNNNNNN</c> (a rename is atomic), and only then is the <c>latest</c> pointer file replaced (write a temporary
-/// file, then rename over). A crash at any moment leaves the previous checkpoint and pointer intact. The newest
-/// <see cref="Keep"/> checkpoints are kept.
+/// file, then rename over). A crash at any moment leaves every committed checkpoint intact; the newest is found from the
+/// directories themselves (<see cref="Resolve"/>), so a pointer left behind by a crash between the two renames misleads
+/// nobody. The newest <see cref="Keep"/> checkpoints are kept.
 /// </summary>
 public static class CheckpointStore
 {
@@ -70,17 +71,29 @@ public static class CheckpointStore
     /// <summary>
     /// The directory of the checkpoint named <paramref name="name"/> (e.g. <c>step-0000005000</c>), or of the newest one
     /// when null. Throws <see cref="CheckpointException"/> with a clear message when there is none.
+    /// <para>
+    /// CRUCIAL: the newest is the newest committed <c>step-*</c> directory, not what the <see cref="LatestPointer"/> says.
+    /// A checkpoint is committed by its rename, and the pointer is replaced after it: a process that dies (or a disk that
+    /// fills) between the two leaves a pointer to the previous checkpoint, or none at all, beside an intact newer one.
+    /// The pointer is kept for people and scripts that read it.
+    /// </para>
     /// </summary>
     public static string Resolve(string root, string? name = null)
     {
+        RequireReachable(root);
         if (!Directory.Exists(root))
             throw new CheckpointException($"No checkpoints: {root} does not exist.");
         if (name is null)
         {
-            string pointer = Path.Combine(root, LatestPointer);
-            if (!File.Exists(pointer))
-                throw new CheckpointException($"No checkpoint in {root}: the '{LatestPointer}' pointer is missing.");
-            name = File.ReadAllText(pointer).Trim();
+            var committed = List(root);
+            if (committed.Count == 0)
+            {
+                string pointer = Path.Combine(root, LatestPointer);
+                throw new CheckpointException(File.Exists(pointer)
+                    ? $"No checkpoint in {root}: the '{LatestPointer}' pointer names {ReadPointer(pointer)}, which is missing, and no other checkpoint is there."
+                    : $"No checkpoint in {root}.");
+            }
+            name = committed[^1];
         }
         if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.StartsWith('.'))
             throw new CheckpointException($"Invalid checkpoint name '{name}' in {root}.");
@@ -90,11 +103,45 @@ public static class CheckpointStore
         return directory;
     }
 
+    /// <summary>
+    /// Throws <see cref="CheckpointException"/> when <paramref name="root"/> is a symbolic link whose target cannot be
+    /// reached (a scratch disk that is not mounted, say), or a file: such a store is not "empty", and treating it so
+    /// would restart a run that has checkpoints.
+    /// </summary>
+    public static void RequireReachable(string root)
+    {
+        var info = new DirectoryInfo(root);
+        if (info.LinkTarget is string target && !Directory.Exists(root))
+            throw new CheckpointException($"{root} is a symbolic link to {target}, which cannot be reached (a disk not mounted?); its checkpoints cannot be read, so nothing was changed.");
+        if (File.Exists(root))
+            throw new CheckpointException($"{root} is a file, not a directory of checkpoints.");
+    }
+
+    private static string ReadPointer(string pointer)
+    {
+        try
+        {
+            return File.ReadAllText(pointer).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"(unreadable: {e.Message})";
+        }
+    }
+
     /// <summary>The committed checkpoints under <paramref name="root"/>, oldest first.</summary>
     public static IReadOnlyList<string> List(string root) =>
         Directory.Exists(root)
-            ? Directory.GetDirectories(root, "step-*").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+            ? Directory.GetDirectories(root, "step-*").Select(Path.GetFileName).OfType<string>()
+                .Select(name => (Name: name, Step: StepOf(name))).Where(c => c.Step >= 0).OrderBy(c => c.Step).Select(c => c.Name).ToArray()
             : [];
+
+    /// <summary>The step of a checkpoint directory named <c>step-N</c> (N all digits), or −1 for any other name.</summary>
+    public static long StepOf(string name) =>
+        name.StartsWith("step-", StringComparison.Ordinal) && name.Length > 5 && name.AsSpan(5).IndexOfAnyExceptInRange('0', '9') < 0
+        && long.TryParse(name.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long step)
+            ? step
+            : -1;
 
     /// <summary>True for a temporary of this store (a checkpoint being written, or the pointer being replaced).</summary>
     public static bool IsTemporary(string path)

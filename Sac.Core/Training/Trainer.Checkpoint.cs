@@ -32,10 +32,10 @@ public sealed partial class Trainer
     public void SaveCheckpoint(string directory)
     {
         Directory.CreateDirectory(directory);
-        byte[] model = ModelFile().ToBytes(out string modelChecksum);
-        byte[] state = StateFile(modelChecksum).ToBytes(out _);
-        WriteDurably(Path.Combine(directory, ModelFileName), model);
-        WriteDurably(Path.Combine(directory, StateFileName), state);
+        // Both files are streamed from the trainer's own memory (the replay buffer is never copied): a full 1M-step
+        // Humanoid training state is ~2.9 GB, more than one .NET array holds.
+        string modelChecksum = ModelFile().WriteDurably(Path.Combine(directory, ModelFileName));
+        StateFile(modelChecksum).WriteDurably(Path.Combine(directory, StateFileName));
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ public sealed partial class Trainer
         string path = Path.Combine(directory, StateFileName);
         if (!File.Exists(path))
             throw new CheckpointException($"No checkpoint at {directory}: {StateFileName} is missing.");
-        var file = SafeTensorsFile.Load(path);
+        using var file = SafeTensorsFile.Load(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
             throw new CheckpointException($"{path} is not a Sac training state of this version (format '{format ?? "none"}', expected '{CheckpointFormat}').");
         JsonObject meta;
@@ -111,7 +111,7 @@ public sealed partial class Trainer
     {
         if (!File.Exists(path))
             throw new CheckpointException($"{path} is missing: a checkpoint needs both {ModelFileName} and {StateFileName}.");
-        var model = SafeTensorsFile.Load(path);
+        using var model = SafeTensorsFile.Load(path);
         string expected = meta["modelSha256"]?.GetValue<string>() ?? throw new CheckpointException($"The training state beside {path} records no model checksum.");
         if (model.Metadata[SafeTensorsChecksum.Key] != expected)
             throw new CheckpointException($"{path} does not belong to this checkpoint's training state (it was replaced, or comes from another checkpoint).");
@@ -157,7 +157,7 @@ public sealed partial class Trainer
                 for (int r = 0; r < tensor.Rows; r++)
                     for (int c = 0; c < tensor.Cols; c++)
                         transposed[c * tensor.Rows + r] = tensor[r, c];
-                writer.Add(tensor.Name!, transposed, tensor.Cols, tensor.Rows);
+                writer.Add(tensor.Name!, () => transposed, tensor.Cols, tensor.Rows);
             }
         }
         return writer;
@@ -169,20 +169,21 @@ public sealed partial class Trainer
         var optimizers = new JsonObject();
         foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
         {
-            writer.Add($"params.{name}", parameters.Values, parameters.Count);
+            // Large tensors are read from their own memory while the file is written, never copied.
+            writer.Add($"params.{name}", () => parameters.Values, parameters.Count);
             if (optimizer is null)
                 continue;
-            writer.Add($"adam.{name}.m", optimizer.FirstMoments, parameters.Count);
-            writer.Add($"adam.{name}.v", optimizer.SecondMoments, parameters.Count);
+            writer.Add($"adam.{name}.m", () => optimizer.FirstMoments, parameters.Count);
+            writer.Add($"adam.{name}.v", () => optimizer.SecondMoments, parameters.Count);
             optimizers[name] = optimizer.Step;
         }
         var (obs, actions, rewards, next, terminated) = _replay.Storage;
         int n = _replay.Count, o = _replay.ObservationSize, a = _replay.ActionSize;
-        writer.Add("replay.observations", obs.AsSpan(0, n * o), n, o);
-        writer.Add("replay.actions", actions.AsSpan(0, n * a), n, a);
-        writer.Add("replay.rewards", rewards.AsSpan(0, n), n);
-        writer.Add("replay.next_observations", next.AsSpan(0, n * o), n, o);
-        writer.Add("replay.terminated", terminated.AsSpan(0, n), n);
+        writer.Add("replay.observations", () => obs.AsSpan(0, n * o), n, o);
+        writer.Add("replay.actions", () => actions.AsSpan(0, n * a), n, a);
+        writer.Add("replay.rewards", () => rewards.AsSpan(0, n), n);
+        writer.Add("replay.next_observations", () => next.AsSpan(0, n * o), n, o);
+        writer.Add("replay.terminated", () => terminated.AsSpan(0, n), n);
         writer.Add("trainer.observation", _observation, _observation.Length);
         writer.Add("trainer.recent_returns", _recentReturns, _recentReturns.Length);
 
@@ -229,6 +230,7 @@ public sealed partial class Trainer
         foreach (var (name, parameters, _) in Agent.ParameterSets())
             if (!file.Tensors.TryGetValue($"params.{name}", out var info) || info.Shape.Length != 1 || info.Shape[0] != parameters.Count)
                 throw new CheckpointException($"The checkpoint's '{name}' parameters do not match this run's networks (different sizes or algorithm).");
+        CheckCounters(meta);
 
         foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
         {
@@ -267,12 +269,87 @@ public sealed partial class Trainer
         LastUpdate = meta["lastUpdate"].Deserialize<SacUpdateStats>(s_json);
         LastEvaluation = meta["lastEvaluation"].Deserialize<EvaluationReport>(s_json);
         BestEvaluation = meta["bestEvaluation"].Deserialize<EvaluationReport>(s_json);
+
+        // NOTE: the tensors can only be checked once read. A non-finite weight, moment or transition would poison every
+        // later update, so the checkpoint is refused (this trainer is then unusable: build a new one).
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        {
+            RequireFinite(parameters.Values, $"params.{name}");
+            if (optimizer is not null)
+            {
+                RequireFinite(optimizer.FirstMoments, $"adam.{name}.m");
+                RequireFinite(optimizer.SecondMoments, $"adam.{name}.v");
+            }
+        }
+        RequireFinite(obs.AsSpan(0, n * o), "replay.observations");
+        RequireFinite(actions.AsSpan(0, n * a), "replay.actions");
+        RequireFinite(rewards.AsSpan(0, n), "replay.rewards");
+        RequireFinite(next.AsSpan(0, n * o), "replay.next_observations");
+        RequireFinite(_observation, "trainer.observation");
+        foreach (float d in terminated.AsSpan(0, n))
+            if (d is not (0f or 1f))
+                throw new CheckpointException($"The checkpoint's replay.terminated holds {d}; a transition's flag is 0 or 1.");
     }
 
-    private static void WriteDurably(string path, byte[] bytes)
+    private static void RequireFinite(ReadOnlySpan<float> values, string name)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(values))
+            throw new CheckpointException($"The checkpoint's {name} holds a NaN or infinite value; training from it would poison every update.");
+    }
+
+    /// <summary>
+    /// A checksum proves a file intact, not sensible: a state resealed by hand could hold counters no run ever had. Each
+    /// counter is checked against its range and against the others, by the rules <see cref="StepUntimed"/> follows.
+    /// </summary>
+    private void CheckCounters(JsonObject meta)
+    {
+        long steps = meta["steps"]!.GetValue<long>();
+        int episodes = meta["episodes"]!.GetValue<int>();
+        long updates = meta["updates"]!.GetValue<long>();
+        int count = meta["replayCount"]!.GetValue<int>(), position = meta["replayPosition"]!.GetValue<int>();
+        int episodeLength = meta["episodeLength"]!.GetValue<int>();
+        bool needsReset = meta["needsReset"]!.GetValue<bool>();
+        double seconds = meta["trainingSeconds"]!.GetValue<double>(), episodeReturn = meta["episodeReturn"]!.GetValue<double>();
+        void Require(bool condition, string what)
+        {
+            if (!condition)
+                throw new CheckpointException($"The checkpoint's state is impossible: {what}.");
+        }
+        Require(steps >= 0, $"steps = {steps} is negative");
+        // Every step stores one transition in the ring.
+        Require(count == Math.Min(steps, _replay.Capacity), $"the replay holds {count} transitions after {steps} steps (capacity {_replay.Capacity})");
+        Require(position == steps % _replay.Capacity, $"the replay's position {position} does not follow {steps} steps");
+        Require(episodes >= 0 && episodes <= steps, $"episodes = {episodes} for {steps} steps");
+        // Each finished episode took at least one step.
+        Require(episodeLength >= 0 && episodeLength <= steps - episodes, $"the current episode's length {episodeLength} after {steps} steps and {episodes} episodes");
+        // A step that ends an episode sets needsReset and zeroes the length; any other step leaves both as they are.
+        Require(needsReset == (episodeLength == 0), $"needsReset = {needsReset} with an episode of length {episodeLength}");
+        Require(updates == ExpectedUpdates(steps), $"{updates} updates after {steps} steps, where the options give {ExpectedUpdates(steps)}");
+        Require(double.IsFinite(seconds) && seconds >= 0, $"trainingSeconds = {seconds}");
+        Require(double.IsFinite(episodeReturn), $"episodeReturn = {episodeReturn}");
+        foreach (var (name, _, optimizer) in Agent.ParameterSets())
+        {
+            if (optimizer is null)
+                continue;
+            long adam = meta["adamSteps"]![name]!.GetValue<long>();
+            Require(adam >= 0 && adam <= updates, $"Adam of '{name}' took {adam} steps in {updates} updates");
+        }
+        foreach (var key in new[] { "lastEvaluation", "bestEvaluation" })
+        {
+            var report = meta[key].Deserialize<EvaluationReport>(s_json);
+            Require(report is null || (report.Step >= 0 && report.Step <= steps && double.IsFinite(report.MeanReturn)), $"the {key} at step {report?.Step} of {steps}");
+        }
+    }
+
+    /// <summary>Updates the loop makes in its first <paramref name="steps"/> steps: <see cref="SacOptions.GradientSteps"/>
+    /// at each step s ≥ <see cref="SacOptions.LearningStarts"/> with s divisible by <see cref="SacOptions.TrainFrequency"/>.</summary>
+    private long ExpectedUpdates(long steps)
+    {
+        long first = Math.Max(SacOptions.LearningStarts, 1);
+        if (steps < first)
+            return 0;
+        long frequency = SacOptions.TrainFrequency;
+        long due = steps / frequency - (first - 1) / frequency;
+        return due * SacOptions.GradientSteps;
     }
 }

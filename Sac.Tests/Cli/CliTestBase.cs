@@ -51,9 +51,10 @@ public abstract class CliTestBase
         return [.. args];
     }
 
-    /// <summary>Every file under the root with its content hash: equal snapshots mean nothing was written, moved or deleted.</summary>
+    /// <summary>Every file under the root with its content hash (a symbolic link with its target, so a dangling one is
+    /// recorded too): equal snapshots mean nothing was written, moved or deleted.</summary>
     protected Dictionary<string, string> Snapshot() => Directory.GetFiles(Root, "*", SearchOption.AllDirectories)
-        .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        .ToDictionary(f => f, f => new FileInfo(f).LinkTarget is string target ? $"-> {target}" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>Exit code 2 and exactly one line "sac: error: …" naming each of <paramref name="mentions"/>, no stack trace.</summary>
     protected static void AssertUsageError((int Code, string Out, string Err) result, params string[] mentions)
