@@ -38,7 +38,7 @@ public static class ReportCommand
                 throw new UsageException($"--out {outDirectory} is a file, not a directory.");
             var (groups, skipped) = RunResults.Collect(sources);
             if (groups.Count == 0)
-                throw new UsageException($"No finished runs under {string.Join(", ", sources)} (a run is finished once it has summary.json){(skipped.Count > 0 ? $"; {skipped.Count} unfinished" : "")}.");
+                throw new UsageException($"No finished runs under {string.Join(", ", sources)} (a run is finished once its summary.json covers its config's steps){(skipped.Count > 0 ? $"; {skipped.Count} left out, e.g. {skipped[0]}" : "")}.");
             var rows = Report.Rows(groups, resamples, (ulong)seed);
             string markdown = Report.Write(rows, skipped, sources, outDirectory, resamples, (ulong)seed);
             output.Write(markdown);

@@ -3,7 +3,7 @@ using Sac.Cli.Runs;
 namespace Sac.Cli.Reports;
 
 /// <summary>
-/// The learning curves of one environment's cells: at each evaluation step every seed of a cell evaluated at, the IQM
+/// The learning curves of one environment's cells: at each evaluation step every seed of a cell has a finite evaluation at, the IQM
 /// of eval/mean_reward over the seeds as a line, and its 95 % stratified-bootstrap interval as a band.
 /// </summary>
 public static class CurvePlot
@@ -46,12 +46,18 @@ public static class CurvePlot
         return png;
     }
 
-    /// <summary>The steps at which every seed of <paramref name="group"/> was evaluated, with the IQM and its interval at each.</summary>
+    /// <summary>
+    /// The steps at which every seed of <paramref name="group"/> has a finite evaluation, ascending: the IQM over seeds
+    /// is defined there only (a seed missing from a step would change which runs the IQM trims).
+    /// </summary>
+    public static double[] CommonSteps(ResultGroup group) => group.Runs.Select(r => r.Curve.Select(p => p.Step).ToHashSet())
+        .Aggregate((a, b) => { a.IntersectWith(b); return a; })
+        .Order().ToArray();
+
+    /// <summary>The <see cref="CommonSteps"/> of <paramref name="group"/>, with the IQM and its interval at each.</summary>
     public static (double[] Steps, double[] Iqm, double[] Low, double[] High) Aggregate(ResultGroup group, ulong seed)
     {
-        var common = group.Runs.Select(r => r.Curve.Select(p => p.Step).ToHashSet())
-            .Aggregate((a, b) => { a.IntersectWith(b); return a; })
-            .Order().ToArray();
+        var common = CommonSteps(group);
         var iqm = new double[common.Length];
         var low = new double[common.Length];
         var high = new double[common.Length];

@@ -68,9 +68,30 @@ public static class Report
             text.Append("\nNo finished runs.\n");
         foreach (string curve in curves)
             text.Append($"\n![{Path.GetFileNameWithoutExtension(curve)}]({Path.GetFileName(curve)})\n");
+        var gaps = CurveGaps(rows);
+        if (gaps.Count > 0)
+        {
+            text.Append("\nNot drawn (a cell's curve is drawn at the steps where every seed has a finite evaluation):\n\n");
+            foreach (string gap in gaps)
+                text.Append($"- {gap}\n");
+        }
         if (skipped.Count > 0)
-            text.Append($"\nLeft out: {string.Join("; ", skipped)}.\n");
+            text.Append("\nLeft out:\n\n" + string.Concat(skipped.Select(s => $"- {s}\n")));
         return text.ToString();
+    }
+
+    /// <summary>The evaluations a cell's curve leaves out, each named by run and step, and the cells with no curve at all.</summary>
+    private static List<string> CurveGaps(IReadOnlyList<ReportRow> rows)
+    {
+        var gaps = new List<string>();
+        foreach (var row in rows)
+        {
+            foreach (var run in row.Group.Runs)
+                gaps.AddRange(run.Progress.Notes.Select(n => $"{run.Path}: {n}"));
+            if (CurvePlot.CommonSteps(row.Group).Length == 0)
+                gaps.Add($"{row.Group.Env} {row.Group.Label}: no step at which every seed has a finite evaluation, so no curve");
+        }
+        return gaps;
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Sac.Cli.Reports;
+using Sac.Cli.Runs;
+using Sac.Cli.Sweeps;
+using Sac.Tests.Cli;
 
 namespace Sac.Tests.Sweeps;
 
@@ -114,6 +117,122 @@ public class ReportTests : SweepTestBase
             Assert.That(low[i], Is.LessThanOrEqualTo(iqm[i]));
             Assert.That(high[i], Is.GreaterThanOrEqualTo(iqm[i]));
         }
+    }
+
+    [Test]
+    public void Report_InterruptedExtension_IsLeftOutNotPooled_AndItsCellReadsInterrupted()
+    {
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        // Seeds 0 and 1 extended from 400 to 600 steps, to the end; seed 2's extension stopped at 500 (as Ctrl-C would).
+        foreach (string run in runs[..2])
+            Assert.That(Sac("train", "--resume", run, "--steps", "600").Code, Is.Zero);
+        TrainingSession.InterruptAtStepForTesting = 500;
+        Assert.That(Sac("train", "--resume", runs[2], "--steps", "600").Code, Is.EqualTo(130));
+        TrainingSession.InterruptAtStepForTesting = null;
+        // The trap: config.json now says 600 steps, while summary.json is still the 400-step run's.
+        Assert.That(Summary(runs[2], "steps"), Is.EqualTo(400));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(runs[2], "config.json")))!["steps"]!.GetValue<long>(), Is.EqualTo(600));
+
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 2 |"), "only the two seeds that reached 600 steps are pooled");
+        Assert.That(result.Out, Does.Contain($"{runs[2]} (unfinished: summary at 400 of 600 steps)"));
+        string csvRuns = File.ReadAllLines(Path.Combine(folder, "report", "report.csv"))[1].Split(',')[^1];
+        Assert.That(csvRuns.Split(';'), Is.EqualTo(runs[..2]));
+
+        // A sweep reads the cell the same way: interrupted at its checkpoint (500), to be resumed, not finished.
+        var status = CellStatus.Read(new RunDirectory(runs[2], "--run"), 600);
+        Assert.That((status.State, status.Step, status.FinalEval), Is.EqualTo((CellState.Interrupted, 500L, (double?)null)));
+        Assert.That(CellStatus.Read(new RunDirectory(runs[0], "--run"), 600).State, Is.EqualTo(CellState.Finished));
+    }
+
+    [Test]
+    public void Report_SymlinkLoopsAndAliases_WalkEachDirectoryOnce_AndFollowALinkOutOnce()
+    {
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1);
+        string outside = CopyRuns(Path.Combine(Root, "elsewhere"), 2)[0];
+        // Two `ln -s . x` loops (2^40 paths before the kernel says ELOOP), an alias of a run inside, a link to a run outside.
+        Directory.CreateSymbolicLink(Path.Combine(folder, "x"), ".");
+        Directory.CreateSymbolicLink(Path.Combine(folder, "y"), ".");
+        Directory.CreateSymbolicLink(Path.Combine(folder, "alias"), runs[0]);
+        Directory.CreateSymbolicLink(Path.Combine(folder, "outside"), outside);
+
+        // A real child process, so a walk that never ends fails this test instead of hanging the suite.
+        using var sac = SacProcess.Start("report", folder);
+        var result = sac.WaitForExit(90_000);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 3 |"), "seeds 0 and 1 inside, seed 2 through the link out");
+        Assert.That(result.Out, Does.Not.Contain("Left out"), "no run is met twice, so none is a duplicate seed");
+        string csvRuns = File.ReadAllLines(Path.Combine(folder, "report", "report.csv"))[1].Split(',')[^1];
+        Assert.That(csvRuns.Split(';'), Is.EqualTo(new[] { runs[0], runs[1], Path.Combine(folder, "outside") }),
+            "each run once, by the first path the (ordinal) walk met it on");
+    }
+
+    [Test]
+    public void Report_EmptyOrHeaderlessProgress_LeavesTheRunOutSayingWhy()
+    {
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        File.WriteAllBytes(Path.Combine(runs[0], "progress.csv"), []);
+        string progress = Path.Combine(runs[1], "progress.csv");
+        File.WriteAllLines(progress, File.ReadAllLines(progress)[1..]);
+
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 1 |"), "only the intact run is pooled");
+        Assert.That(result.Out, Does.Contain($"{runs[0]} (progress.csv is empty)"));
+        Assert.That(result.Out, Does.Contain($"{runs[1]} (progress.csv has no header"));
+
+        // With nothing intact left: one line, exit 2, naming why.
+        string lone = Path.Combine(Root, "lone");
+        CopyDirectory(runs[0], Path.Combine(lone, "r"));
+        var before = Snapshot();
+        AssertUsageError(Sac("report", lone), "No finished runs", "progress.csv is empty");
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
+    }
+
+    [Test]
+    public void Report_NonFiniteOrUnreadableEvaluation_IsNamed_AndTheFinitePartIsDrawn()
+    {
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        SetEval(runs[0], 200, "Infinity");
+        SetEval(runs[1], 200, "n/a");
+
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        string markdown = File.ReadAllText(Path.Combine(folder, "report", "report.md"));
+        Assert.That(markdown, Does.Contain($"{runs[0]}: eval/mean_reward at step 200 is Infinity"));
+        Assert.That(markdown, Does.Contain($"{runs[1]}: eval/mean_reward at step 200 is 'n/a'"));
+
+        // The curve keeps the step every seed has a finite value at (400), and its IQM there is finite.
+        var (groups, _) = RunResults.Collect([folder]);
+        var (steps, iqm, _, _) = CurvePlot.Aggregate(groups.Single(), 0);
+        Assert.That(steps, Is.EqualTo(new[] { 400.0 }));
+        Assert.That(iqm[0], Is.EqualTo(runs.Select(r => EvalAt(Path.Combine(r, "progress.csv"), 400)).Average()).Within(1e-9));
+    }
+
+    /// <summary>Copies the sweep's cells into <paramref name="folder"/> (as a folder of `sac train` runs); returns their paths.</summary>
+    private string[] CopyRuns(string folder, params int[] cells) => cells.Select(i =>
+    {
+        string to = Path.Combine(folder, $"run-{i}");
+        CopyDirectory(RunsOf(_sweep)[i], to);
+        return to;
+    }).ToArray();
+
+    /// <summary>Writes <paramref name="text"/> as eval/mean_reward of <paramref name="run"/>'s evaluation row at <paramref name="step"/>.</summary>
+    private static void SetEval(string run, long step, string text)
+    {
+        string progress = Path.Combine(run, "progress.csv");
+        var lines = File.ReadAllLines(progress);
+        int column = Array.IndexOf(lines[0].Split(','), "eval/mean_reward");
+        int row = Array.FindIndex(lines, l => l.StartsWith($"{step},", StringComparison.Ordinal) && l.Split(',')[column].Length > 0);
+        var cells = lines[row].Split(',');
+        cells[column] = text;
+        lines[row] = string.Join(',', cells);
+        File.WriteAllLines(progress, lines);
     }
 
     private static double EvalAt(string progress, double step)
