@@ -78,7 +78,7 @@ public sealed class RunFinder
             catch (Exception e) when (!top && e is UsageException or IOException or UnauthorizedAccessException)
             {
                 // Deep inside the given directories an unreadable folder costs its own runs, not the whole report.
-                _skipped.Add($"{run.Path} (cannot be read: {Commands.CommandGuard.OneLine(e.Message)})");
+                _skipped.Add($"{run.Path} (cannot be read: {e.Message.TrimEnd('.')})");
                 continue;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
