@@ -7,7 +7,8 @@ namespace Sac.Cli.Commands;
 /// <summary>
 /// `sac report DIR…`: the finished runs under the directories, per environment × algorithm × option cell, as the
 /// interquartile mean over seeds with its 95 % stratified-bootstrap interval, the median and the range (Agarwal et al.
-/// 2021); report.md, report.csv and the learning curves with their bands, as PNG and SVG.
+/// 2021), with each seed's value and what the runs cost; report.md, report.csv and the learning curves with their bands,
+/// as PNG and SVG.
 /// </summary>
 public static class ReportCommand
 {
@@ -40,7 +41,7 @@ public static class ReportCommand
             if (groups.Count == 0)
                 throw new UsageException($"No finished runs under {string.Join(", ", sources)} (a run is finished once its summary.json covers its config's steps){(skipped.Count > 0 ? $"; {skipped.Count} left out, e.g. {skipped[0]}" : "")}.");
             var rows = Report.Rows(groups, resamples, (ulong)seed);
-            string markdown = Report.Write(rows, skipped, sources, outDirectory, resamples, (ulong)seed);
+            string markdown = Report.Write(rows, new Report.Inputs(skipped, sources, resamples, (ulong)seed), outDirectory);
             output.Write(markdown);
             output.WriteLine($"\nWrote {Path.Combine(outDirectory, "report.md")}, report.csv and {string.Join(", ", rows.Select(r => r.Group.Env).Distinct().Select(e => $"curves-{Sweeps.RunName.Sanitize(e)}.png/.svg"))}.");
             return 0;

@@ -4,7 +4,7 @@ using Sac.Cli.Runs;
 namespace Sac.Cli.Reports;
 
 /// <summary>
-/// A finished run's numbers: summary.json's final and best deterministic evaluation, and progress.csv's curve.
+/// A finished run's numbers: summary.json's final and best deterministic evaluation and cost, and progress.csv's curve.
 /// </summary>
 /// <param name="Path">The run directory (by the first path the walk met it on).</param>
 /// <param name="Config">Its config.json.</param>

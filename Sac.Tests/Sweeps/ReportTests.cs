@@ -214,6 +214,73 @@ public class ReportTests : SweepTestBase
         Assert.That(iqm[0], Is.EqualTo(runs.Select(r => EvalAt(Path.Combine(r, "progress.csv"), 400)).Average()).Within(1e-9));
     }
 
+    [Test]
+    public void Report_PerSeedColumns_ListEverySeedsFinalAndBest_InSeedOrder()
+    {
+        string report = Path.Combine(Root, "report");
+        Assert.That(Sac("report", _sweep, "--out", report).Code, Is.Zero);
+        // Cells 3-5 are actorLr 0.0003, seeds 0-2: each seed's number straight from its own summary.json.
+        string[] runs = RunsOf(_sweep)[3..6];
+        string Listed(string key) => string.Join("; ", runs.Select((r, seed) => string.Create(CultureInfo.InvariantCulture, $"s{seed} {Summary(r, key):N0}")));
+        string markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        string row = markdown.Split('\n').Single(l => l.StartsWith("| Pendulum-v1 | v2 | 0.0003 | 3 | **", StringComparison.Ordinal));
+        Assert.That(row, Does.Contain($"| {Listed("finalEvalMean")} | ").And.EndWith($"| {Listed("bestEvalMean")} |"));
+
+        // The CSV has them at full precision: "seed:value" pairs.
+        var csv = File.ReadAllLines(Path.Combine(report, "report.csv"));
+        var header = csv[0].Split(',');
+        var cells = csv.Single(l => l.StartsWith("Pendulum-v1,v2,0.0003,", StringComparison.Ordinal)).Split(',');
+        string Pairs(string key) => string.Join(';', runs.Select((r, seed) => string.Create(CultureInfo.InvariantCulture, $"{seed}:{Summary(r, key):R}")));
+        Assert.That(cells[Array.IndexOf(header, "final_by_seed")], Is.EqualTo(Pairs("finalEvalMean")));
+        Assert.That(cells[Array.IndexOf(header, "best_by_seed")], Is.EqualTo(Pairs("bestEvalMean")));
+    }
+
+    [Test]
+    public void Report_WallClock_ReadsMachineAndSegments_AndSaysUnknownForOlderSummaries()
+    {
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        // 400-step runs: 2 s is 5,000 s per 1M steps, 4 s is 10,000 s. Seed 1 was resumed on another machine; seed 2's
+        // summary predates all three fields.
+        EditSummary(runs[0], s =>
+        {
+            s["wallSeconds"] = 2.0;
+            s["stepsPerSecond"] = 200.0;
+            s["machine"] = JsonNode.Parse("""{"cpu": "AMD EPYC", "family": 25, "model": 17, "kind": "Zen 4", "isa": "AVX-512", "cores": 2}""");
+        });
+        EditSummary(runs[1], s =>
+        {
+            s["wallSeconds"] = 4.0;
+            s["stepsPerSecond"] = 100.0;
+            s["machine"] = JsonNode.Parse("""{"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}""");
+            s["segments"] = JsonNode.Parse("""
+                [{"fromStep": 0, "toStep": 200, "seconds": 1.5, "machine": {"cpu": "AMD EPYC", "kind": "Zen 3", "isa": "AVX2", "cores": 4}},
+                 {"fromStep": 200, "toStep": 400, "seconds": 2.5, "machine": {"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}}]
+                """);
+        });
+        EditSummary(runs[2], s =>
+        {
+            s.Remove("wallSeconds");
+            s.Remove("stepsPerSecond");
+        });
+
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        // Medians over the two runs that say: (5,000 + 10,000) / 2 = 7,500 s = 2.1 h; (200 + 100) / 2 = 150 steps/s.
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 3 | 2.1 h (2 of 3 runs) | 150 | Zen 3, Zen 4, unknown |"));
+        string Row(int seed) => result.Out.Split('\n').Single(l => l.Contains($"[seed {seed}]("));
+        Assert.That(Row(0), Does.EndWith("| 2.0 s | 83 min | 200 | Zen 4 (AMD EPYC, AVX-512, 2 cores) |"));
+        Assert.That(Row(1), Does.EndWith("| 4.0 s | 2.8 h | 100 | Zen 3 (AMD EPYC, AVX2, 4 cores) 0–200; Zen 4 (AMD EPYC, AVX-512, 2 cores) 200–400 |"));
+        Assert.That(Row(2), Does.EndWith("| unknown | unknown | unknown | unknown |"));
+
+        var csv = File.ReadAllLines(Path.Combine(folder, "report", "report.csv"));
+        var header = csv[0].Split(',');
+        var cells = csv[1].Split(',');
+        Assert.That(cells[Array.IndexOf(header, "wall_seconds_per_1m_median")], Is.EqualTo("7500"));
+        Assert.That(cells[Array.IndexOf(header, "steps_per_second_median")], Is.EqualTo("150"));
+        Assert.That(cells[Array.IndexOf(header, "machines")], Is.EqualTo("Zen 3;Zen 4;unknown"));
+    }
+
     /// <summary>Copies the sweep's cells into <paramref name="folder"/> (as a folder of `sac train` runs); returns their paths.</summary>
     private string[] CopyRuns(string folder, params int[] cells) => cells.Select(i =>
     {
@@ -221,6 +288,15 @@ public class ReportTests : SweepTestBase
         CopyDirectory(RunsOf(_sweep)[i], to);
         return to;
     }).ToArray();
+
+    /// <summary>Rewrites <paramref name="run"/>'s summary.json through <paramref name="edit"/>.</summary>
+    private static void EditSummary(string run, Action<JsonObject> edit)
+    {
+        string path = Path.Combine(run, "summary.json");
+        var summary = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(summary);
+        File.WriteAllText(path, summary.ToJsonString());
+    }
 
     /// <summary>Writes <paramref name="text"/> as eval/mean_reward of <paramref name="run"/>'s evaluation row at <paramref name="step"/>.</summary>
     private static void SetEval(string run, long step, string text)
