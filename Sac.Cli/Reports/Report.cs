@@ -39,7 +39,7 @@ public sealed record ReportRow(ResultGroup Group, Interval Final, double FinalMe
 /// `sac report`: per environment × algorithm × option cell, the final and best deterministic evaluation over seeds as
 /// the IQM with a 95 % stratified-bootstrap interval, the median, the range and each seed's value (report.md,
 /// report.csv), what the runs cost (wall-clock per 1M steps, steps/s, machines), and the learning curves' IQM with its
-/// band (curves-&lt;env&gt;.png/.svg).
+/// band and any published anchors (curves-&lt;env&gt;.png/.svg).
 /// </summary>
 /// <remarks>
 /// The output is a function of the runs' files alone: the same runs give report.md and report.csv byte for byte.
@@ -64,7 +64,10 @@ public static class Report
     /// <param name="Sources">The directories given.</param>
     /// <param name="Resamples">Bootstrap resamples of the table's intervals.</param>
     /// <param name="Seed">The bootstrap's seed.</param>
-    public sealed record Inputs(IReadOnlyList<string> Skipped, IReadOnlyList<string> Sources, int Resamples, ulong Seed);
+    /// <param name="Anchors">Published results to draw and list (<see cref="AnchorSet.None"/> without --anchors).</param>
+    /// <param name="AnchorsFile">The --anchors file, as given.</param>
+    public sealed record Inputs(IReadOnlyList<string> Skipped, IReadOnlyList<string> Sources, int Resamples, ulong Seed,
+        AnchorSet Anchors, string? AnchorsFile);
 
     /// <summary>Writes report.md, report.csv and the curves into <paramref name="outDirectory"/>; returns report.md's text.</summary>
     public static string Write(IReadOnlyList<ReportRow> rows, Inputs inputs, string outDirectory)
@@ -74,7 +77,7 @@ public static class Report
         foreach (var env in Envs(rows))
         {
             var groups = rows.Where(r => r.Group.Env == env).Select(r => r.Group).ToList();
-            curves[env] = CurvePlot.Render(groups, env, outDirectory, inputs.Seed);
+            curves[env] = CurvePlot.Render(groups, env, outDirectory, inputs.Seed, inputs.Anchors.For(env), CurveSteps(groups));
         }
         string markdown = Markdown(rows, inputs, curves) + RunsTable(rows, outDirectory) + LeftOut(inputs.Skipped);
         RunDirectory.WriteAtomically(Path.Combine(outDirectory, "report.md"), markdown);
@@ -82,7 +85,7 @@ public static class Report
         return markdown;
     }
 
-    /// <summary>Per environment, the table of returns and its curves; then the table of costs.</summary>
+    /// <summary>Per environment, the table of returns, its anchors and its curves; then the table of costs.</summary>
     public static string Markdown(IReadOnlyList<ReportRow> rows, Inputs inputs, IReadOnlyDictionary<string, string> curves)
     {
         var keys = rows.Count > 0 ? rows[0].Group.Options.Select(o => o.Key).ToList() : [];
@@ -100,6 +103,15 @@ public static class Report
                 text.Append($"| {g.Env} | {g.Algo} | " + string.Concat(g.Options.Select(o => o.Value + " | ")));
                 text.Append(F($"{g.Runs.Count} | {Show(row.Final)} | {row.FinalMedian:F1} | {row.FinalMin:F1} … {row.FinalMax:F1} | {PerSeed(g, r => r.FinalEval)} | "));
                 text.Append(F($"{Show(row.Best)} | {row.BestMedian:F1} | {row.BestMin:F1} … {row.BestMax:F1} | {PerSeed(g, r => r.BestEval)} |\n"));
+            }
+            var anchors = inputs.Anchors.For(env);
+            if (anchors.Count > 0)
+            {
+                text.Append($"\nPublished results from `{inputs.AnchorsFile}`, the dashed lines on the curves{(inputs.Anchors.About is string about ? $" ({about.TrimEnd('.')})" : "")}:\n\n");
+                foreach (var anchor in anchors)
+                    text.Append($"- {anchor.Describe()}\n");
+                if (inputs.Anchors.EnvNotes.TryGetValue(env, out string? note))
+                    text.Append($"\n{env} against those versions: {note}\n");
             }
             text.Append($"\n![{Path.GetFileNameWithoutExtension(curves[env])}]({Path.GetFileName(curves[env])})\n");
             var gaps = CurveGaps(rows.Where(r => r.Group.Env == env).ToList());
@@ -227,6 +239,9 @@ public static class Report
 
     private static IEnumerable<string> Envs(IReadOnlyList<ReportRow> rows) => rows.Select(r => r.Group.Env).Distinct();
 
+    /// <summary>Where an environment's curves end: the most steps any of its runs was configured for.</summary>
+    private static long CurveSteps(IReadOnlyList<ResultGroup> groups) => groups.SelectMany(g => g.Runs).Max(r => r.Config.Steps);
+
     /// <summary>"s0 9,721; s1 10,132": each seed's value, by seed.</summary>
     private static string PerSeed(ResultGroup group, Func<RunResult, double> value) =>
         string.Join("; ", group.Runs.Select(r => F($"s{r.Config.Seed} {value(r):N0}")));
@@ -236,7 +251,7 @@ public static class Report
     {
         0 => Machine.Unknown,
         1 => summary.Segments[0].Machine?.Describe() ?? Machine.Unknown,
-        _ => string.Join("; ", summary.Segments.Select(s => $"{s.Machine?.Describe() ?? Machine.Unknown} {s.FromStep:N0}–{s.ToStep:N0}")),
+        _ => string.Join("; ", summary.Segments.Select(s => $"{s.Machine?.Describe() ?? Machine.Unknown} {Anchors.Steps(s.FromStep)}–{Anchors.Steps(s.ToStep)}")),
     };
 
     /// <summary>"42.0 s", "37 min", "6.7 h", or "unknown".</summary>

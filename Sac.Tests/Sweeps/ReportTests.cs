@@ -281,6 +281,95 @@ public class ReportTests : SweepTestBase
         Assert.That(cells[Array.IndexOf(header, "machines")], Is.EqualTo("Zen 3;Zen 4;unknown"));
     }
 
+    [Test]
+    public void Report_Anchors_AreLabelledLinesOnTheirEnvsCurves_AndListedUnderItsTable()
+    {
+        string anchors = Path.Combine(Root, "anchors.json");
+        File.WriteAllText(anchors, """
+            { "format": "sac-anchors-1",
+              "sources": { "Tianshou": { "measures": "best of 10-seed mean", "version": "v3", "reference": "Tianshou README" },
+                           "rl-zoo": { "measures": "final eval, 1 run", "detail": "final deterministic evaluation of 1 run", "version": "v3" } },
+              "anchors": [ { "env": "Pendulum-v1", "source": "Tianshou", "step": 400, "value": -150.4, "std": 20 },
+                           { "env": "Pendulum-v1", "source": "rl-zoo", "step": 2000000, "value": -160, "note": "At 2M steps" },
+                           { "env": "Hopper-v5", "source": "Tianshou", "step": 1000000, "value": 3542 } ],
+              "envNotes": { "Pendulum-v1": "the same task in every version." } }
+            """);
+        string plain = Path.Combine(Root, "plain"), anchored = Path.Combine(Root, "anchored");
+        Assert.That(Sac("report", _sweep, "--out", plain).Code, Is.Zero);
+        var result = Sac("report", _sweep, "--out", anchored, "--anchors", anchors);
+        Assert.That(result.Code, Is.Zero, result.Err);
+
+        // The legend names each anchor; one measured where the curves do not end says at which step.
+        string svg = File.ReadAllText(Path.Combine(anchored, "curves-Pendulum-v1.svg"));
+        Assert.That(svg, Does.Contain("Tianshou -150 (best of 10-seed mean, v3)"));
+        Assert.That(svg, Does.Contain("rl-zoo -160 (final eval, 1 run, v3, at 2M steps)"));
+        Assert.That(svg, Does.Not.Contain("3,542"), "another environment's anchor is not drawn here");
+        Assert.That(File.ReadAllText(Path.Combine(plain, "curves-Pendulum-v1.svg")), Does.Not.Contain("Tianshou"), "no anchors without --anchors");
+
+        string markdown = File.ReadAllText(Path.Combine(anchored, "report.md"));
+        string underTable = markdown[markdown.IndexOf("## Pendulum-v1", StringComparison.Ordinal)..markdown.IndexOf("![curves-Pendulum-v1]", StringComparison.Ordinal)];
+        Assert.That(underTable, Does.Contain("- Tianshou -150 ± 20 at 400 steps: best of 10-seed mean; Gymnasium v3; Tianshou README\n"));
+        Assert.That(underTable, Does.Contain("- rl-zoo -160 at 2M steps: final deterministic evaluation of 1 run; Gymnasium v3. At 2M steps\n"));
+        Assert.That(underTable, Does.Contain("Pendulum-v1 against those versions: the same task in every version."));
+        Assert.That(markdown, Does.Not.Contain("3,542"));
+    }
+
+    [Test]
+    public void Report_BadAnchorsFile_IsOneLineExitTwo_AndWritesNothing()
+    {
+        string folder = Path.Combine(Root, "runs");
+        CopyRuns(folder, 0);
+        string good = File.ReadAllText(Path.Combine(Repository.Root, "bench", "anchors", "mujoco-1m.json"));
+        string Write(string name, string json)
+        {
+            string path = Path.Combine(Root, name);
+            File.WriteAllText(path, json);
+            return path;
+        }
+        var cases = new (string File, string Mention)[]
+        {
+            (Write("truncated.json", good[..(good.Length / 2)]), "not valid JSON"),
+            (Write("top.json", good.Replace("\"about\"", "\"abuot\"")), "unknown key \"abuot\""),
+            (Write("anchor.json", good.Replace("\"std\": 1049", "\"stdev\": 1049")), "anchors[0]: unknown key \"stdev\""),
+            (Write("source.json", good.Replace("\"reference\": \"CleanRL", "\"url\": \"CleanRL")), "source \"CleanRL\": unknown key \"url\""),
+            (Write("env.json", good.Replace("\"Hopper-v5\", \"source\": \"CleanRL\"", "\"Hopper-v4\", \"source\": \"CleanRL\"")), "unknown environment 'Hopper-v4'"),
+            (Write("who.json", good.Replace("\"source\": \"rl-zoo\", \"step\": 1000000, \"value\": 9535", "\"source\": \"SB3\", \"step\": 1000000, \"value\": 9535")), "source 'SB3' is not one of"),
+            (Write("value.json", good.Replace("\"value\": 12139, ", "")), "anchors[0]: \"value\" is missing"),
+            (Write("twice.json", good.Replace("\"step\": 1000000, \"value\": 12139", "\"step\": 1000000, \"step\": 1000000, \"value\": 12139")), "a key is given twice"),
+            (Write("format.json", good.Replace("sac-anchors-1", "sac-anchors-2")), "\"format\" must be \"sac-anchors-1\""),
+            (Path.Combine(Root, "missing.json"), "cannot be read"),
+        };
+        var before = Snapshot();
+        foreach (var (file, mention) in cases)
+            AssertUsageError(Sac("report", folder, "--anchors", file), "--anchors", mention);
+        // And from the real command, as a user meets it.
+        using (var sac = SacProcess.Start("report", folder, "--anchors", cases[1].File))
+            AssertUsageError(sac.WaitForExit(), "unknown key \"abuot\"");
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, not even the report directory");
+    }
+
+    [Test]
+    public void ShippedAnchors_HoldThePublishedNumbers_WithWhatEachMeasures()
+    {
+        var set = Anchors.Load(Path.Combine(Repository.Root, "bench", "anchors", "mujoco-1m.json"));
+        // Typed here from the projects' own tables (Tianshou examples/mujoco README, CleanRL docs/benchmark/sac.md,
+        // rl-baselines3-zoo benchmark.md), not read back from the file under test.
+        var expected = new (string Env, string Source, long Step, double Value)[]
+        {
+            ("HalfCheetah-v5", "Tianshou", 1_000_000, 12_139), ("HalfCheetah-v5", "CleanRL", 1_000_000, 9_635), ("HalfCheetah-v5", "rl-zoo", 1_000_000, 9_535),
+            ("Hopper-v5", "Tianshou", 1_000_000, 3_542), ("Hopper-v5", "CleanRL", 1_000_000, 2_310), ("Hopper-v5", "rl-zoo", 1_000_000, 2_326),
+            ("Walker2d-v5", "Tianshou", 1_000_000, 5_007), ("Walker2d-v5", "CleanRL", 1_000_000, 3_591), ("Walker2d-v5", "rl-zoo", 1_000_000, 3_863),
+            ("Ant-v5", "Tianshou", 1_000_000, 5_850), ("Ant-v5", "rl-zoo", 1_000_000, 4_616),
+            ("Humanoid-v5", "Tianshou", 1_000_000, 5_489), ("Humanoid-v5", "CleanRL", 1_000_000, 4_996), ("Humanoid-v5", "rl-zoo", 2_000_000, 6_232),
+        };
+        Assert.That(set.Anchors.Select(a => (a.Env, a.Source.Name, a.Step, a.Value)), Is.EqualTo(expected));
+        Assert.That(set.Anchors.Select(a => (a.Source.Name, a.Source.Version)).Distinct(),
+            Is.EquivalentTo(new[] { ("Tianshou", "v3"), ("CleanRL", "v4"), ("rl-zoo", "v3") }));
+        Assert.That(set.Anchors[0].Label(1_000_000), Is.EqualTo("Tianshou 12,139 (best of 10-seed mean, v3)"));
+        Assert.That(set.Anchors[^1].Label(1_000_000), Is.EqualTo("rl-zoo 6,232 (final eval, 1 run, v3, at 2M steps)"), "Humanoid's rl-zoo number is at 2M");
+        Assert.That(set.EnvNotes.Keys, Is.EquivalentTo(expected.Select(e => e.Env).Distinct()));
+    }
+
     /// <summary>Copies the sweep's cells into <paramref name="folder"/> (as a folder of `sac train` runs); returns their paths.</summary>
     private string[] CopyRuns(string folder, params int[] cells) => cells.Select(i =>
     {
