@@ -75,35 +75,40 @@ public static class Anchors
     /// <summary>Reads and checks <paramref name="path"/> (the option that named it is --anchors).</summary>
     public static AnchorSet Load(string path)
     {
+        string where = $"--anchors {path}";
+        string text;
         try
         {
-            return Read(path);
+            if (Directory.Exists(path))
+                throw new UsageException($"{where} is a directory, not a JSON file.");
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"{where} cannot be read: {e.Message}");
+        }
+        try
+        {
+            return Parse(text, where);
         }
         catch (ArgumentException e)
         {
             // NOTE: System.Text.Json's JsonObject refuses a key given twice only when the object is first read, here.
-            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
-            throw new UsageException($"--anchors {path}: a key is given twice in one object ({message.TrimEnd('.')}).");
+            throw new UsageException($"{where}: a key is given twice in one object ({RunSummary.KeyTwice(e)}).");
         }
     }
 
-    private static AnchorSet Read(string path)
+    private static AnchorSet Parse(string text, string where)
     {
         JsonObject file;
         try
         {
-            file = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new UsageException($"--anchors {path} is not a JSON object.");
+            file = JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"{where} is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new UsageException($"--anchors {path} is not valid JSON: {e.Message}");
+            throw new UsageException($"{where} is not valid JSON: {e.Message}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--anchors {path} cannot be read: {e.Message}");
-        }
-        string where = $"--anchors {path}";
         OnlyKeys(file, s_fileKeys, where);
         if (Text(file, "format", where) != Format)
             throw new UsageException($"{where}: \"format\" must be \"{Format}\".");

@@ -126,6 +126,11 @@ public static class RunResults
         {
             throw new InvalidDataException($"config.json: {e.Message.TrimEnd('.')}");
         }
+        catch (ArgumentException e)
+        {
+            // NOTE: RunConfig.Load lets through JsonObject's refusal of a key given twice (thrown when first read).
+            throw new InvalidDataException($"config.json has a key twice: {RunSummary.KeyTwice(e)}");
+        }
         if (!File.Exists(run.Summary))
             throw new InvalidDataException("unfinished");
         var summary = RunSummary.Read(run.Summary);

@@ -74,10 +74,16 @@ public sealed record RunSummary(long Steps, double FinalEval, double BestEval, d
         }
         catch (ArgumentException e)
         {
-            // NOTE: System.Text.Json's JsonObject refuses a key given twice only when the object is first read, here.
-            throw new InvalidDataException($"summary.json: {e.Message}");
+            throw new InvalidDataException($"summary.json has a key twice: {KeyTwice(e)}");
         }
     }
+
+    /// <summary>
+    /// What a JSON file with a key given twice is told: System.Text.Json's JsonObject throws an ArgumentException for it
+    /// only when the object is first read (not when parsed), "An item with the same key has already been added. Key: x".
+    /// </summary>
+    internal static string KeyTwice(ArgumentException e) =>
+        (e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "")).TrimEnd('.');
 
     private static RunSummary Parse(string path)
     {

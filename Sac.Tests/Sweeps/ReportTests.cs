@@ -194,6 +194,24 @@ public class ReportTests : SweepTestBase
     }
 
     [Test]
+    public void Report_ConfigOrSummaryWithAKeyTwice_LeavesTheRunOutSayingWhy()
+    {
+        // System.Text.Json's JsonObject throws ArgumentException for a key given twice, and only when it is first read.
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        string config = Path.Combine(runs[0], "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"seed\": 0", "\"seed\": 0, \"seed\": 0"));
+        string summary = Path.Combine(runs[1], "summary.json");
+        File.WriteAllText(summary, "{ \"finalEvalMean\": 1, " + File.ReadAllText(summary).TrimStart()[1..]);
+
+        var result = Sac("report", folder);
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 1 |"), "only the intact run is pooled");
+        Assert.That(result.Out, Does.Contain($"{runs[0]} (config.json has a key twice: An item with the same key has already been added. Key: seed)"));
+        Assert.That(result.Out, Does.Contain($"{runs[1]} (summary.json has a key twice: An item with the same key has already been added. Key: finalEvalMean)"));
+    }
+
+    [Test]
     public void Report_NonFiniteOrUnreadableEvaluation_IsNamed_AndTheFinitePartIsDrawn()
     {
         string folder = Path.Combine(Root, "runs");
@@ -338,6 +356,8 @@ public class ReportTests : SweepTestBase
             (Write("twice.json", good.Replace("\"step\": 1000000, \"value\": 12139", "\"step\": 1000000, \"step\": 1000000, \"value\": 12139")), "a key is given twice"),
             (Write("format.json", good.Replace("sac-anchors-1", "sac-anchors-2")), "\"format\" must be \"sac-anchors-1\""),
             (Path.Combine(Root, "missing.json"), "cannot be read"),
+            ("", "cannot be read"),
+            (Root, "is a directory"),
         };
         var before = Snapshot();
         foreach (var (file, mention) in cases)
