@@ -21,7 +21,7 @@ public static class ReportCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("report", "Aggregate finished runs over seeds: IQM with a 95 % stratified-bootstrap CI, median, min and max of the final and best evaluation; learning curves with IQM bands.")
+        var command = new Command("report", "Aggregate finished runs over seeds: IQM with a 95 % stratified-bootstrap CI, median, min, max and each seed's final and best evaluation; wall-clock per 1M steps, steps/s and machines; learning curves with IQM bands and published anchors.")
         {
             Directories, Out, Resamples, Seed, AnchorsFile,
         };

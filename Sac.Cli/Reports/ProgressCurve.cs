@@ -26,11 +26,13 @@ public sealed record ProgressCurve(IReadOnlyList<(double Step, double Value)> Po
         string text;
         try
         {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+                throw new InvalidDataException("no progress.csv");
+            // NOTE: a FIFO has length 0 too, and opening one to read waits for a writer, for ever: never open it.
+            if (file.Length == 0)
+                throw new InvalidDataException("progress.csv is empty");
             text = File.ReadAllText(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new InvalidDataException("no progress.csv");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -90,6 +90,9 @@ public sealed record RunSummary(long Steps, double FinalEval, double BestEval, d
         JsonObject json;
         try
         {
+            // NOTE: a FIFO has length 0 too, and opening one to read waits for a writer, for ever: never open it.
+            if (new FileInfo(path).Length == 0)
+                throw new InvalidDataException("summary.json is empty");
             json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("summary.json is not a JSON object");
         }
         catch (JsonException e)

@@ -28,8 +28,9 @@ public enum CellState
 /// <summary>
 /// A cell's state, read from its run directory alone, so it reads the same whichever executor ran it: the lock held
 /// means running, a summary.json whose steps cover the configured steps means finished, exit.json with an error code
-/// means failed, a checkpoint or progress rows mean interrupted (resumable), and otherwise pending. exit.json is written by <c>sac sweep run-cell</c> at the end of
-/// each attempt (and removed at its start); an attempt killed outright leaves none, and reads as interrupted.
+/// means failed, a checkpoint or progress rows mean interrupted (resumable), and otherwise pending. exit.json is written
+/// by <c>sac sweep run-cell</c> at the end of each attempt (and removed at its start); an attempt killed outright leaves
+/// none, and reads as interrupted.
 /// </summary>
 /// <param name="State">The state.</param>
 /// <param name="Step">The last step in progress.csv (0 when none).</param>
@@ -97,7 +98,7 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
     {
         try
         {
-            if (!File.Exists(path) || JsonNode.Parse(File.ReadAllText(path)) is not JsonObject json)
+            if (!HasContent(path) || JsonNode.Parse(File.ReadAllText(path)) is not JsonObject json)
                 return (null, null);
             int? code = json["exitCode"] is JsonValue c && c.TryGetValue(out int value) ? value : null;
             string? error = json["error"] is JsonValue e && e.TryGetValue(out string? text) ? text : null;
@@ -116,7 +117,7 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
     {
         try
         {
-            if (!File.Exists(summary) || JsonNode.Parse(File.ReadAllText(summary)) is not JsonObject json)
+            if (!HasContent(summary) || JsonNode.Parse(File.ReadAllText(summary)) is not JsonObject json)
                 return (null, null);
             long? steps = json["steps"] is JsonValue s && s.TryGetValue(out long count) ? count : null;
             double? final = json["finalEvalMean"] is JsonValue f && f.TryGetValue(out double mean) && double.IsFinite(mean) ? mean : null;
@@ -128,12 +129,22 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
         }
     }
 
+    /// <summary>
+    /// True for a file with something in it. NOTE: a FIFO has length 0, and opening one to read waits for a writer, for
+    /// ever: `sac sweep status` must never open one.
+    /// </summary>
+    private static bool HasContent(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && file.Length > 0;
+    }
+
     private static long StepOf(string checkpoint) =>
         long.TryParse(checkpoint.AsSpan("step-".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ? step : 0;
 
     private static long LastStep(string progress)
     {
-        if (!File.Exists(progress))
+        if (!HasContent(progress))
             return 0;
         try
         {

@@ -194,6 +194,35 @@ public class ReportTests : SweepTestBase
     }
 
     [Test]
+    public void Report_FifoForProgressOrSummary_IsLeftOutWithoutWaitingForAWriter()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False, "mkfifo is POSIX");
+        string folder = Path.Combine(Root, "runs");
+        string[] runs = CopyRuns(folder, 0, 1, 2);
+        // Opening a FIFO to read blocks until something writes to it: a report (or a sweep status) that opens one hangs.
+        foreach (string file in new[] { Path.Combine(runs[0], "progress.csv"), Path.Combine(runs[1], "summary.json") })
+        {
+            File.Delete(file);
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [file]);
+            mkfifo.WaitForExit();
+            Assert.That(mkfifo.ExitCode, Is.Zero);
+        }
+
+        // A real child process, so a read that never returns fails this test instead of hanging the suite.
+        using (var sac = SacProcess.Start("report", folder))
+        {
+            var result = sac.WaitForExit(90_000);
+            Assert.That(result.Code, Is.Zero, result.Err);
+            Assert.That(result.Out, Does.Contain("| Pendulum-v1 | v2 | 1 |"));
+            Assert.That(result.Out, Does.Contain($"{runs[0]} (progress.csv is empty)").And.Contain($"{runs[1]} (summary.json is empty)"));
+        }
+        // In this process, but on a task given a deadline: a CellStatus that opened the FIFO would never return.
+        var status = Task.Run(() => CellStatus.Read(new RunDirectory(runs[1], "--run"), 400));
+        Assert.That(status.Wait(30_000), Is.True, "CellStatus.Read waited on the FIFO");
+        Assert.That(status.Result.State, Is.EqualTo(CellState.Interrupted), "no summary to read: the run's progress rows say it started");
+    }
+
+    [Test]
     public void Report_ConfigOrSummaryWithAKeyTwice_LeavesTheRunOutSayingWhy()
     {
         // System.Text.Json's JsonObject throws ArgumentException for a key given twice, and only when it is first read.
