@@ -1,16 +1,26 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Globalization;
 using Sac.Cli.Runs;
 
 namespace Sac.Cli.Reports;
 
-/// <summary>A finished run's numbers: summary.json's final and best deterministic evaluation, and progress.csv's curve.</summary>
-/// <param name="Path">The run directory.</param>
+/// <summary>
+/// A finished run's numbers: summary.json's final and best deterministic evaluation and cost, and progress.csv's curve.
+/// </summary>
+/// <param name="Path">The run directory (by the first path the walk met it on).</param>
 /// <param name="Config">Its config.json.</param>
-/// <param name="FinalEval">The mean return of the last evaluation.</param>
-/// <param name="BestEval">The best mean return over the run's evaluations.</param>
-/// <param name="Curve">(step, eval/mean_reward) of every evaluation.</param>
-public sealed record RunResult(string Path, RunConfig Config, double FinalEval, double BestEval, IReadOnlyList<(double Step, double Value)> Curve);
+/// <param name="Summary">Its summary.json.</param>
+/// <param name="Progress">Its progress.csv's evaluations, with what could not be drawn.</param>
+public sealed record RunResult(string Path, RunConfig Config, RunSummary Summary, ProgressCurve Progress)
+{
+    /// <summary>The mean return of the last evaluation.</summary>
+    public double FinalEval => Summary.FinalEval;
+
+    /// <summary>The best mean return over the run's evaluations.</summary>
+    public double BestEval => Summary.BestEval;
+
+    /// <summary>(step, eval/mean_reward) of every evaluation with a finite value.</summary>
+    public IReadOnlyList<(double Step, double Value)> Curve => Progress.Points;
+}
 
 /// <summary>The runs of one environment × algorithm × option cell: the same config but for the seed.</summary>
 /// <param name="Env">Environment id.</param>
@@ -24,35 +34,33 @@ public sealed record ResultGroup(string Env, string Algo, IReadOnlyList<(string 
 }
 
 /// <summary>
-/// Finds the runs under the report's directories (any directory whose config.json is a Sac run, at any depth: a sweep
-/// directory, a folder of `sac train` runs, or a run itself) and groups the finished ones into cells.
+/// Reads the runs under the report's directories (any directory whose config.json is a Sac run, at any depth: a sweep
+/// directory, a folder of `sac train` runs, or a run itself; see <see cref="RunFinder"/>) and groups the finished ones
+/// into cells.
 /// </summary>
 public static class RunResults
 {
     /// <summary>Options that never change a run's results, so runs differing only in them are one cell.</summary>
     private static readonly string[] s_ignored = ["seed", "threads", "checkpointEvery"];
 
-    /// <summary>What was found: the cells, and the runs left out (unfinished, or a second run of a cell's seed), with why.</summary>
+    /// <summary>
+    /// What was found: the cells, and the runs left out with why: unfinished (no summary.json, or one that does not
+    /// cover config.json's steps), unreadable, or a second run of a cell's seed.
+    /// </summary>
     public static (IReadOnlyList<ResultGroup> Groups, IReadOnlyList<string> Skipped) Collect(IEnumerable<string> directories)
     {
+        var (found, unreadable) = RunFinder.Find(directories);
+        var skipped = new List<string>(unreadable);
         var runs = new List<RunResult>();
-        var skipped = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string directory in directories)
+        foreach (var run in found)
         {
-            var root = new RunDirectory(directory, "report");
-            if (!Directory.Exists(root.Path))
-                throw new UsageException($"{root.Path}: no such directory.");
-            foreach (var run in Find(root))
+            try
             {
-                if (!seen.Add(run.Path))
-                    continue;
-                if (!File.Exists(run.Summary))
-                {
-                    skipped.Add($"{run.Path} (unfinished)");
-                    continue;
-                }
                 runs.Add(Read(run));
+            }
+            catch (InvalidDataException e)
+            {
+                skipped.Add($"{run.Path} ({e.Message})");
             }
         }
 
@@ -99,42 +107,35 @@ public static class RunResults
         }
     }
 
-    private static IEnumerable<RunDirectory> Find(RunDirectory root)
-    {
-        if (root.IsSacRun)
-        {
-            yield return root;
-            yield break;
-        }
-        IEnumerable<string> children;
-        try
-        {
-            children = Directory.GetDirectories(root.Path).Order(StringComparer.Ordinal).ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot list {root.Path}: {e.Message}");
-        }
-        foreach (string child in children)
-            foreach (var run in Find(new RunDirectory(child, "report")))
-                yield return run;
-    }
-
+    /// <summary>
+    /// Reads a run; one the report must leave out is an <see cref="InvalidDataException"/> saying why.
+    /// </summary>
+    /// <remarks>
+    /// CRUCIAL: a run is finished only when summary.json's steps cover config.json's. <c>sac train --resume RUN --steps
+    /// N</c> rewrites config.json at once and summary.json only at the end, so an extension that was stopped leaves the
+    /// old run's summary beside a config that asks for more: that run is unfinished, not a finished N-step run.
+    /// </remarks>
     private static RunResult Read(RunDirectory run)
     {
-        var config = RunConfig.Load(run.Config);
+        RunConfig config;
         try
         {
-            var summary = JsonNode.Parse(File.ReadAllText(run.Summary)) as JsonObject;
-            if (summary?["finalEvalMean"] is not JsonValue finalValue || !finalValue.TryGetValue(out double final)
-                || summary["bestEvalMean"] is not JsonValue bestValue || !bestValue.TryGetValue(out double best))
-                throw new UsageException($"{run.Summary} has no finalEvalMean and bestEvalMean numbers.");
-            var curve = File.Exists(run.Progress) ? ProgressLog.ReadColumn(run.Progress, "eval/mean_reward") : [];
-            return new RunResult(run.Path, config, final, best, curve);
+            config = RunConfig.Load(run.Config);
         }
-        catch (Exception e) when (e is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        catch (UsageException e)
         {
-            throw new UsageException($"{run.Path}: cannot read its results ({e.Message}).");
+            throw new InvalidDataException($"config.json: {e.Message.TrimEnd('.')}");
         }
+        catch (ArgumentException e)
+        {
+            // NOTE: RunConfig.Load lets through JsonObject's refusal of a key given twice (thrown when first read).
+            throw new InvalidDataException($"config.json has a key twice: {RunSummary.KeyTwice(e)}");
+        }
+        if (!File.Exists(run.Summary))
+            throw new InvalidDataException("unfinished");
+        var summary = RunSummary.Read(run.Summary);
+        if (summary.Steps < config.Steps)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"unfinished: summary at {summary.Steps:N0} of {config.Steps:N0} steps"));
+        return new RunResult(run.Path, config, summary, ProgressCurve.Read(run.Progress));
     }
 }

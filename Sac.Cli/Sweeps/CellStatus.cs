@@ -18,7 +18,7 @@ public enum CellState
     /// <summary>Stopped before its end (SIGTERM, Ctrl-C, a kill, a requeue): the next attempt resumes it.</summary>
     Interrupted,
 
-    /// <summary>summary.json exists.</summary>
+    /// <summary>summary.json exists and its steps cover the run's configured steps.</summary>
     Finished,
 
     /// <summary>The last attempt ended with an error (its exit code and last error line are in exit.json).</summary>
@@ -27,9 +27,10 @@ public enum CellState
 
 /// <summary>
 /// A cell's state, read from its run directory alone, so it reads the same whichever executor ran it: the lock held
-/// means running, summary.json means finished, exit.json with an error code means failed, a checkpoint or progress rows
-/// mean interrupted (resumable), and otherwise pending. exit.json is written by <c>sac sweep run-cell</c> at the end of
-/// each attempt (and removed at its start); an attempt killed outright leaves none, and reads as interrupted.
+/// means running, a summary.json whose steps cover the configured steps means finished, exit.json with an error code
+/// means failed, a checkpoint or progress rows mean interrupted (resumable), and otherwise pending. exit.json is written
+/// by <c>sac sweep run-cell</c> at the end of each attempt (and removed at its start); an attempt killed outright leaves
+/// none, and reads as interrupted.
 /// </summary>
 /// <param name="State">The state.</param>
 /// <param name="Step">The last step in progress.csv (0 when none).</param>
@@ -50,8 +51,12 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
         var (code, error) = ReadExit(run.Exit);
         if (IsLocked(run))
             return new(CellState.Running, step, totalSteps, null, null, null);
-        if (File.Exists(run.Summary))
-            return new(CellState.Finished, step, totalSteps, ReadFinalEval(run.Summary), code, null);
+        // CRUCIAL: summary.json alone does not mean finished. `sac train --resume RUN --steps N` extends a finished run:
+        // config.json says N at once, summary.json is rewritten only at the end, so a stopped extension leaves the old
+        // summary beside a run that is still short of its steps. `sac report` applies the same rule.
+        var (summarySteps, finalEval) = ReadSummary(run.Summary);
+        if (summarySteps >= totalSteps)
+            return new(CellState.Finished, step, totalSteps, finalEval, code, null);
         if (code is int c && c != 0 && !InterruptedCodes.Contains(c))
             return new(CellState.Failed, step, totalSteps, null, code, error);
         bool started = step > 0 || code is not null || CheckpointStore.List(run.Checkpoints).Count > 0;
@@ -93,28 +98,45 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
     {
         try
         {
-            if (!File.Exists(path) || JsonNode.Parse(File.ReadAllText(path)) is not JsonObject json)
+            if (!HasContent(path) || JsonNode.Parse(File.ReadAllText(path)) is not JsonObject json)
                 return (null, null);
             int? code = json["exitCode"] is JsonValue c && c.TryGetValue(out int value) ? value : null;
             string? error = json["error"] is JsonValue e && e.TryGetValue(out string? text) ? text : null;
             return (code, error);
         }
-        catch (Exception e) when (e is JsonException or IOException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return (null, null); // being replaced right now, or torn by a crash: the next attempt writes it again
+            // Being replaced right now, or torn by a crash, or edited (a key twice: JsonObject throws ArgumentException
+            // when first read): the next attempt writes it again.
+            return (null, null);
         }
     }
 
-    private static double? ReadFinalEval(string summary)
+    /// <summary>summary.json's steps (null when there is none, or it has no integer "steps") and its finite finalEvalMean.</summary>
+    private static (long? Steps, double? FinalEval) ReadSummary(string summary)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(summary))?["finalEvalMean"]?.GetValue<double>();
+            if (!HasContent(summary) || JsonNode.Parse(File.ReadAllText(summary)) is not JsonObject json)
+                return (null, null);
+            long? steps = json["steps"] is JsonValue s && s.TryGetValue(out long count) ? count : null;
+            double? final = json["finalEvalMean"] is JsonValue f && f.TryGetValue(out double mean) && double.IsFinite(mean) ? mean : null;
+            return (steps, final);
         }
-        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return null;
+            return (null, null);
         }
+    }
+
+    /// <summary>
+    /// True for a file with something in it. NOTE: a FIFO has length 0, and opening one to read waits for a writer, for
+    /// ever: `sac sweep status` must never open one.
+    /// </summary>
+    private static bool HasContent(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && file.Length > 0;
     }
 
     private static long StepOf(string checkpoint) =>
@@ -122,7 +144,7 @@ public sealed record CellStatus(CellState State, long Step, long TotalSteps, dou
 
     private static long LastStep(string progress)
     {
-        if (!File.Exists(progress))
+        if (!HasContent(progress))
             return 0;
         try
         {
