@@ -219,7 +219,8 @@ public static class SweepCommand
     private static int RunCell(SweepDirectory sweep, SweepCell cell, int threads, Func<string[], TextWriter, TextWriter, int> sac, TextWriter output, TextWriter error)
     {
         var run = sweep.Run(cell);
-        if (File.Exists(run.Summary))
+        // Finished means a summary that covers the cell's steps (an extension stopped midway keeps its old summary).
+        if (CellStatus.Read(run, cell.Config.Steps).State == CellState.Finished)
         {
             output.WriteLine($"Cell {cell.Index} ({cell.Name}) is already finished; nothing to do.");
             return 0;

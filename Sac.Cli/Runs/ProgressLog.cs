@@ -104,10 +104,13 @@ public sealed class ProgressLog : IDisposable
         return long.TryParse(comma < 0 ? line : line[..comma], CultureInfo.InvariantCulture, out long step) ? step : long.MaxValue;
     }
 
-    /// <summary>Reads the (step, value) pairs of a column from a progress.csv, skipping empty cells and incomplete rows.</summary>
+    /// <summary>Reads the (step, value) pairs of a column from a progress.csv, skipping empty cells, incomplete rows and
+    /// values that are not finite (Sac writes those as empty cells; a file edited by hand may not).</summary>
     public static List<(double Step, double Value)> ReadColumn(string path, string column)
     {
         var lines = File.ReadAllLines(path);
+        if (lines.Length == 0)
+            return [];
         string[] header = lines[0].Split(',');
         int index = Array.IndexOf(header, column);
         var points = new List<(double, double)>();
@@ -118,7 +121,8 @@ public sealed class ProgressLog : IDisposable
             if (cells.Length != header.Length || index < 0 || cells[index].Length == 0)
                 continue;
             if (double.TryParse(cells[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double step)
-                && double.TryParse(cells[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                && double.TryParse(cells[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && double.IsFinite(value))
                 points.Add((step, value));
         }
         return points;

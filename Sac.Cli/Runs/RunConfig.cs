@@ -128,19 +128,8 @@ public sealed record RunConfig
     /// <summary>Reads a complete config.json (as written by a run); keys it lacks keep the records' defaults.</summary>
     public static RunConfig Load(string path)
     {
-        JsonObject json;
-        try
-        {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new UsageException($"{path} is not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"{path} is not a valid run config: {e.Message}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot read {path}: {e.Message}");
-        }
+        // Bounded, and a key given twice is refused (which value would win is a guess).
+        JsonObject json = JsonFile.ReadObject(path, $"run config {path}");
         string? format = json["format"] is JsonValue tag && tag.TryGetValue(out string? f) ? f : null;
         if (format != CurrentFormat)
             throw new UsageException($"{path} is not a Sac run config (format '{format}', expected '{CurrentFormat}').");

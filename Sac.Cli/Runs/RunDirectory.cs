@@ -70,7 +70,10 @@ public sealed class RunDirectory
         {
             try
             {
-                return File.Exists(Config) && File.ReadAllText(Config).Contains($"\"{RunConfig.CurrentFormat}\"", StringComparison.Ordinal);
+                // NOTE: a FIFO has length 0, and opening one to read waits for a writer for ever: only a file with
+                // something in it is opened.
+                var file = new FileInfo(Config);
+                return file.Exists && file.Length > 0 && File.ReadAllText(Config).Contains($"\"{RunConfig.CurrentFormat}\"", StringComparison.Ordinal);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -96,8 +96,11 @@ public static class RunPage
 
     private static string Status(RunDirectory run, JsonObject? config, JsonObject? summary)
     {
-        if (summary is not null)
-            return string.Create(C, $"Finished: {Number(summary["steps"]):N0} steps, final evaluation {Number(summary["finalEvalMean"]):F1} ± {Number(summary["finalEvalStd"]):F1}, best {Number(summary["bestEvalMean"]):F1} at step {Number(summary["bestEvalStep"]):N0}.");
+        // A summary counts only if it covers the configured steps: an extension (`train --resume --steps N`) that was
+        // stopped keeps the old summary beside a config that already says N.
+        bool covers = summary is not null && !(config?["steps"] is { } configured && Number(summary["steps"]) < Number(configured));
+        if (covers)
+            return string.Create(C, $"Finished: {Number(summary!["steps"]):N0} steps, final evaluation {Number(summary["finalEvalMean"]):F1} ± {Number(summary["finalEvalStd"]):F1}, best {Number(summary["bestEvalMean"]):F1} at step {Number(summary["bestEvalStep"]):N0}.");
         if (File.Exists(run.Progress))
         {
             var evals = ProgressLog.ReadColumn(run.Progress, "eval/mean_reward");

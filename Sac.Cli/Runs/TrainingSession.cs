@@ -178,7 +178,11 @@ public sealed class TrainingSession
                 if (InterruptAtStepForTesting is long stop && _trainer.Steps >= stop)
                     interruption.Request("test", 130);
                 if (_config.CheckpointEvery > 0 && _trainer.Steps % _config.CheckpointEvery == 0 && !_trainer.IsFinished)
-                    CheckpointStore.Save(saved, _run.Checkpoints);
+                {
+                    string written = Save(saved);
+                    if (update is null)
+                        _out.WriteLine($"checkpoint {Path.GetFileName(written)}: {_lastSave}");
+                }
                 if (lastDisplay.ElapsedMilliseconds >= (update is null ? 10_000 : 200))
                 {
                     if (update is null)
@@ -212,7 +216,7 @@ public sealed class TrainingSession
         else
             TrainLoop(null);
 
-        string checkpoint = CheckpointStore.Save(saved, _run.Checkpoints);
+        string checkpoint = Save(saved);
         if (videos is not null)
         {
             if (_trainer.IsFinished && videos.Pending > 0)
@@ -238,6 +242,26 @@ public sealed class TrainingSession
             RunPage.Write(_run.Path); // again: the page shows summary.json's numbers
         return 0;
     }
+
+    /// <summary>What the last checkpoint cost: "2.87 GB written in 3.1 s".</summary>
+    private string _lastSave = "";
+
+    /// <summary>Saves a checkpoint atomically; records its size and how long the write took (a Slurm --signal-lead must cover it).</summary>
+    private string Save(ICheckpointable saved)
+    {
+        var clock = Stopwatch.StartNew();
+        string directory = CheckpointStore.Save(saved, _run.Checkpoints);
+        long bytes = Directory.EnumerateFiles(directory).Sum(f => new FileInfo(f).Length);
+        _lastSave = string.Create(CultureInfo.InvariantCulture, $"{FormatBytes(bytes)} written in {clock.Elapsed.TotalSeconds:F1} s");
+        return directory;
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F2} GB"),
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:F0} kB"),
+    };
 
     /// <summary>The learning curve and the run page, from the files as they are now (on the video thread too); returns the curve's PNG.</summary>
     private string RefreshPage()
@@ -287,7 +311,7 @@ public sealed class TrainingSession
             ("run directory", _run.Path),
             ("learning curve", plot),
             ("run page", _run.Page),
-            ("checkpoint", checkpoint),
+            ("checkpoint", $"{checkpoint} ({_lastSave})"),
         };
         if (videos is int count)
             rows = [.. rows, ("videos", $"{count} in {_run.Videos}")];

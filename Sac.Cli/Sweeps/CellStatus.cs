@@ -40,8 +40,8 @@ public enum CellState
 /// <param name="Error">The last attempt's last error line, when it failed.</param>
 public sealed record CellStatus(CellState State, long Step, long TotalSteps, double? FinalEval, int? ExitCode, string? Error)
 {
-    /// <summary>Exit codes of an attempt that was stopped by a signal and saved a checkpoint: Ctrl-C, SIGTERM.</summary>
-    public static readonly int[] InterruptedCodes = [130, 143];
+    /// <summary>Exit codes of an attempt that was stopped by a signal and saved a checkpoint: SIGHUP, Ctrl-C, SIGTERM.</summary>
+    public static readonly int[] InterruptedCodes = [129, 130, 143];
 
     /// <summary>Reads the state of <paramref name="run"/> (whose config it was prepared with: <paramref name="totalSteps"/>).</summary>
     public static CellStatus Read(RunDirectory run, long totalSteps)

@@ -74,9 +74,14 @@ public class SlurmSweepTests : SweepTestBase
     }
 
     /// <summary>Waits for a task to leave COMPLETING (Slurm's epilog) for its final state.</summary>
+    /// <summary>Slurm's job states from which a task does not move on by itself.</summary>
+    private static readonly string[] s_finalStates = ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"];
+
+    /// <summary>The task's state once it is final (a task still RUNNING or COMPLETING is waited for: reading the state as
+    /// soon as it was no longer COMPLETING could catch it before it got there).</summary>
     private static string FinalState(string task)
     {
-        SlurmCluster.WaitFor(() => SlurmCluster.State(task) != "COMPLETING", $"{task} to finish completing", 60_000);
+        SlurmCluster.WaitFor(() => s_finalStates.Contains(SlurmCluster.State(task)), $"{task} to reach a final state", 60_000);
         return SlurmCluster.State(task);
     }
 
