@@ -48,6 +48,48 @@ public class VideoTests
         Assert.That(Directory.GetFiles(_directory), Is.EqualTo(new[] { path }), "no temporary left beside it");
     }
 
+    [TestCase("clip.csv")]
+    [TestCase("clip.png")]
+    [TestCase("clip.webm")]
+    public void VideoFiles_WithoutOverwrite_KeepsAFileThatIsThere_AndLeavesNothingElse(string existing)
+    {
+        // The check at the rename itself (what a caller's earlier look cannot promise): the table is put in place first,
+        // so with the poster or the video already there it must be taken back again.
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        string theirs = Path.Combine(_directory, existing);
+        File.WriteAllText(theirs, "someone else's");
+        var error = Assert.Throws<OutputExistsException>(() =>
+            files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: false))!;
+        Assert.That(error.Path, Is.EqualTo(theirs));
+        Assert.That(File.ReadAllText(theirs), Is.EqualTo("someone else's"), "not replaced");
+        Assert.That(Directory.GetFiles(_directory), Is.EqualTo(new[] { theirs }), "no other file of the set, no temporary");
+    }
+
+    [Test]
+    public void VideoFiles_Overwrite_ReplacesAllThree()
+    {
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        foreach (string file in files.All)
+            File.WriteAllText(file, "old");
+        files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: true);
+        Assert.That(VideoProbe.Of(files.Video).Frames, Is.EqualTo(20));
+        Assert.That(TermsTable.Read(files.Table).Rows, Is.EqualTo(20));
+        using (var poster = SkiaSharp.SKBitmap.Decode(files.Poster))
+            Assert.That(poster.Width, Is.EqualTo(64), "a picture now");
+        Assert.That(Directory.GetFiles(_directory), Is.EquivalentTo(files.All), "no temporary left");
+    }
+
+    [Test]
+    public void VideoFiles_Cancelled_WritesNothing()
+    {
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() =>
+            files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: true, cancel.Token));
+        Assert.That(Directory.GetFiles(_directory), Is.Empty, "no table or poster without their video");
+    }
+
     [Test]
     public void Encoder_AbandonedMidVideo_LeavesNoFile()
     {

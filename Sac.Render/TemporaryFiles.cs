@@ -1,0 +1,61 @@
+namespace Sac.Render;
+
+/// <summary>A file was not written because one of that name exists and replacing it was not allowed.</summary>
+/// <param name="path">The existing file.</param>
+public sealed class OutputExistsException(string path) : IOException($"{path} already exists; it was not replaced.")
+{
+    /// <summary>The existing file.</summary>
+    public string Path { get; } = path;
+}
+
+/// <summary>
+/// How Sac.Render's files appear: each is written whole into a temporary beside it, then renamed to its name, so no
+/// reader ever sees one half-written.
+/// </summary>
+/// <remarks>
+/// A temporary's name is unique to its writer (process id and a random tag), so two processes writing the same name
+/// never write into one temporary, and it keeps the shapes a run directory's cleanup recognizes
+/// (<c>name.TAG.tmp.webm</c>, <c>name.TAG.tmp.png</c>, <c>name.TAG.csv.tmp</c>; see Sac.Cli's
+/// <c>RunDirectory.IsVideoTemporary</c>): ffmpeg and Skia are handed a name that still ends in the format's extension.
+/// </remarks>
+public static class TemporaryFiles
+{
+    /// <summary>A fresh temporary name beside <paramref name="path"/> (see the remarks for its shape).</summary>
+    public static string For(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string extension = Path.GetExtension(full);
+        string stem = Path.Combine(Path.GetDirectoryName(full) ?? "", Path.GetFileNameWithoutExtension(full));
+        string tag = $"{Environment.ProcessId}-{Random.Shared.Next(0x100000):x5}";
+        return extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? $"{stem}.{tag}{extension}.tmp" : $"{stem}.{tag}.tmp{extension}";
+    }
+
+    /// <summary>
+    /// Renames the finished <paramref name="temporary"/> to <paramref name="path"/>. With <paramref name="overwrite"/>
+    /// false an existing file is never replaced, not even one that appeared a moment ago: the rename itself refuses
+    /// (link(2) on Linux), and <see cref="OutputExistsException"/> is thrown.
+    /// </summary>
+    public static void Commit(string temporary, string path, bool overwrite)
+    {
+        try
+        {
+            File.Move(temporary, path, overwrite);
+        }
+        catch (IOException) when (!overwrite && File.Exists(path))
+        {
+            throw new OutputExistsException(path);
+        }
+    }
+
+    /// <summary>Deletes <paramref name="path"/> if it is there; a failure to delete is ignored (it is cleanup, after another error).</summary>
+    public static void Discard(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
