@@ -20,7 +20,16 @@ public static class RenderCommand
     private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play, one after another in the video.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first episode's reset (the policy acts deterministically, tanh(μ(s))).", DefaultValueFactory = _ => 1_000_000 };
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
-    private static readonly Option<string?> Out = new("--out") { Description = "The file to write (.webm, .mp4, .gif, or .png with --still); default <run>/videos/render-<checkpoint>-seed<seed>.<format>." };
+    private static readonly Option<string?> Out = new("--out")
+    {
+        Description = "The video to write (.webm, .mp4 or .gif), with its per-step rewards <name>.csv and its poster <name>.png beside it; " +
+                      "or, with --still, one .png. Default <run>/videos/render-<checkpoint>-seed<seed>.<format>.",
+    };
+    private static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Replace the files written (the video, <name>.csv and <name>.png; or the --still picture) if they exist. " +
+                      "Without it an existing one is refused, and nothing is written.",
+    };
     private static readonly Option<string?> Format = new("--format") { Description = "webm (VP9, the default), mp4 (H.264) or gif, when --out does not say." };
     private static readonly Option<int> Width = new("--width") { Description = "Frame width in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Width };
     private static readonly Option<int> Height = new("--height") { Description = "Frame height in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Height };
@@ -32,7 +41,7 @@ public static class RenderCommand
     {
         var command = new Command("render", "Render deterministic episodes of a trained agent to a video: the picture of the environment with the step, the return so far and the reward terms drawn on it.")
         {
-            Run, Episodes, Seed, Checkpoint, Out, Format, Width, Height, Still, NoOverlay,
+            Run, Episodes, Seed, Checkpoint, Out, Overwrite, Format, Width, Height, Still, NoOverlay,
         };
         command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
@@ -77,11 +86,16 @@ public static class RenderCommand
             }
         }
 
-        var trainer = checkpoint.Load();
-
         // Inside the run directory the render writes only while holding the run's lock (training holds it while it runs).
         bool inRun = IsInside(file, run.Path);
         using IDisposable? held = inRun ? LockFor(run) : null;
+
+        // Every file to be written is checked before the episodes are played: a refusal costs nothing, and replaces nothing.
+        bool overwrite = parse.GetValue(Overwrite);
+        var videoFiles = still is null ? new VideoFiles(file) : null;
+        RefuseExisting(videoFiles?.All ?? [file], overwrite);
+
+        var trainer = checkpoint.Load();
 
         var environment = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
         Scene scene = SceneCatalog.For(environment);
@@ -96,20 +110,17 @@ public static class RenderCommand
             if (step > recorded[0].Length)
                 throw new UsageException($"--still {step}: the episode has only {recorded[0].Length} steps.");
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            VideoInfo picture = EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings);
+            VideoInfo picture = WhileNoneAppears(() => EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings, overwrite));
             output.WriteLine(string.Create(c, $"wrote {picture.Path}: step {step} of {recorded[0].Length} of an episode of {what} ({settings.Width}×{settings.Height}; return so far {recorded[0].Frames[step].Return:F2}, episode return {recorded[0].Return:F2})"));
         }
         else
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            string stem = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
-            RunDirectory.WriteAtomically(stem + ".csv", TermsTable.ToCsv(recorded));
-            EpisodeVideo.WriteStill(stem + ".png", scene, recorded[0], recorded.Count, recorded[0].Length / 2, settings);
-            VideoInfo video = EpisodeVideo.Write(file, scene, recorded, settings);
+            VideoInfo video = WhileNoneAppears(() => videoFiles!.Write(scene, recorded, settings, overwrite));
             output.WriteLine(string.Create(c,
                 $"wrote {video.Path}: {episodes} episode(s) of {what}; {video.Frames} frames of {video.Width}×{video.Height} at {video.Rate.PerSecond:0.##} fps ({video.DurationSeconds:F1} s); " +
                 $"return {string.Join(", ", report.Returns.Select(r => r.ToString("F2", c)))}"));
-            output.WriteLine($"per-step rewards: {stem}.csv, poster: {stem}.png");
+            output.WriteLine($"per-step rewards: {videoFiles!.Table}, poster: {videoFiles.Poster}");
         }
         if (inRun)
             output.WriteLine($"run page: {RunPage.Write(run.Path)}");
@@ -139,6 +150,38 @@ public static class RenderCommand
         return Path.Combine(run.Videos, still is int step
             ? string.Create(CultureInfo.InvariantCulture, $"{name}-step{step}.png")
             : name + (named ?? VideoFormat.WebM).Extension());
+    }
+
+    /// <summary>
+    /// A usage error naming every one of <paramref name="files"/> that exists, unless <paramref name="overwrite"/>; and
+    /// always for one that is a directory (no file can replace it).
+    /// </summary>
+    private static void RefuseExisting(IReadOnlyList<string> files, bool overwrite)
+    {
+        if (files.FirstOrDefault(Directory.Exists) is string directory)
+            throw new UsageException($"{directory} is a directory, so the render cannot be written there; choose another --out.");
+        if (overwrite)
+            return;
+        string[] existing = files.Where(File.Exists).ToArray();
+        if (existing.Length == 0)
+            return;
+        string what = files.Count == 1
+            ? "it is replaced only with --overwrite"
+            : "'sac render' writes a video with <name>.csv and <name>.png beside it and replaces none of them without --overwrite";
+        throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}; {what} (or choose another --out).");
+    }
+
+    /// <summary>Runs the write; a file that appeared meanwhile (another process) is refused as <see cref="RefuseExisting"/> refuses it.</summary>
+    private static T WhileNoneAppears<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (OutputExistsException e)
+        {
+            throw new UsageException($"{e.Path} appeared while the episodes were rendered, and is not replaced without --overwrite; nothing was written.");
+        }
     }
 
     private static IDisposable LockFor(RunDirectory run)

@@ -86,6 +86,78 @@ public class RenderCommandTests : CliTestBase
     }
 
     [Test]
+    public void Render_OutBesideTheUsersCsvOrPng_IsRefusedNamingIt_AndReplacesNothing()
+    {
+        // `--out clip.webm` also writes clip.csv (the rewards) and clip.png (the poster): files of the user's with those
+        // names are not the render's to replace.
+        string run = TrainedRun();
+        string video = Path.Combine(Root, "clip.webm"), table = Path.Combine(Root, "clip.csv"), poster = Path.Combine(Root, "clip.png");
+        File.WriteAllText(table, "the user's own table\n");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), table, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before), "neither replaced nor joined by a video");
+
+        File.Delete(table);
+        File.WriteAllText(poster, "the user's own picture");
+        before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), poster, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Render_OutThatExists_IsRefused_AndOverwriteReplacesItAndItsCompanions()
+    {
+        string run = TrainedRun();
+        string video = Path.Combine(Root, "clip.webm");
+        File.WriteAllText(video, "an older video");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), video, "exists", "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        File.WriteAllText(Path.ChangeExtension(video, ".csv"), "stale");
+        File.WriteAllText(Path.ChangeExtension(video, ".png"), "stale");
+        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video, "--overwrite");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        // All three are this render's: a whole video, its 201-row table, a decodable poster.
+        Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
+        Assert.That(TermsTable.Read(Path.ChangeExtension(video, ".csv")).Rows, Is.EqualTo(201));
+        using (var bitmap = SKBitmap.Decode(Path.ChangeExtension(video, ".png")))
+            Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((64, 48)));
+        Assert.That(Directory.GetFiles(Root).Select(Path.GetFileName), Is.EquivalentTo(new[] { "clip.webm", "clip.csv", "clip.png" }), "no temporary left");
+    }
+
+    [Test]
+    public void Render_Twice_SecondIsRefusedUnlessOverwrite()
+    {
+        // The default name (videos/render-<checkpoint>-seed<seed>.webm) follows the same rule as --out.
+        string run = TrainedRun();
+        string[] args = ["render", "--run", run, "--width", "64", "--height", "48"];
+        Assert.That(Sac(args).Code, Is.Zero);
+        var before = Snapshot();
+        AssertUsageError(Sac(args), "render-step-0000000300-seed1000000.webm", "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before), "the first render, its table, poster and run page, untouched");
+        var again = Sac([.. args, "--overwrite"]);
+        Assert.That(again.Code, Is.Zero, again.Err);
+
+        string png = Path.Combine(Root, "frame.png");
+        File.WriteAllText(png, "the user's own picture");
+        before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", png), png, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+        Assert.That(Sac("render", "--run", run, "--still", "3", "--out", png, "--overwrite").Code, Is.Zero);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.That(bitmap, Is.Not.Null, "now a picture");
+    }
+
+    [Test]
+    public void RenderHelp_NamesTheCompanionFiles_AndOverwrite()
+    {
+        var help = Sac("render", "--help");
+        Assert.That(help.Out, Does.Contain("<name>.csv").And.Contain("<name>.png"), "what is written beside the video");
+        Assert.That(help.Out, Does.Contain("--overwrite"));
+    }
+
+    [Test]
     public void Render_WithoutFfmpeg_SaysHowToInstallIt()
     {
         string run = TrainedRun();
