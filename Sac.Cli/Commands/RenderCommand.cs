@@ -94,6 +94,7 @@ public static class RenderCommand
         bool overwrite = parse.GetValue(Overwrite);
         var videoFiles = still is null ? new VideoFiles(file) : null;
         RefuseExisting(videoFiles?.All ?? [file], overwrite);
+        RequireWritable(file);
 
         var trainer = checkpoint.Load();
 
@@ -169,6 +170,33 @@ public static class RenderCommand
             ? "it is replaced only with --overwrite"
             : "'sac render' writes a video with <name>.csv and <name>.png beside it and replaces none of them without --overwrite";
         throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}; {what} (or choose another --out).");
+    }
+
+    /// <summary>
+    /// A usage error unless <paramref name="file"/> can be created: its directory, or the nearest one above it that
+    /// exists (the missing ones are created when the files are written), must take a new file. Asked of the file system
+    /// by creating and deleting a file there, since mode bits do not tell (root, ACLs, read-only mounts, immutable
+    /// directories); a file where a directory should be is named.
+    /// </summary>
+    private static void RequireWritable(string file)
+    {
+        string directory = Path.GetDirectoryName(file)!;
+        while (!Directory.Exists(directory))
+        {
+            if (File.Exists(directory))
+                throw new UsageException($"{file} cannot be written: {directory} is a file, not a directory.");
+            directory = Path.GetDirectoryName(directory) ?? throw new UsageException($"{file} cannot be written: no directory above it exists.");
+        }
+        string probe = Path.Combine(directory, $".sac-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{file} cannot be written: {directory} does not take new files ({e.Message}).");
+        }
     }
 
     /// <summary>Runs the write; a file that appeared meanwhile (another process) is refused as <see cref="RefuseExisting"/> refuses it.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Sac.Cli.Runs;
 using Sac.Render.Recording;
@@ -155,6 +156,138 @@ public class RenderCommandTests : CliTestBase
         var help = Sac("render", "--help");
         Assert.That(help.Out, Does.Contain("<name>.csv").And.Contain("<name>.png"), "what is written beside the video");
         Assert.That(help.Out, Does.Contain("--overwrite"));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="directory"/> refuse new files until disposed: mode 0555, and for root (whom modes do not
+    /// stop) the immutable attribute too. Ignores the test where neither works (then nothing here could show the defect).
+    /// </summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static IDisposable ReadOnly(string directory)
+    {
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+                                        UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        bool immutable = !Accepts(directory) || Chattr("+i", directory);
+        var undo = new Undo(() =>
+        {
+            if (immutable)
+                Chattr("-i", directory);
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        });
+        if (Accepts(directory))
+        {
+            undo.Dispose();
+            Assert.Ignore($"{directory} cannot be made read-only here (root without chattr +i).");
+        }
+        return undo;
+    }
+
+    private static bool Accepts(string directory)
+    {
+        string probe = Path.Combine(directory, "probe");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path]);
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        private Action? _undo = undo;
+
+        public void Dispose()
+        {
+            _undo?.Invoke();
+            _undo = null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="test"/> with SAC_FFMPEG set to a wrapper of ffmpeg that logs its arguments; returns the log's lines.</summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static string[] WithFfmpegLogged(Action test)
+    {
+        string directory = Directory.CreateTempSubdirectory("sac-ffmpeg-log-").FullName;
+        string log = Path.Combine(directory, "calls.log"), wrapper = Path.Combine(directory, "ffmpeg");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec ffmpeg \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string? saved = Environment.GetEnvironmentVariable("SAC_FFMPEG");
+        Environment.SetEnvironmentVariable("SAC_FFMPEG", wrapper);
+        try
+        {
+            test();
+            return File.Exists(log) ? File.ReadAllLines(log) : [];
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SAC_FFMPEG", saved);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_OutInAReadOnlyDirectory_IsRefusedBeforeRendering_AndWritesNothing()
+    {
+        string run = TrainedRun();
+        string locked = Path.Combine(Root, "locked");
+        Directory.CreateDirectory(locked);
+        using var readOnly = ReadOnly(locked);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+        {
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "clip.webm")), locked, "cannot be written");
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "new", "clip.webm")), locked, "cannot be written");
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--still", "3", "--out", Path.Combine(locked, "frame.png")), locked, "cannot be written");
+        });
+        // ffmpeg was asked its version (is it installed?) and never to encode: no episode was rendered.
+        Assert.That(calls, Has.All.Contain("-version"), string.Join("\n", calls));
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_IntoAReadOnlyRun_IsRefusedBeforeRendering_AndWritesNothing()
+    {
+        // The default --out is the run's videos/, which does not exist yet: the run directory itself must take it.
+        string run = TrainedRun();
+        using var readOnly = ReadOnly(run);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "render-step-0000000300-seed1000000.webm", "cannot be written"));
+        Assert.That(calls, Has.All.Contain("-version"), string.Join("\n", calls));
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, not even the run page");
+    }
+
+    [Test]
+    public void Render_OutUnderAFile_IsRefusedBeforeRendering()
+    {
+        string run = TrainedRun();
+        string notes = Path.Combine(Root, "notes.txt");
+        File.WriteAllText(notes, "a file, not a directory");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--out", Path.Combine(notes, "clip.webm")), notes, "not a directory");
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", Path.Combine(notes, "sub", "frame.png")), notes, "not a directory");
+        Assert.That(Snapshot(), Is.EqualTo(before));
     }
 
     [Test]
