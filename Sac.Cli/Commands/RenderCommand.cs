@@ -71,9 +71,9 @@ public static class RenderCommand
             throw new UsageException($"--still must be ≥ 0 (a step of the first episode), got {still}.");
         if (still is not null && episodes != 1)
             throw new UsageException("--still writes one frame of the first episode; it cannot be combined with --episodes.");
-        var checkpoint = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
-        var config = checkpoint.Config;
-        string file = OutputPath(parse, run, checkpoint.Name, seed, still);
+        var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var config = found.Config;
+        string file = OutputPath(parse, run, found.Name, seed, still);
         if (still is null)
         {
             try
@@ -92,11 +92,18 @@ public static class RenderCommand
 
         // Every file to be written is checked before the episodes are played: a refusal costs nothing, and replaces nothing.
         bool overwrite = parse.GetValue(Overwrite);
-        var videoFiles = still is null ? new VideoFiles(file) : null;
-        RefuseExisting(videoFiles?.All ?? [file], overwrite);
+        RefuseExisting(still is null ? new VideoFiles(file).All : [file], overwrite);
         RequireWritable(file);
 
-        var trainer = checkpoint.Load();
+        var (checkpoint, trainer) = found.Load();
+        // A training run may have pruned the checkpoint found before it was read, and the newer one read instead: the
+        // default name says which policy the video shows (in the same directory, so only its files are checked again).
+        if (OutputPath(parse, run, checkpoint.Name, seed, still) is var renamed && renamed != file)
+        {
+            file = renamed;
+            RefuseExisting(still is null ? new VideoFiles(file).All : [file], overwrite);
+        }
+        var videoFiles = still is null ? new VideoFiles(file) : null;
 
         var environment = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
         Scene scene = SceneCatalog.For(environment);
