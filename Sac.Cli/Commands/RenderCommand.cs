@@ -94,6 +94,8 @@ public static class RenderCommand
         bool overwrite = parse.GetValue(Overwrite);
         RefuseExisting(still is null ? new VideoFiles(file).All : [file], overwrite);
         RequireWritable(file);
+        if (inRun)
+            RequireWritable(run.Page); // refreshed after the video, with its plots, in the run directory itself
 
         var (checkpoint, trainer) = found.Load();
         // A training run may have pruned the checkpoint found before it was read, and the newer one read instead: the

@@ -259,8 +259,8 @@ public class RenderCommandTests : CliTestBase
             AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "new", "clip.webm")), locked, "cannot be written");
             AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--still", "3", "--out", Path.Combine(locked, "frame.png")), locked, "cannot be written");
         });
-        // ffmpeg was asked its version (is it installed?) and never to encode: no episode was rendered.
-        Assert.That(calls, Has.All.Contain("-version"), string.Join("\n", calls));
+        // ffmpeg was asked whether it is installed, and never given frames: no episode was rendered.
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
         Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
     }
 
@@ -274,8 +274,23 @@ public class RenderCommandTests : CliTestBase
         var before = Snapshot();
         string[] calls = WithFfmpegLogged(() =>
             AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "render-step-0000000300-seed1000000.webm", "cannot be written"));
-        Assert.That(calls, Has.All.Contain("-version"), string.Join("\n", calls));
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
         Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, not even the run page");
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_IntoARunWhosePageCannotBeWritten_IsRefusedBeforeRendering()
+    {
+        // videos/ takes the video, but the run page (index.html, in the run directory) would fail after it.
+        string run = TrainedRun();
+        Directory.CreateDirectory(Path.Combine(run, "videos"));
+        using var readOnly = ReadOnly(run);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), Path.Combine(run, "index.html"), "cannot be written"));
+        Assert.That(calls, Has.None.Contain("pipe:0"), "ffmpeg was never given frames");
+        Assert.That(Snapshot(), Is.EqualTo(before), "no video without its place on the run page");
     }
 
     [Test]
