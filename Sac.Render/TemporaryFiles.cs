@@ -30,13 +30,24 @@ public static class TemporaryFiles
         return extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? $"{stem}.{tag}{extension}.tmp" : $"{stem}.{tag}.tmp{extension}";
     }
 
+    /// <summary>Creates the temporary <paramref name="temporary"/> and writes <paramref name="text"/> (UTF-8) into it; never replaces a file.</summary>
+    public static void WriteNew(string temporary, string text)
+    {
+        using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
+    }
+
     /// <summary>
-    /// Renames the finished <paramref name="temporary"/> to <paramref name="path"/>. With <paramref name="overwrite"/>
-    /// false an existing file is never replaced, not even one that appeared a moment ago: the rename itself refuses
-    /// (link(2) on Linux), and <see cref="OutputExistsException"/> is thrown.
+    /// Flushes the finished <paramref name="temporary"/> to disk and renames it to <paramref name="path"/>, so that after a
+    /// crash the name holds the whole file or the old one, never an empty one. With <paramref name="overwrite"/> false
+    /// an existing file is never replaced, not even one that appeared a moment ago: the rename itself refuses (link(2)
+    /// on Linux), and <see cref="OutputExistsException"/> is thrown.
     /// </summary>
     public static void Commit(string temporary, string path, bool overwrite)
     {
+        using (var written = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite))
+            written.Flush(flushToDisk: true); // NOTE: fsync needs a handle that may write; nothing is written through it
         try
         {
             File.Move(temporary, path, overwrite);

@@ -56,7 +56,7 @@ public sealed class VideoFiles
         var placed = new List<string>();
         try
         {
-            File.WriteAllText(table, TermsTable.ToCsv(episodes));
+            TemporaryFiles.WriteNew(table, TermsTable.ToCsv(episodes));
             RecordedEpisode first = episodes[0];
             EpisodeVideo.DrawPng(poster, scene, first, episodes.Count, first.Length / 2, settings);
             cancellation.ThrowIfCancellationRequested();

@@ -42,7 +42,8 @@ public sealed class FfmpegEncoder : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        // -n: the temporary's name is this encoder's own; should a file of that name exist after all, ffmpeg fails rather than replace it.
+        foreach (string argument in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", "-n",
             "-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{width}x{height}", "-framerate", rate.ToString(), "-i", "pipe:0"])
             start.ArgumentList.Add(argument);
         foreach (string argument in format.EncoderArguments())

@@ -151,6 +151,22 @@ public class RenderCommandTests : CliTestBase
     }
 
     [Test]
+    public void Render_BesideFilesNamedLikeItsTemporaries_LeavesThemAlone()
+    {
+        // The temporaries were once clip.tmp.webm, clip.tmp.png and clip.csv.tmp: ffmpeg (-y) and the writers replaced
+        // a user's files of those names, then renamed them away.
+        string run = TrainedRun();
+        string[] theirs = ["clip.tmp.webm", "clip.tmp.png", "clip.csv.tmp"];
+        foreach (string name in theirs)
+            File.WriteAllText(Path.Combine(Root, name), "the user's " + name);
+        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(Root, "clip.webm"));
+        Assert.That(result.Code, Is.Zero, result.Err);
+        foreach (string name in theirs)
+            Assert.That(File.ReadAllText(Path.Combine(Root, name)), Is.EqualTo("the user's " + name));
+        Assert.That(Directory.GetFiles(Root).Select(Path.GetFileName), Is.EquivalentTo(theirs.Concat(["clip.webm", "clip.csv", "clip.png"])), "no temporary left");
+    }
+
+    [Test]
     public void RenderHelp_NamesTheCompanionFiles_AndOverwrite()
     {
         var help = Sac("render", "--help");
