@@ -78,7 +78,7 @@ public static class RenderCommand
         {
             try
             {
-                FfmpegEncoder.RequireInstalled();
+                FfmpegEncoder.RequireInstalled(VideoFormats.FromPath(file)!.Value);
             }
             catch (VideoException e)
             {

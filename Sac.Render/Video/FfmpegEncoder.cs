@@ -90,22 +90,43 @@ public sealed class FfmpegEncoder : IDisposable
     public static bool IsTemporary(string fileName) =>
         VideoFormats.FromPath(fileName) is not null && System.IO.Path.GetFileNameWithoutExtension(fileName).EndsWith(".tmp", StringComparison.Ordinal);
 
-    /// <summary>Throws a <see cref="VideoException"/> with the install command when ffmpeg cannot be run.</summary>
-    public static void RequireInstalled()
+    /// <summary>Throws a <see cref="VideoException"/> when ffmpeg cannot be run or cannot write WebM (VP9), the format of every recording.</summary>
+    public static void RequireInstalled() => RequireInstalled(VideoFormat.WebM);
+
+    /// <summary>
+    /// Throws a <see cref="VideoException"/> (with the install command) when ffmpeg cannot be run, or has no encoder for
+    /// <paramref name="format"/> (as <c>ffmpeg -encoders</c> lists them): checked before episodes are played, since ffmpeg
+    /// itself would say so only when given the first frame.
+    /// </summary>
+    public static void RequireInstalled(VideoFormat format)
     {
-        var start = new ProcessStartInfo(Executable, "-hide_banner -version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string encoder = format.Encoder();
+        string listing = Run("-hide_banner -encoders")
+            ?? throw new VideoException($"videos are encoded by ffmpeg, and '{Executable}' cannot be run; install it: {InstallHint}");
+        // Each encoder is a line "flags name description", e.g. " V....D libx264   libx264 H.264 / AVC …".
+        bool listed = listing.Split('\n').Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, string name, ..] && name == encoder);
+        if (!listed)
+            throw new VideoException($"'{Executable}' has no {encoder} encoder, which {format.Extension()} videos are written with; " +
+                $"install an ffmpeg that has it (Debian's and Ubuntu's do: {InstallHint}){(format == VideoFormat.WebM ? "" : ", or write .webm")}.");
+    }
+
+    /// <summary>ffmpeg's standard output for <paramref name="arguments"/>, or null when it cannot be run or fails.</summary>
+    private static string? Run(string arguments)
+    {
+        var start = new ProcessStartInfo(Executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         try
         {
             using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
+            Task<string> errors = process.StandardError.ReadToEndAsync(); // read both, so neither pipe fills and blocks ffmpeg
+            string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            if (process.ExitCode == 0)
-                return;
+            errors.Wait();
+            return process.ExitCode == 0 ? output : null;
         }
         catch (Win32Exception)
         {
+            return null;
         }
-        throw new VideoException($"videos are encoded by ffmpeg, and '{Executable}' cannot be run; install it: {InstallHint}");
     }
 
     /// <summary>Sends one frame: <see cref="Width"/> × <see cref="Height"/> pixels, 4 bytes each (R, G, B, A), row by row.</summary>

@@ -240,11 +240,18 @@ public class RenderCommandTests : CliTestBase
 
     /// <summary>Runs <paramref name="test"/> with SAC_FFMPEG set to a wrapper of ffmpeg that logs its arguments; returns the log's lines.</summary>
     [UnsupportedOSPlatform("windows")] // modes and a shell script
-    private static string[] WithFfmpegLogged(Action test)
+    private static string[] WithFfmpegLogged(Action test) => WithFfmpegWrapper("exec ffmpeg \"$@\"", test);
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with SAC_FFMPEG set to a shell script that logs its arguments, then runs
+    /// <paramref name="body"/> (which sees them as "$@"); returns the log's lines.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static string[] WithFfmpegWrapper(string body, Action test)
     {
         string directory = Directory.CreateTempSubdirectory("sac-ffmpeg-log-").FullName;
         string log = Path.Combine(directory, "calls.log"), wrapper = Path.Combine(directory, "ffmpeg");
-        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec ffmpeg \"$@\"\n");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\n{body}\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string? saved = Environment.GetEnvironmentVariable("SAC_FFMPEG");
         Environment.SetEnvironmentVariable("SAC_FFMPEG", wrapper);
@@ -337,6 +344,33 @@ public class RenderCommandTests : CliTestBase
         {
             Environment.SetEnvironmentVariable("SAC_FFMPEG", saved);
         }
+    }
+
+    [UnsupportedOSPlatform("windows")] // a shell script
+    [Test]
+    public void Render_FfmpegWithoutTheFormatsEncoder_IsRefusedBeforeRendering()
+    {
+        // An ffmpeg built without libx264 failed only once the episodes were played and their frames sent.
+        string run = TrainedRun();
+        var before = Snapshot();
+        // An ffmpeg without libx264, as ffmpeg itself answers: absent from its list, and "Unknown encoder" when asked for it.
+        string withoutX264 = """
+            case "$*" in
+              *-encoders*) ffmpeg "$@" | grep -v ' libx264 ' ;;
+              *libx264*) echo "Unknown encoder 'libx264'" >&2; exit 1 ;;
+              *) exec ffmpeg "$@" ;;
+            esac
+            """;
+        string[] calls = WithFfmpegWrapper(withoutX264, () =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--format", "mp4"), "libx264", "mp4"));
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), "ffmpeg was never given frames");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        // That ffmpeg still writes WebM (VP9): only the missing encoder is refused.
+        string video = Path.Combine(Root, "clip.webm");
+        WithFfmpegWrapper(withoutX264, () =>
+            Assert.That(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video).Code, Is.Zero));
+        Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
     }
 
     [Test]
