@@ -13,20 +13,24 @@ public sealed class OutputExistsException(string path) : IOException($"{path} al
 /// reader ever sees one half-written.
 /// </summary>
 /// <remarks>
-/// A temporary's name is unique to its writer (process id and a random tag), so two processes writing the same name
+/// A temporary's name is unique to its writer (process id, a count and a random tag), so two processes writing the same name
 /// never write into one temporary, and it keeps the shapes a run directory's cleanup recognizes
 /// (<c>name.TAG.tmp.webm</c>, <c>name.TAG.tmp.png</c>, <c>name.TAG.csv.tmp</c>; see Sac.Cli's
 /// <c>RunDirectory.IsVideoTemporary</c>): ffmpeg and Skia are handed a name that still ends in the format's extension.
 /// </remarks>
 public static class TemporaryFiles
 {
+    private static long s_written;
+
     /// <summary>A fresh temporary name beside <paramref name="path"/> (see the remarks for its shape).</summary>
     public static string For(string path)
     {
         string full = Path.GetFullPath(path);
         string extension = Path.GetExtension(full);
         string stem = Path.Combine(Path.GetDirectoryName(full) ?? "", Path.GetFileNameWithoutExtension(full));
-        string tag = $"{Environment.ProcessId}-{Random.Shared.Next(0x100000):x5}";
+        // The process id and a count make it unique among the processes alive; the random part keeps a leftover of a
+        // killed process whose id came round again from being this name too.
+        string tag = $"{Environment.ProcessId}-{Interlocked.Increment(ref s_written)}-{Random.Shared.Next(0x10000):x4}";
         return extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? $"{stem}.{tag}{extension}.tmp" : $"{stem}.{tag}.tmp{extension}";
     }
 

@@ -90,6 +90,23 @@ public class VideoTests
         Assert.That(Directory.GetFiles(_directory), Is.Empty, "no table or poster without their video");
     }
 
+    [TestCase("step-0000000300.webm")]
+    [TestCase("clip.mp4")]
+    [TestCase("clip.gif")]
+    [TestCase("clip.png")]
+    [TestCase("clip.csv")]
+    public void TemporaryFiles_Names_AreUniqueAndWhatARunsCleanupRemoves(string name)
+    {
+        // A run directory deletes the temporaries a killed recording left (RunDirectory.IsVideoTemporary), and only those.
+        string first = Path.GetFileName(TemporaryFiles.For(Path.Combine(_directory, name)));
+        string second = Path.GetFileName(TemporaryFiles.For(Path.Combine(_directory, name)));
+        Assert.That(global::Sac.Cli.Runs.RunDirectory.IsVideoTemporary(first), Is.True, first);
+        Assert.That(global::Sac.Cli.Runs.RunDirectory.IsVideoTemporary(name), Is.False, "the file itself is not one");
+        Assert.That(first, Is.Not.EqualTo(second), "two writers of one name get two temporaries");
+        Assert.That(Path.GetExtension(first), Is.EqualTo(name.EndsWith(".csv", StringComparison.Ordinal) ? ".tmp" : Path.GetExtension(name)),
+            "ffmpeg and Skia still see the format's extension");
+    }
+
     [Test]
     public void Encoder_AbandonedMidVideo_LeavesNoFile()
     {
