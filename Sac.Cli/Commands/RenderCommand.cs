@@ -92,7 +92,7 @@ public static class RenderCommand
 
         // Every file to be written is checked before the episodes are played: a refusal costs nothing, and replaces nothing.
         bool overwrite = parse.GetValue(Overwrite);
-        RefuseExisting(still is null ? new VideoFiles(file).All : [file], overwrite);
+        RefuseExisting(FilesWritten(file, still), overwrite);
         RequireWritable(file);
         if (inRun)
             RequireWritable(run.Page); // refreshed after the video, with its plots, in the run directory itself
@@ -103,7 +103,7 @@ public static class RenderCommand
         if (OutputPath(parse, run, checkpoint.Name, seed, still) is var renamed && renamed != file)
         {
             file = renamed;
-            RefuseExisting(still is null ? new VideoFiles(file).All : [file], overwrite);
+            RefuseExisting(FilesWritten(file, still), overwrite);
         }
         var videoFiles = still is null ? new VideoFiles(file) : null;
 
@@ -161,6 +161,9 @@ public static class RenderCommand
             ? string.Create(CultureInfo.InvariantCulture, $"{name}-step{step}.png")
             : name + (named ?? VideoFormat.WebM).Extension());
     }
+
+    /// <summary>What a render to <paramref name="file"/> writes: the video, its <c>name.csv</c> and <c>name.png</c>; or the --still picture.</summary>
+    private static IReadOnlyList<string> FilesWritten(string file, int? still) => still is null ? new VideoFiles(file).All : [file];
 
     /// <summary>
     /// A usage error naming every one of <paramref name="files"/> that exists, unless <paramref name="overwrite"/>; and
