@@ -37,9 +37,9 @@ public static class EvalCommand
         int seed = parse.GetValue(Seed);
         if (seed < 0)
             throw new UsageException($"--seed must be ≥ 0, got {seed}.");
-        var checkpoint = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        // The checkpoint loaded can be newer than the one found, when a training run pruned that one meanwhile.
+        var (checkpoint, trainer) = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint)).Load();
         var config = checkpoint.Config;
-        var trainer = checkpoint.Load();
 
         bool deterministic = !parse.GetValue(Stochastic);
         var report = Evaluation.Run(trainer.Agent, EnvironmentRegistry.Create(config.Env), episodes, deterministic,

@@ -20,7 +20,16 @@ public static class RenderCommand
     private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play, one after another in the video.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first episode's reset (the policy acts deterministically, tanh(μ(s))).", DefaultValueFactory = _ => 1_000_000 };
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
-    private static readonly Option<string?> Out = new("--out") { Description = "The file to write (.webm, .mp4, .gif, or .png with --still); default <run>/videos/render-<checkpoint>-seed<seed>.<format>." };
+    private static readonly Option<string?> Out = new("--out")
+    {
+        Description = "The video to write (.webm, .mp4 or .gif), with its per-step rewards <name>.csv and its poster <name>.png beside it; " +
+                      "or, with --still, one .png. Default <run>/videos/render-<checkpoint>-seed<seed>.<format>.",
+    };
+    private static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Replace the files written (the video, <name>.csv and <name>.png; or the --still picture) if they exist. " +
+                      "Without it an existing one is refused, and nothing is written.",
+    };
     private static readonly Option<string?> Format = new("--format") { Description = "webm (VP9, the default), mp4 (H.264) or gif, when --out does not say." };
     private static readonly Option<int> Width = new("--width") { Description = "Frame width in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Width };
     private static readonly Option<int> Height = new("--height") { Description = "Frame height in pixels (even).", DefaultValueFactory = _ => new RenderSettings().Height };
@@ -32,7 +41,7 @@ public static class RenderCommand
     {
         var command = new Command("render", "Render deterministic episodes of a trained agent to a video: the picture of the environment with the step, the return so far and the reward terms drawn on it.")
         {
-            Run, Episodes, Seed, Checkpoint, Out, Format, Width, Height, Still, NoOverlay,
+            Run, Episodes, Seed, Checkpoint, Out, Overwrite, Format, Width, Height, Still, NoOverlay,
         };
         command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
@@ -62,14 +71,14 @@ public static class RenderCommand
             throw new UsageException($"--still must be ≥ 0 (a step of the first episode), got {still}.");
         if (still is not null && episodes != 1)
             throw new UsageException("--still writes one frame of the first episode; it cannot be combined with --episodes.");
-        var checkpoint = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
-        var config = checkpoint.Config;
-        string file = OutputPath(parse, run, checkpoint.Name, seed, still);
+        var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var config = found.Config;
+        string file = OutputPath(parse, run, found.Name, seed, still);
         if (still is null)
         {
             try
             {
-                FfmpegEncoder.RequireInstalled();
+                FfmpegEncoder.RequireInstalled(VideoFormats.FromPath(file)!.Value);
             }
             catch (VideoException e)
             {
@@ -77,11 +86,26 @@ public static class RenderCommand
             }
         }
 
-        var trainer = checkpoint.Load();
-
         // Inside the run directory the render writes only while holding the run's lock (training holds it while it runs).
         bool inRun = IsInside(file, run.Path);
         using IDisposable? held = inRun ? LockFor(run) : null;
+
+        // Every file to be written is checked before the episodes are played: a refusal costs nothing, and replaces nothing.
+        bool overwrite = parse.GetValue(Overwrite);
+        RefuseExisting(FilesWritten(file, still), overwrite);
+        RequireWritable(file);
+        if (inRun)
+            RequireWritable(run.Page); // refreshed after the video, with its plots, in the run directory itself
+
+        var (checkpoint, trainer) = found.Load();
+        // A training run may have pruned the checkpoint found before it was read, and the newer one read instead: the
+        // default name says which policy the video shows (in the same directory, so only its files are checked again).
+        if (OutputPath(parse, run, checkpoint.Name, seed, still) is var renamed && renamed != file)
+        {
+            file = renamed;
+            RefuseExisting(FilesWritten(file, still), overwrite);
+        }
+        var videoFiles = still is null ? new VideoFiles(file) : null;
 
         var environment = (CheckedEnvironment)EnvironmentRegistry.Create(config.Env);
         Scene scene = SceneCatalog.For(environment);
@@ -96,20 +120,17 @@ public static class RenderCommand
             if (step > recorded[0].Length)
                 throw new UsageException($"--still {step}: the episode has only {recorded[0].Length} steps.");
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            VideoInfo picture = EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings);
+            VideoInfo picture = WhileNoneAppears(() => EpisodeVideo.WriteStill(file, scene, recorded[0], 1, step, settings, overwrite));
             output.WriteLine(string.Create(c, $"wrote {picture.Path}: step {step} of {recorded[0].Length} of an episode of {what} ({settings.Width}×{settings.Height}; return so far {recorded[0].Frames[step].Return:F2}, episode return {recorded[0].Return:F2})"));
         }
         else
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            string stem = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
-            RunDirectory.WriteAtomically(stem + ".csv", TermsTable.ToCsv(recorded));
-            EpisodeVideo.WriteStill(stem + ".png", scene, recorded[0], recorded.Count, recorded[0].Length / 2, settings);
-            VideoInfo video = EpisodeVideo.Write(file, scene, recorded, settings);
+            VideoInfo video = WhileNoneAppears(() => videoFiles!.Write(scene, recorded, settings, overwrite));
             output.WriteLine(string.Create(c,
                 $"wrote {video.Path}: {episodes} episode(s) of {what}; {video.Frames} frames of {video.Width}×{video.Height} at {video.Rate.PerSecond:0.##} fps ({video.DurationSeconds:F1} s); " +
                 $"return {string.Join(", ", report.Returns.Select(r => r.ToString("F2", c)))}"));
-            output.WriteLine($"per-step rewards: {stem}.csv, poster: {stem}.png");
+            output.WriteLine($"per-step rewards: {videoFiles!.Table}, poster: {videoFiles.Poster}");
         }
         if (inRun)
             output.WriteLine($"run page: {RunPage.Write(run.Path)}");
@@ -139,6 +160,68 @@ public static class RenderCommand
         return Path.Combine(run.Videos, still is int step
             ? string.Create(CultureInfo.InvariantCulture, $"{name}-step{step}.png")
             : name + (named ?? VideoFormat.WebM).Extension());
+    }
+
+    /// <summary>What a render to <paramref name="file"/> writes: the video, its <c>name.csv</c> and <c>name.png</c>; or the --still picture.</summary>
+    private static IReadOnlyList<string> FilesWritten(string file, int? still) => still is null ? new VideoFiles(file).All : [file];
+
+    /// <summary>
+    /// A usage error naming every one of <paramref name="files"/> that exists, unless <paramref name="overwrite"/>; and
+    /// always for one that is a directory (no file can replace it).
+    /// </summary>
+    private static void RefuseExisting(IReadOnlyList<string> files, bool overwrite)
+    {
+        if (files.FirstOrDefault(Directory.Exists) is string directory)
+            throw new UsageException($"{directory} is a directory, so the render cannot be written there; choose another --out.");
+        if (overwrite)
+            return;
+        string[] existing = files.Where(File.Exists).ToArray();
+        if (existing.Length == 0)
+            return;
+        string what = files.Count == 1
+            ? "it is replaced only with --overwrite"
+            : "'sac render' writes a video with <name>.csv and <name>.png beside it and replaces none of them without --overwrite";
+        throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}; {what} (or choose another --out).");
+    }
+
+    /// <summary>
+    /// A usage error unless <paramref name="file"/> can be created: its directory, or the nearest one above it that
+    /// exists (the missing ones are created when the files are written), must take a new file. Asked of the file system
+    /// by creating and deleting a file there, since mode bits do not tell (root, ACLs, read-only mounts, immutable
+    /// directories); a file where a directory should be is named.
+    /// </summary>
+    private static void RequireWritable(string file)
+    {
+        string directory = Path.GetDirectoryName(file)!;
+        while (!Directory.Exists(directory))
+        {
+            if (File.Exists(directory))
+                throw new UsageException($"{file} cannot be written: {directory} is a file, not a directory.");
+            directory = Path.GetDirectoryName(directory) ?? throw new UsageException($"{file} cannot be written: no directory above it exists.");
+        }
+        string probe = Path.Combine(directory, $".sac-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{file} cannot be written: {directory} does not take new files ({e.Message}).");
+        }
+    }
+
+    /// <summary>Runs the write; a file that appeared meanwhile (another process) is refused as <see cref="RefuseExisting"/> refuses it.</summary>
+    private static T WhileNoneAppears<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (OutputExistsException e)
+        {
+            throw new UsageException($"{e.Path} appeared while the episodes were rendered, and is not replaced without --overwrite; nothing was written.");
+        }
     }
 
     private static IDisposable LockFor(RunDirectory run)

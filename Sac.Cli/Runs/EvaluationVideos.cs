@@ -9,8 +9,8 @@ namespace Sac.Cli.Runs;
 /// <summary>
 /// Turns recorded evaluations into videos on a thread of its own, so that training only pays for copying the frames:
 /// for each, <c>videos/step-N.csv</c> (the per-step rewards), <c>videos/step-N.png</c> (the poster: the middle frame of
-/// the first episode) and <c>videos/step-N.webm</c>, each written to a temporary and renamed, then the learning curve and
-/// the run page are refreshed. The evaluation is recorded by the trainer's own evaluation environment (an
+/// the first episode) and <c>videos/step-N.webm</c>, each written to a temporary and renamed (the video last, see
+/// <see cref="VideoFiles"/>), then the learning curve and the run page are refreshed. The evaluation is recorded by the trainer's own evaluation environment (an
 /// <see cref="EpisodeRecorder"/>), so the videos show exactly the episodes progress.csv reports.
 /// </summary>
 /// <remarks>
@@ -102,12 +102,9 @@ internal sealed class EvaluationVideos : IDisposable
                 if (_abandon.IsCancellationRequested)
                     continue;
                 Directory.CreateDirectory(_run.Videos);
-                string video = PathFor(_run, step);
-                string stem = Path.Combine(_run.Videos, Path.GetFileNameWithoutExtension(video));
-                RunDirectory.WriteAtomically(stem + ".csv", TermsTable.ToCsv(episodes));
-                RecordedEpisode first = episodes[0];
-                EpisodeVideo.WriteStill(stem + ".png", _scene, first, episodes.Count, first.Length / 2, _settings);
-                VideoInfo info = EpisodeVideo.Write(video, _scene, episodes, _settings, _abandon.Token);
+                // The run's own files, written under its lock: a recording made again (after a resume from an earlier
+                // checkpoint) replaces the one of the same step.
+                VideoInfo info = new VideoFiles(PathFor(_run, step)).Write(_scene, episodes, _settings, overwrite: true, _abandon.Token);
                 Written++;
                 _messages.Enqueue(string.Create(CultureInfo.InvariantCulture,
                     $"video of the evaluation at step {step}: {Path.GetRelativePath(_run.Path, info.Path)} ({info.Frames} frames, {info.DurationSeconds:F1} s)"));
@@ -115,13 +112,7 @@ internal sealed class EvaluationVideos : IDisposable
             }
             catch (OperationCanceledException)
             {
-                // The poster and the table of a video that was never made are removed with it.
-                string stem = Path.Combine(_run.Videos, Path.GetFileNameWithoutExtension(PathFor(_run, step)));
-                if (!File.Exists(PathFor(_run, step)))
-                {
-                    File.Delete(stem + ".csv");
-                    File.Delete(stem + ".png");
-                }
+                // Abandoned: VideoFiles wrote nothing (the table and the poster are put in place only with a finished video).
             }
             catch (Exception e)
             {

@@ -23,10 +23,29 @@ public static class EpisodeVideo
     /// Draws every frame of <paramref name="episodes"/>, one after another, and encodes them at the scene's real-time rate
     /// into <paramref name="path"/> (its extension picks the format). The file appears only once complete.
     /// </summary>
+    /// <param name="path">The video.</param>
+    /// <param name="scene">What draws each frame.</param>
+    /// <param name="episodes">The episodes, recorded with pictures.</param>
+    /// <param name="settings">Frame size and overlay.</param>
+    /// <param name="cancellation">Stops the encoding; nothing is written then.</param>
+    /// <param name="overwrite">Replace an existing file; if false, it is kept and <see cref="OutputExistsException"/> thrown.</param>
     /// <exception cref="VideoException">ffmpeg is missing or failed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
     public static VideoInfo Write(string path, Scene scene, IReadOnlyList<RecordedEpisode> episodes, RenderSettings settings,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, bool overwrite = true)
+    {
+        using FfmpegEncoder encoder = Encode(path, scene, episodes, settings, cancellation);
+        int frames = encoder.Frames;
+        encoder.Commit(overwrite);
+        return new VideoInfo(encoder.Path, frames, settings.Width, settings.Height, scene.FrameRate);
+    }
+
+    /// <summary>
+    /// Draws and encodes every frame into the returned encoder's temporary and waits for ffmpeg to finish it; the caller
+    /// commits it (<see cref="FfmpegEncoder.Commit"/>) or disposes it, which deletes it.
+    /// </summary>
+    internal static FfmpegEncoder Encode(string path, Scene scene, IReadOnlyList<RecordedEpisode> episodes, RenderSettings settings,
+        CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(scene);
         settings.Validate();
@@ -35,45 +54,64 @@ public static class EpisodeVideo
         VideoFormat format = VideoFormats.FromPath(path) ?? throw new ArgumentException($"{path}: the extension must be .webm, .mp4 or .gif.", nameof(path));
         using var bitmap = NewBitmap(settings);
         var bytes = new byte[4 * settings.Width * settings.Height];
-        using var encoder = new FfmpegEncoder(path, format, settings.Width, settings.Height, scene.FrameRate);
-        foreach (RecordedEpisode episode in episodes)
+        var encoder = new FfmpegEncoder(path, format, settings.Width, settings.Height, scene.FrameRate);
+        try
         {
-            foreach (SceneFrame frame in episode.Frames)
+            foreach (RecordedEpisode episode in episodes)
             {
-                cancellation.ThrowIfCancellationRequested();
-                DrawFrame(bitmap, scene, episode, episodes.Count, frame, settings);
-                Marshal.Copy(bitmap.GetPixels(), bytes, 0, bytes.Length);
-                encoder.WriteFrame(bytes);
+                foreach (SceneFrame frame in episode.Frames)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    DrawFrame(bitmap, scene, episode, episodes.Count, frame, settings);
+                    Marshal.Copy(bitmap.GetPixels(), bytes, 0, bytes.Length);
+                    encoder.WriteFrame(bytes);
+                }
             }
+            encoder.Complete();
+            return encoder;
         }
-        int frames = encoder.Frames;
-        encoder.Finish();
-        return new VideoInfo(encoder.Path, frames, settings.Width, settings.Height, scene.FrameRate);
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Draws frame <paramref name="step"/> of <paramref name="episode"/> into a PNG at <paramref name="path"/> (written to a temporary, then renamed).</summary>
-    public static VideoInfo WriteStill(string path, Scene scene, RecordedEpisode episode, int episodes, int step, RenderSettings settings)
+    /// <param name="path">The picture.</param>
+    /// <param name="scene">What draws the frame.</param>
+    /// <param name="episode">The episode, recorded with pictures.</param>
+    /// <param name="episodes">How many episodes the overlay says there are.</param>
+    /// <param name="step">The frame: 0 is the reset.</param>
+    /// <param name="settings">Frame size and overlay.</param>
+    /// <param name="overwrite">Replace an existing file; if false, it is kept and <see cref="OutputExistsException"/> thrown.</param>
+    public static VideoInfo WriteStill(string path, Scene scene, RecordedEpisode episode, int episodes, int step, RenderSettings settings, bool overwrite = true)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string temporary = TemporaryFiles.For(full);
+        try
+        {
+            DrawPng(temporary, scene, episode, episodes, step, settings);
+            TemporaryFiles.Commit(temporary, full, overwrite);
+        }
+        catch
+        {
+            TemporaryFiles.Discard(temporary);
+            throw;
+        }
+        return new VideoInfo(full, 1, settings.Width, settings.Height, scene.FrameRate);
+    }
+
+    /// <summary>Draws frame <paramref name="step"/> of <paramref name="episode"/> and writes it as a PNG straight into <paramref name="path"/>.</summary>
+    internal static void DrawPng(string path, Scene scene, RecordedEpisode episode, int episodes, int step, RenderSettings settings)
     {
         settings.Validate();
         if (step < 0 || step >= episode.Frames.Count)
             throw new ArgumentOutOfRangeException(nameof(step), step, $"The episode has frames 0 to {episode.Frames.Count - 1}.");
         using var bitmap = NewBitmap(settings);
         DrawFrame(bitmap, scene, episode, episodes, episode.Frames[step], settings);
-        string full = System.IO.Path.GetFullPath(path);
-        string temporary = System.IO.Path.ChangeExtension(full, ".tmp.png");
-        try
-        {
-            using (var file = File.Create(temporary))
-                bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-            throw;
-        }
-        return new VideoInfo(full, 1, settings.Width, settings.Height, scene.FrameRate);
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
     }
 
     /// <summary>One frame: the scene, then (unless turned off) the overlay.</summary>

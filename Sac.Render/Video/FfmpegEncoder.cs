@@ -8,9 +8,10 @@ public sealed class VideoException(string message, Exception? inner = null) : Ex
 
 /// <summary>
 /// Encodes raw RGBA frames into a video file by piping them to an <c>ffmpeg</c> child process
-/// (<c>-f rawvideo -pix_fmt rgba -s W×H -framerate N/D -i -</c>). The file appears only when <see cref="Finish"/>
-/// succeeds: ffmpeg writes a temporary next to it (<see cref="TemporaryPath"/>), renamed over the target at the end,
-/// and deleted when encoding fails or is abandoned, so no reader ever sees a torn video.
+/// (<c>-f rawvideo -pix_fmt rgba -s W×H -framerate N/D -i -</c>). The file appears only when <see cref="Finish"/> (or
+/// <see cref="Complete"/> then <see cref="Commit"/>) succeeds: ffmpeg writes a temporary next to it
+/// (<see cref="TemporaryPath"/>), renamed to the target at the end, and deleted when encoding fails or is abandoned, so
+/// no reader ever sees a torn video.
 /// </summary>
 public sealed class FfmpegEncoder : IDisposable
 {
@@ -24,14 +25,15 @@ public sealed class FfmpegEncoder : IDisposable
     private readonly Stream _input;
     private readonly Task<string> _errors;
     private readonly int _frameBytes;
-    private bool _finished;
+    private bool _completed;
+    private bool _committed;
 
     /// <summary>Starts ffmpeg writing <paramref name="path"/> (through its temporary).</summary>
     /// <exception cref="VideoException">ffmpeg cannot be started.</exception>
     public FfmpegEncoder(string path, VideoFormat format, int width, int height, FrameRate rate)
     {
         Path = System.IO.Path.GetFullPath(path);
-        TemporaryPath = TemporaryFor(Path);
+        TemporaryPath = TemporaryFiles.For(Path);
         (Width, Height, _frameBytes) = (width, height, 4 * width * height);
         var start = new ProcessStartInfo(Executable)
         {
@@ -40,7 +42,8 @@ public sealed class FfmpegEncoder : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        // -n: the temporary's name is this encoder's own; should a file of that name exist after all, ffmpeg fails rather than replace it.
+        foreach (string argument in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", "-n",
             "-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{width}x{height}", "-framerate", rate.ToString(), "-i", "pipe:0"])
             start.ArgumentList.Add(argument);
         foreach (string argument in format.EncoderArguments())
@@ -71,7 +74,7 @@ public sealed class FfmpegEncoder : IDisposable
     /// <summary>The video's path.</summary>
     public string Path { get; }
 
-    /// <summary>Where ffmpeg writes until <see cref="Finish"/>: <c>name.tmp.ext</c> beside the video.</summary>
+    /// <summary>Where ffmpeg writes until <see cref="Commit"/>: <c>name.TAG.tmp.ext</c> beside the video, unique to this encoder.</summary>
     public string TemporaryPath { get; }
 
     /// <summary>Frame width in pixels.</summary>
@@ -83,30 +86,47 @@ public sealed class FfmpegEncoder : IDisposable
     /// <summary>Frames written so far.</summary>
     public int Frames { get; private set; }
 
-    /// <summary><c>name.tmp.ext</c> for <c>name.ext</c>: the temporary of a video being written (so ffmpeg and a cleanup both know its type).</summary>
-    public static string TemporaryFor(string path) =>
-        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? "", System.IO.Path.GetFileNameWithoutExtension(path) + ".tmp" + System.IO.Path.GetExtension(path));
-
-    /// <summary>True when <paramref name="fileName"/> is such a temporary (<c>*.tmp.webm</c>, <c>*.tmp.mp4</c>, …).</summary>
+    /// <summary>True when <paramref name="fileName"/> is a video's temporary (<c>*.tmp.webm</c>, <c>*.tmp.mp4</c>, …; see <see cref="TemporaryFiles"/>).</summary>
     public static bool IsTemporary(string fileName) =>
         VideoFormats.FromPath(fileName) is not null && System.IO.Path.GetFileNameWithoutExtension(fileName).EndsWith(".tmp", StringComparison.Ordinal);
 
-    /// <summary>Throws a <see cref="VideoException"/> with the install command when ffmpeg cannot be run.</summary>
-    public static void RequireInstalled()
+    /// <summary>Throws a <see cref="VideoException"/> when ffmpeg cannot be run or cannot write WebM (VP9), the format of every recording.</summary>
+    public static void RequireInstalled() => RequireInstalled(VideoFormat.WebM);
+
+    /// <summary>
+    /// Throws a <see cref="VideoException"/> (with the install command) when ffmpeg cannot be run, or has no encoder for
+    /// <paramref name="format"/> (as <c>ffmpeg -encoders</c> lists them): checked before episodes are played, since ffmpeg
+    /// itself would say so only when given the first frame.
+    /// </summary>
+    public static void RequireInstalled(VideoFormat format)
     {
-        var start = new ProcessStartInfo(Executable, "-hide_banner -version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string encoder = format.Encoder();
+        string listing = Run("-hide_banner -encoders")
+            ?? throw new VideoException($"videos are encoded by ffmpeg, and '{Executable}' cannot be run; install it: {InstallHint}");
+        // Each encoder is a line "flags name description", e.g. " V....D libx264   libx264 H.264 / AVC …".
+        bool listed = listing.Split('\n').Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, string name, ..] && name == encoder);
+        if (!listed)
+            throw new VideoException($"'{Executable}' has no {encoder} encoder, which {format.Extension()} videos are written with; " +
+                $"install an ffmpeg that has it (Debian's and Ubuntu's do: {InstallHint}){(format == VideoFormat.WebM ? "" : ", or write .webm")}.");
+    }
+
+    /// <summary>ffmpeg's standard output for <paramref name="arguments"/>, or null when it cannot be run or fails.</summary>
+    private static string? Run(string arguments)
+    {
+        var start = new ProcessStartInfo(Executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         try
         {
             using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
+            Task<string> errors = process.StandardError.ReadToEndAsync(); // read both, so neither pipe fills and blocks ffmpeg
+            string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            if (process.ExitCode == 0)
-                return;
+            errors.Wait();
+            return process.ExitCode == 0 ? output : null;
         }
         catch (Win32Exception)
         {
+            return null;
         }
-        throw new VideoException($"videos are encoded by ffmpeg, and '{Executable}' cannot be run; install it: {InstallHint}");
     }
 
     /// <summary>Sends one frame: <see cref="Width"/> × <see cref="Height"/> pixels, 4 bytes each (R, G, B, A), row by row.</summary>
@@ -115,7 +135,7 @@ public sealed class FfmpegEncoder : IDisposable
     {
         if (rgba.Length != _frameBytes)
             throw new ArgumentException($"A frame is {_frameBytes} bytes ({Width} × {Height} × 4), not {rgba.Length}.", nameof(rgba));
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_completed, this);
         try
         {
             _input.Write(rgba);
@@ -127,12 +147,24 @@ public sealed class FfmpegEncoder : IDisposable
         Frames++;
     }
 
-    /// <summary>Ends the input, waits for ffmpeg, and renames the finished file over <see cref="Path"/>.</summary>
+    /// <summary>Ends the input, waits for ffmpeg, and renames the finished file to <see cref="Path"/> (<see cref="Complete"/>, then <see cref="Commit"/>).</summary>
+    /// <param name="overwrite">Replace an existing <see cref="Path"/>; if false, an existing one is kept and <see cref="OutputExistsException"/> thrown.</param>
     /// <exception cref="VideoException">ffmpeg failed; the temporary is deleted and <see cref="Path"/> is untouched.</exception>
-    public void Finish()
+    public void Finish(bool overwrite = true)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        _finished = true;
+        Complete();
+        Commit(overwrite);
+    }
+
+    /// <summary>
+    /// Ends the input and waits for ffmpeg: the whole video is then in <see cref="TemporaryPath"/>, not yet under its
+    /// name, so that files written beside it can be put in place first (see <see cref="Recording.VideoFiles"/>).
+    /// </summary>
+    /// <exception cref="VideoException">ffmpeg failed; the temporary is deleted and <see cref="Path"/> is untouched.</exception>
+    public void Complete()
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
         try
         {
             try
@@ -146,21 +178,38 @@ public sealed class FfmpegEncoder : IDisposable
             _process.WaitForExit();
             if (_process.ExitCode != 0)
                 throw Failed($"exited with code {_process.ExitCode}", null);
-            File.Move(TemporaryPath, Path, overwrite: true);
         }
         catch
         {
-            DeleteTemporary();
+            TemporaryFiles.Discard(TemporaryPath);
             throw;
         }
     }
 
-    /// <summary>Stops ffmpeg if it is still running (an abandoned video) and deletes its temporary.</summary>
+    /// <summary>Renames the video <see cref="Complete"/> finished to <see cref="Path"/>.</summary>
+    /// <param name="overwrite">Replace an existing <see cref="Path"/>; if false, an existing one is kept and <see cref="OutputExistsException"/> thrown.</param>
+    public void Commit(bool overwrite)
+    {
+        if (!_completed || _committed)
+            throw new InvalidOperationException("Commit follows one successful Complete.");
+        try
+        {
+            TemporaryFiles.Commit(TemporaryPath, Path, overwrite);
+            _committed = true;
+        }
+        catch
+        {
+            TemporaryFiles.Discard(TemporaryPath);
+            throw;
+        }
+    }
+
+    /// <summary>Stops ffmpeg if it is still running (an abandoned video) and deletes its temporary unless it was committed.</summary>
     public void Dispose()
     {
-        if (!_finished)
+        if (!_completed)
         {
-            _finished = true;
+            _completed = true;
             try
             {
                 if (!_process.HasExited)
@@ -170,8 +219,9 @@ public sealed class FfmpegEncoder : IDisposable
             catch (InvalidOperationException)
             {
             }
-            DeleteTemporary();
         }
+        if (!_committed)
+            TemporaryFiles.Discard(TemporaryPath);
         _process.Dispose();
     }
 
@@ -182,17 +232,5 @@ public sealed class FfmpegEncoder : IDisposable
         string message = _errors.Wait(5_000) ? _errors.Result.Trim() : "";
         string last = message.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "no message";
         return new VideoException($"ffmpeg {what} while writing {Path}: {last}", inner);
-    }
-
-    private void DeleteTemporary()
-    {
-        try
-        {
-            if (File.Exists(TemporaryPath))
-                File.Delete(TemporaryPath);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

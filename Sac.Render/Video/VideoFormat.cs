@@ -34,6 +34,15 @@ public static class VideoFormats
         _ => null,
     };
 
+    /// <summary>The ffmpeg encoder each format is written with (as <c>ffmpeg -encoders</c> names it).</summary>
+    internal static string Encoder(this VideoFormat format) => format switch
+    {
+        VideoFormat.WebM => "libvpx-vp9",
+        VideoFormat.Mp4 => "libx264",
+        VideoFormat.Gif => "gif",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
     /// <summary>The format named <paramref name="name"/> ("webm", "mp4", "gif"), or null.</summary>
     public static VideoFormat? Parse(string name) => name.ToLowerInvariant() switch
     {
@@ -50,11 +59,11 @@ public static class VideoFormats
     /// </summary>
     internal static string[] EncoderArguments(this VideoFormat format) => format switch
     {
-        VideoFormat.WebM => ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
+        VideoFormat.WebM => ["-c:v", format.Encoder(), "-pix_fmt", "yuv420p", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
             "-b:v", "0", "-crf", "40", "-threads", "1", "-f", "webm"],
-        VideoFormat.Mp4 => ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "26", "-threads", "1",
+        VideoFormat.Mp4 => ["-c:v", format.Encoder(), "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "26", "-threads", "1",
             "-movflags", "+faststart", "-f", "mp4"],
-        VideoFormat.Gif => ["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer", "-threads", "1",
+        VideoFormat.Gif => ["-c:v", format.Encoder(), "-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer", "-threads", "1",
             "-loop", "0", "-f", "gif"],
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Sac.Cli.Runs;
 using Sac.Render.Recording;
@@ -86,6 +87,248 @@ public class RenderCommandTests : CliTestBase
     }
 
     [Test]
+    public void Render_OutBesideTheUsersCsvOrPng_IsRefusedNamingIt_AndReplacesNothing()
+    {
+        // `--out clip.webm` also writes clip.csv (the rewards) and clip.png (the poster): files of the user's with those
+        // names are not the render's to replace.
+        string run = TrainedRun();
+        string video = Path.Combine(Root, "clip.webm"), table = Path.Combine(Root, "clip.csv"), poster = Path.Combine(Root, "clip.png");
+        File.WriteAllText(table, "the user's own table\n");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), table, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before), "neither replaced nor joined by a video");
+
+        File.Delete(table);
+        File.WriteAllText(poster, "the user's own picture");
+        before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), poster, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Render_OutThatExists_IsRefused_AndOverwriteReplacesItAndItsCompanions()
+    {
+        string run = TrainedRun();
+        string video = Path.Combine(Root, "clip.webm");
+        File.WriteAllText(video, "an older video");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), video, "exists", "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        File.WriteAllText(Path.ChangeExtension(video, ".csv"), "stale");
+        File.WriteAllText(Path.ChangeExtension(video, ".png"), "stale");
+        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video, "--overwrite");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        // All three are this render's: a whole video, its 201-row table, a decodable poster.
+        Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
+        Assert.That(TermsTable.Read(Path.ChangeExtension(video, ".csv")).Rows, Is.EqualTo(201));
+        using (var bitmap = SKBitmap.Decode(Path.ChangeExtension(video, ".png")))
+            Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((64, 48)));
+        Assert.That(Directory.GetFiles(Root).Select(Path.GetFileName), Is.EquivalentTo(new[] { "clip.webm", "clip.csv", "clip.png" }), "no temporary left");
+    }
+
+    [Test]
+    public void Render_Twice_SecondIsRefusedUnlessOverwrite()
+    {
+        // The default name (videos/render-<checkpoint>-seed<seed>.webm) follows the same rule as --out.
+        string run = TrainedRun();
+        string[] args = ["render", "--run", run, "--width", "64", "--height", "48"];
+        Assert.That(Sac(args).Code, Is.Zero);
+        var before = Snapshot();
+        AssertUsageError(Sac(args), "render-step-0000000300-seed1000000.webm", "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before), "the first render, its table, poster and run page, untouched");
+        var again = Sac([.. args, "--overwrite"]);
+        Assert.That(again.Code, Is.Zero, again.Err);
+
+        string png = Path.Combine(Root, "frame.png");
+        File.WriteAllText(png, "the user's own picture");
+        before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", png), png, "--overwrite");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+        Assert.That(Sac("render", "--run", run, "--still", "3", "--out", png, "--overwrite").Code, Is.Zero);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.That(bitmap, Is.Not.Null, "now a picture");
+    }
+
+    [Test]
+    public void Render_BesideFilesNamedLikeItsTemporaries_LeavesThemAlone()
+    {
+        // The temporaries were once clip.tmp.webm, clip.tmp.png and clip.csv.tmp: ffmpeg (-y) and the writers replaced
+        // a user's files of those names, then renamed them away.
+        string run = TrainedRun();
+        string[] theirs = ["clip.tmp.webm", "clip.tmp.png", "clip.csv.tmp"];
+        foreach (string name in theirs)
+            File.WriteAllText(Path.Combine(Root, name), "the user's " + name);
+        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(Root, "clip.webm"));
+        Assert.That(result.Code, Is.Zero, result.Err);
+        foreach (string name in theirs)
+            Assert.That(File.ReadAllText(Path.Combine(Root, name)), Is.EqualTo("the user's " + name));
+        Assert.That(Directory.GetFiles(Root).Select(Path.GetFileName), Is.EquivalentTo(theirs.Concat(["clip.webm", "clip.csv", "clip.png"])), "no temporary left");
+    }
+
+    [Test]
+    public void RenderHelp_NamesTheCompanionFiles_AndOverwrite()
+    {
+        var help = Sac("render", "--help");
+        Assert.That(help.Out, Does.Contain("<name>.csv").And.Contain("<name>.png"), "what is written beside the video");
+        Assert.That(help.Out, Does.Contain("--overwrite"));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="directory"/> refuse new files until disposed: mode 0555, and for root (whom modes do not
+    /// stop) the immutable attribute too. Ignores the test where neither works (then nothing here could show the defect).
+    /// </summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static IDisposable ReadOnly(string directory)
+    {
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+                                        UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        bool immutable = !Accepts(directory) || Chattr("+i", directory);
+        var undo = new Undo(() =>
+        {
+            if (immutable)
+                Chattr("-i", directory);
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        });
+        if (Accepts(directory))
+        {
+            undo.Dispose();
+            Assert.Ignore($"{directory} cannot be made read-only here (root without chattr +i).");
+        }
+        return undo;
+    }
+
+    private static bool Accepts(string directory)
+    {
+        string probe = Path.Combine(directory, "probe");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path]);
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        private Action? _undo = undo;
+
+        public void Dispose()
+        {
+            _undo?.Invoke();
+            _undo = null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="test"/> with SAC_FFMPEG set to a wrapper of ffmpeg that logs its arguments; returns the log's lines.</summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static string[] WithFfmpegLogged(Action test) => WithFfmpegWrapper("exec ffmpeg \"$@\"", test);
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with SAC_FFMPEG set to a shell script that logs its arguments, then runs
+    /// <paramref name="body"/> (which sees them as "$@"); returns the log's lines.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    private static string[] WithFfmpegWrapper(string body, Action test)
+    {
+        string directory = Directory.CreateTempSubdirectory("sac-ffmpeg-log-").FullName;
+        string log = Path.Combine(directory, "calls.log"), wrapper = Path.Combine(directory, "ffmpeg");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\n{body}\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string? saved = Environment.GetEnvironmentVariable("SAC_FFMPEG");
+        Environment.SetEnvironmentVariable("SAC_FFMPEG", wrapper);
+        try
+        {
+            test();
+            return File.Exists(log) ? File.ReadAllLines(log) : [];
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SAC_FFMPEG", saved);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_OutInAReadOnlyDirectory_IsRefusedBeforeRendering_AndWritesNothing()
+    {
+        string run = TrainedRun();
+        string locked = Path.Combine(Root, "locked");
+        Directory.CreateDirectory(locked);
+        using var readOnly = ReadOnly(locked);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+        {
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "clip.webm")), locked, "cannot be written");
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "new", "clip.webm")), locked, "cannot be written");
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--still", "3", "--out", Path.Combine(locked, "frame.png")), locked, "cannot be written");
+        });
+        // ffmpeg was asked whether it is installed, and never given frames: no episode was rendered.
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_IntoAReadOnlyRun_IsRefusedBeforeRendering_AndWritesNothing()
+    {
+        // The default --out is the run's videos/, which does not exist yet: the run directory itself must take it.
+        string run = TrainedRun();
+        using var readOnly = ReadOnly(run);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "render-step-0000000300-seed1000000.webm", "cannot be written"));
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, not even the run page");
+    }
+
+    [UnsupportedOSPlatform("windows")] // modes and a shell script
+    [Test]
+    public void Render_IntoARunWhosePageCannotBeWritten_IsRefusedBeforeRendering()
+    {
+        // videos/ takes the video, but the run page (index.html, in the run directory) would fail after it.
+        string run = TrainedRun();
+        Directory.CreateDirectory(Path.Combine(run, "videos"));
+        using var readOnly = ReadOnly(run);
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(() =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), Path.Combine(run, "index.html"), "cannot be written"));
+        Assert.That(calls, Has.None.Contain("pipe:0"), "ffmpeg was never given frames");
+        Assert.That(Snapshot(), Is.EqualTo(before), "no video without its place on the run page");
+    }
+
+    [Test]
+    public void Render_OutUnderAFile_IsRefusedBeforeRendering()
+    {
+        string run = TrainedRun();
+        string notes = Path.Combine(Root, "notes.txt");
+        File.WriteAllText(notes, "a file, not a directory");
+        var before = Snapshot();
+        AssertUsageError(Sac("render", "--run", run, "--out", Path.Combine(notes, "clip.webm")), notes, "not a directory");
+        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", Path.Combine(notes, "sub", "frame.png")), notes, "not a directory");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+    }
+
+    [Test]
     public void Render_WithoutFfmpeg_SaysHowToInstallIt()
     {
         string run = TrainedRun();
@@ -101,6 +344,33 @@ public class RenderCommandTests : CliTestBase
         {
             Environment.SetEnvironmentVariable("SAC_FFMPEG", saved);
         }
+    }
+
+    [UnsupportedOSPlatform("windows")] // a shell script
+    [Test]
+    public void Render_FfmpegWithoutTheFormatsEncoder_IsRefusedBeforeRendering()
+    {
+        // An ffmpeg built without libx264 failed only once the episodes were played and their frames sent.
+        string run = TrainedRun();
+        var before = Snapshot();
+        // An ffmpeg without libx264, as ffmpeg itself answers: absent from its list, and "Unknown encoder" when asked for it.
+        string withoutX264 = """
+            case "$*" in
+              *-encoders*) ffmpeg "$@" | grep -v ' libx264 ' ;;
+              *libx264*) echo "Unknown encoder 'libx264'" >&2; exit 1 ;;
+              *) exec ffmpeg "$@" ;;
+            esac
+            """;
+        string[] calls = WithFfmpegWrapper(withoutX264, () =>
+            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--format", "mp4"), "libx264", "mp4"));
+        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), "ffmpeg was never given frames");
+        Assert.That(Snapshot(), Is.EqualTo(before));
+
+        // That ffmpeg still writes WebM (VP9): only the missing encoder is refused.
+        string video = Path.Combine(Root, "clip.webm");
+        WithFfmpegWrapper(withoutX264, () =>
+            Assert.That(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video).Code, Is.Zero));
+        Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
     }
 
     [Test]

@@ -48,6 +48,65 @@ public class VideoTests
         Assert.That(Directory.GetFiles(_directory), Is.EqualTo(new[] { path }), "no temporary left beside it");
     }
 
+    [TestCase("clip.csv")]
+    [TestCase("clip.png")]
+    [TestCase("clip.webm")]
+    public void VideoFiles_WithoutOverwrite_KeepsAFileThatIsThere_AndLeavesNothingElse(string existing)
+    {
+        // The check at the rename itself (what a caller's earlier look cannot promise): the table is put in place first,
+        // so with the poster or the video already there it must be taken back again.
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        string theirs = Path.Combine(_directory, existing);
+        File.WriteAllText(theirs, "someone else's");
+        var error = Assert.Throws<OutputExistsException>(() =>
+            files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: false))!;
+        Assert.That(error.Path, Is.EqualTo(theirs));
+        Assert.That(File.ReadAllText(theirs), Is.EqualTo("someone else's"), "not replaced");
+        Assert.That(Directory.GetFiles(_directory), Is.EqualTo(new[] { theirs }), "no other file of the set, no temporary");
+    }
+
+    [Test]
+    public void VideoFiles_Overwrite_ReplacesAllThree()
+    {
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        foreach (string file in files.All)
+            File.WriteAllText(file, "old");
+        files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: true);
+        Assert.That(VideoProbe.Of(files.Video).Frames, Is.EqualTo(20));
+        Assert.That(TermsTable.Read(files.Table).Rows, Is.EqualTo(20));
+        using (var poster = SkiaSharp.SKBitmap.Decode(files.Poster))
+            Assert.That(poster.Width, Is.EqualTo(64), "a picture now");
+        Assert.That(Directory.GetFiles(_directory), Is.EquivalentTo(files.All), "no temporary left");
+    }
+
+    [Test]
+    public void VideoFiles_Cancelled_WritesNothing()
+    {
+        var files = new VideoFiles(Path.Combine(_directory, "clip.webm"));
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() =>
+            files.Write(new PendulumScene(), [Swing(20)], new RenderSettings { Width = 64, Height = 48 }, overwrite: true, cancel.Token));
+        Assert.That(Directory.GetFiles(_directory), Is.Empty, "no table or poster without their video");
+    }
+
+    [TestCase("step-0000000300.webm")]
+    [TestCase("clip.mp4")]
+    [TestCase("clip.gif")]
+    [TestCase("clip.png")]
+    [TestCase("clip.csv")]
+    public void TemporaryFiles_Names_AreUniqueAndWhatARunsCleanupRemoves(string name)
+    {
+        // A run directory deletes the temporaries a killed recording left (RunDirectory.IsVideoTemporary), and only those.
+        string first = Path.GetFileName(TemporaryFiles.For(Path.Combine(_directory, name)));
+        string second = Path.GetFileName(TemporaryFiles.For(Path.Combine(_directory, name)));
+        Assert.That(global::Sac.Cli.Runs.RunDirectory.IsVideoTemporary(first), Is.True, first);
+        Assert.That(global::Sac.Cli.Runs.RunDirectory.IsVideoTemporary(name), Is.False, "the file itself is not one");
+        Assert.That(first, Is.Not.EqualTo(second), "two writers of one name get two temporaries");
+        Assert.That(Path.GetExtension(first), Is.EqualTo(name.EndsWith(".csv", StringComparison.Ordinal) ? ".tmp" : Path.GetExtension(name)),
+            "ffmpeg and Skia still see the format's extension");
+    }
+
     [Test]
     public void Encoder_AbandonedMidVideo_LeavesNoFile()
     {
