@@ -182,8 +182,9 @@ public sealed class RunDirectory
     ];
 
     /// <summary>
-    /// True for what a recording or a render killed mid-write leaves in videos/: ffmpeg's <c>name.tmp.webm</c> (or .mp4,
-    /// .gif), a poster's <c>name.tmp.png</c>, a rewards table's <c>name.csv.tmp</c>.
+    /// True for what a recording or a render killed mid-write leaves in videos/: ffmpeg's <c>name.TAG.tmp.webm</c> (or
+    /// .mp4, .gif), a poster's <c>name.TAG.tmp.png</c>, a rewards table's <c>name.TAG.csv.tmp</c> (TAG unique per writer,
+    /// see Sac.Render's TemporaryFiles).
     /// </summary>
     public static bool IsVideoTemporary(string fileName) =>
         FfmpegEncoder.IsTemporary(fileName) || fileName.EndsWith(".tmp.png", StringComparison.Ordinal) || fileName.EndsWith(".csv.tmp", StringComparison.Ordinal);

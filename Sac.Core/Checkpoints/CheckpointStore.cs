@@ -167,11 +167,21 @@ public static class CheckpointStore
         }
     }
 
+    /// <summary>
+    /// Deletes all but the newest <see cref="Keep"/> checkpoints. Each is first renamed to a temporary (atomic), so a
+    /// reader (`sac eval` beside a training run) sees a checkpoint whole or not at all, never half deleted; a temporary
+    /// left by a crash here is removed by <see cref="RemoveTemporaries"/>.
+    /// </summary>
     private static void Prune(string root, string newest)
     {
         var all = List(root);
         foreach (var old in all.Take(Math.Max(0, all.Count - Keep)))
-            if (old != newest)
-                Directory.Delete(Path.Combine(root, old), recursive: true);
+        {
+            if (old == newest)
+                continue;
+            string doomed = Path.Combine(root, $".tmp-{old}-pruned-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            Directory.Move(Path.Combine(root, old), doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
     }
 }

@@ -17,6 +17,7 @@ public abstract class CliTestBase
     public void DeleteRoot()
     {
         TrainingSession.InterruptAtStepForTesting = null;
+        SavedCheckpoint.ResolvedForTesting = null;
         Directory.Delete(Root, recursive: true);
     }
 
