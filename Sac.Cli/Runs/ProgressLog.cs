@@ -40,18 +40,26 @@ public sealed class ProgressLog : IDisposable
         _writer.Flush();
     }
 
+    /// <summary>
+    /// Keeps the whole rows up to <paramref name="step"/>, in <see cref="Columns"/>' layout. A file written by a version
+    /// with other columns (a run resumed by a newer Sac) has its rows moved under the current header by column name: a
+    /// column it lacks stays empty, and none of its values is lost unless the current layout dropped that column.
+    /// </summary>
     private static void CutBack(string path, long step)
     {
         string text = File.ReadAllText(path);
-        string header = string.Join(',', Columns);
-        var kept = new StringBuilder(header).Append('\n');
+        var kept = new StringBuilder(string.Join(',', Columns)).Append('\n');
         // Only whole lines count: the text after the last '\n' is a row whose write was cut off.
         string[] lines = text.Split('\n');
+        string[] header = lines[0].TrimEnd('\r').Split(',');
+        int[] from = Columns.Select(c => Array.IndexOf(header, c)).ToArray();
+        int stepColumn = Array.IndexOf(header, Columns[0]);
         for (int i = 1; i < lines.Length - 1; i++)
         {
-            string line = lines[i];
-            if (line.Count(c => c == ',') == Columns.Length - 1 && StepOf(line) <= step)
-                kept.Append(line).Append('\n');
+            string[] cells = lines[i].Split(',');
+            if (cells.Length != header.Length || stepColumn < 0 || StepOf(cells[stepColumn]) > step)
+                continue;
+            kept.Append(string.Join(',', from.Select(j => j >= 0 ? cells[j] : ""))).Append('\n');
         }
         RunDirectory.WriteAtomically(path, kept.ToString());
     }

@@ -23,12 +23,15 @@ public sealed record RunConfig
     public string Env { get; init; } = "";
 
     /// <summary>Checkpoint every this many steps (0: only at the end and on interrupt). 10,000.</summary>
+    [TrajectoryNeutral]
     public int CheckpointEvery { get; init; } = 10_000;
 
     /// <summary>Record the evaluation episodes to video every this many steps, and at the end (0: never). 0.</summary>
+    [TrajectoryNeutral]
     public int RecordEvery { get; init; }
 
     /// <summary>How many of a recorded evaluation's episodes go into its video. 1.</summary>
+    [TrajectoryNeutral]
     public int RecordEpisodes { get; init; } = 1;
 
     /// <summary>The algorithm's options.</summary>
@@ -125,7 +128,9 @@ public sealed record RunConfig
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    /// <summary>Reads a complete config.json (as written by a run); keys it lacks keep the records' defaults.</summary>
+    /// <summary>Reads a complete config.json (as written by a run). A key it lacks is an option added after the run
+    /// was made: it reads as the value runs had before that option (<see cref="RunOption.TryGetPredatingValue"/>), else
+    /// as the records' default.</summary>
     public static RunConfig Load(string path)
     {
         // Bounded, and a key given twice is refused (which value would win is a guess).
@@ -133,7 +138,11 @@ public sealed record RunConfig
         string? format = json["format"] is JsonValue tag && tag.TryGetValue(out string? f) ? f : null;
         if (format != CurrentFormat)
             throw new UsageException($"{path} is not a Sac run config (format '{format}', expected '{CurrentFormat}').");
-        return new RunConfig().With(json, path);
+        var config = new RunConfig();
+        foreach (var option in RunOptions.All)
+            if (!json.ContainsKey(option.Key) && option.TryGetPredatingValue(out object? predating))
+                config = option.Set(config, predating);
+        return config.With(json, path);
     }
 
     /// <summary>The options (not shortcuts) whose values differ between this config and <paramref name="other"/>.</summary>

@@ -46,6 +46,25 @@ public sealed class RunOption
     /// <summary>What a null value means, for the help ("no clipping", "−dim(A)"); null when the option cannot be null.</summary>
     public string? NullMeans { get; }
 
+    /// <summary>
+    /// Whether the option changes what a run computes (<see cref="TrajectoryNeutralAttribute"/> on its property says
+    /// not); a checkpoint must agree with the run resuming it on every option that does.
+    /// </summary>
+    public bool AffectsTrajectory => Property is not null && OptionHistory.AffectsTrajectory(Property);
+
+    /// <summary>
+    /// The value runs from before this option existed had (<see cref="PredatingValueAttribute"/>), read for a config.json
+    /// or checkpoint that lacks it; <paramref name="value"/> is null and the result false for options as old as the format.
+    /// </summary>
+    public bool TryGetPredatingValue(out object? value)
+    {
+        value = null;
+        if (Property is null || !OptionHistory.TryGetPredatingValue(Property, out object? raw))
+            return false;
+        value = OptionHistory.Convert(raw, ValueType);
+        return true;
+    }
+
     /// <summary>May be given with --resume: it does not change the trajectory.</summary>
     public bool ResumeAdjustable { get; private init; }
 

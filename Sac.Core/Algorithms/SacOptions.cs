@@ -88,6 +88,7 @@ public sealed record SacOptions
     public int GradientSteps { get; init; } = 1;
 
     /// <summary>Threads for an update (results are bitwise identical for any count). <see cref="DefaultThreads"/>.</summary>
+    [Training.TrajectoryNeutral]
     public int Threads { get; init; } = DefaultThreads;
 
     /// <summary>

@@ -88,22 +88,20 @@ public sealed partial class Trainer
         ["trainer"] = JsonSerializer.SerializeToNode(Options with { TotalSteps = 1 }, s_json),
     };
 
+    /// <summary>
+    /// Refuses a checkpoint trained with other options than this run's, except those that cannot change the run
+    /// (<see cref="TrajectoryNeutralAttribute"/>). An option the checkpoint predates is compared with the value it had
+    /// then (<see cref="PredatingValueAttribute"/>), so adding an option never makes an existing run unresumable.
+    /// </summary>
     private void CheckOptions(JsonObject meta, string path)
     {
         var saved = meta["options"] as JsonObject ?? throw new CheckpointException($"{path} records no training options.");
-        var mine = TrajectoryOptions();
-        foreach (var (group, node) in mine)
-        {
-            if (node is not JsonObject options)
-            {
-                if (!JsonNode.DeepEquals(node, saved[group]))
-                    throw new CheckpointException($"{path} was trained on {saved[group]?.ToJsonString() ?? "nothing"}, not {node?.ToJsonString()}.");
-                continue;
-            }
-            foreach (var (key, value) in options)
-                if (!JsonNode.DeepEquals(value, saved[group]?[key]))
-                    throw new CheckpointException($"{path} was trained with {key} = {saved[group]?[key]?.ToJsonString() ?? "(none)"}, but this run has {key} = {value?.ToJsonString() ?? "null"}.");
-        }
+        if (saved["environment"]?.GetValue<string>() != _env.Id)
+            throw new CheckpointException($"{path} was trained on {saved["environment"]?.ToJsonString() ?? "nothing"}, not \"{_env.Id}\".");
+        var difference = OptionHistory.FirstDifference(SacOptions, saved["sac"] as JsonObject, s_json)
+            ?? OptionHistory.FirstDifference(Options, saved["trainer"] as JsonObject, s_json);
+        if (difference is var (key, theirs, mine))
+            throw new CheckpointException($"{path} was trained with {key} = {theirs}, but this run has {key} = {mine}.");
     }
 
     /// <summary>Checks that the model file is intact, is the one saved with this state, and has exactly this run's tensors.</summary>

@@ -4,6 +4,7 @@ namespace Sac.Core.Training;
 public sealed record TrainerOptions
 {
     /// <summary>Environment steps to train for.</summary>
+    [TrajectoryNeutral] // where a run stops, not what it computes: a run may be extended
     public long TotalSteps { get; init; } = 20_000;
 
     /// <summary>Evaluate the deterministic policy every this many environment steps; 0 evaluates only at the end.</summary>
