@@ -15,7 +15,7 @@ namespace Sac.Benchmarks;
 [Config(typeof(Config))]
 public class SacUpdateBenchmarks : IFlopCounted
 {
-    private SoftActorCritic<float> _agent = null!;
+    private Algorithm<float> _agent = null!;
     private SacBatch<float> _batch = null!;
     private Rng _noise = null!;
 
@@ -48,7 +48,7 @@ public class SacUpdateBenchmarks : IFlopCounted
     public double Update()
     {
         _batch.DrawNoise(_noise, Threads);
-        return _agent.Update(_batch).CriticLoss;
+        return _agent.Update(_batch).Values[0]; // J_Q: the first metric of every algorithm
     }
 
     private sealed class Config : ManualConfig
@@ -115,14 +115,14 @@ public class SacUpdateCeilingBenchmarks : IFlopCounted
 
     private sealed class TwoAgentsJob : WorkerJob
     {
-        public readonly (SoftActorCritic<float> Agent, SacBatch<float> Batch, Rng Noise)[] Agents = new (SoftActorCritic<float>, SacBatch<float>, Rng)[2];
+        public readonly (Algorithm<float> Agent, SacBatch<float> Batch, Rng Noise)[] Agents = new (Algorithm<float>, SacBatch<float>, Rng)[2];
         public readonly double[] Losses = new double[2];
 
         public override void Execute(int part, int parts)
         {
             var (agent, batch, noise) = Agents[part];
             batch.DrawNoise(noise);
-            Losses[part] = agent.Update(batch).CriticLoss;
+            Losses[part] = agent.Update(batch).Values[0];
         }
     }
 }

@@ -20,11 +20,11 @@ public static class SacUpdateSetup
         config == UpdateConfig.Small ? (3, 1, 64, 256) : (17, 6, 256, 256);
 
     /// <summary>An agent (seeded) and a batch of random transitions (5 % terminal), as in the PyTorch script.</summary>
-    public static (SoftActorCritic<float> Agent, SacBatch<float> Batch, Rng Noise) Create(UpdateConfig config, SacVersion version, int threads)
+    public static (Algorithm<float> Agent, SacBatch<float> Batch, Rng Noise) Create(UpdateConfig config, SacVersion version, int threads)
     {
         var (obs, act, hidden, batch) = Shape(config);
         var rng = new Rng(0);
-        var agent = new SoftActorCritic<float>(obs, act, new SacOptions { Version = version, HiddenSizes = [hidden, hidden], Threads = threads, BatchSize = batch }, rng);
+        var agent = AlgorithmRegistry.Create<float>(obs, act, new SacOptions { Version = version, HiddenSizes = [hidden, hidden], Threads = threads, BatchSize = batch }, rng);
         var b = new SacBatch<float>(batch, obs, act);
         foreach (ref float v in b.Observations.Span) v = (float)rng.Normal();
         foreach (ref float v in b.NextObservations.Span) v = (float)rng.Normal();

@@ -21,7 +21,7 @@ public static class UpdateTiming
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         var config = Enum.Parse<UpdateConfig>(Arg("--config", "large"), ignoreCase: true);
-        var algo = Arg("--algo", "v2") == "v1" ? SacVersion.V1 : SacVersion.V2;
+        var algo = (AlgorithmRegistry.Find(Arg("--algo", "v2")) ?? throw new ArgumentException($"--algo: one of {string.Join(", ", AlgorithmRegistry.All.Select(a => a.Name))}")).Version;
         int threads = int.Parse(Arg("--threads", "1"), CultureInfo.InvariantCulture);
         int updates = int.Parse(Arg("--updates", "100"), CultureInfo.InvariantCulture);
         int repeats = int.Parse(Arg("--repeats", "3"), CultureInfo.InvariantCulture);
@@ -55,7 +55,7 @@ public static class UpdateTiming
         double ms = perUpdate.Order().ElementAt(perUpdate.Count / 2);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            impl = "sac", config = config.ToString().ToLowerInvariant(), algo = algo == SacVersion.V1 ? "v1" : "v2", threads,
+            impl = "sac", config = config.ToString().ToLowerInvariant(), algo = AlgorithmRegistry.For(algo).Name, threads,
             ms_per_update = ms, updates_per_s = 1e3 / ms, repeats_ms = perUpdate, cpu_ms_per_update = cpuMs,
             gflops = SacUpdateSetup.Flops(config, algo) / (ms * 1e6), allocated_bytes = allocated,
             isa = Sac.Kernels.KernelIsa.Active.ToString(), dotnet = Environment.Version.ToString(),

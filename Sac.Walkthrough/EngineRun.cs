@@ -13,9 +13,14 @@ internal sealed record EngineForward(
     double[] Q1OnPolicy, double[] Q2OnPolicy, double[] MinQ, double[] Value,
     double[] Q1Replay, double[] Q2Replay);
 
-/// <summary>What one real <see cref="SoftActorCritic{T}.Update"/> (v1) did: its losses, the gradients it stepped with,
-/// and every parameter after Adam and Polyak.</summary>
-internal sealed record EngineUpdate(SacUpdateStats Stats, HandNetworks Gradients, HandNetworks After);
+/// <summary>What one real <see cref="Algorithm{T}.Update"/> of <see cref="SacV1{T}"/> did: its losses, the gradients it
+/// stepped with, and every parameter after Adam and Polyak.</summary>
+/// <param name="CriticLoss">J_Q, as the update recorded it ("train/critic_loss").</param>
+/// <param name="ActorLoss">J_π ("train/actor_loss").</param>
+/// <param name="ValueLoss">J_V ("train/value_loss").</param>
+/// <param name="Gradients">The gradients it stepped with.</param>
+/// <param name="After">Every parameter after the step.</param>
+internal sealed record EngineUpdate(double CriticLoss, double ActorLoss, double ValueLoss, HandNetworks Gradients, HandNetworks After);
 
 /// <summary>The section 3 graph (Q_θ1's term of J_Q, layers unfused) after its backward pass.</summary>
 internal sealed record EngineCriticTrace(double Loss, double[,] DQ, double[,] DH, double[,] DZ, double[,] DX, HandMlp ParameterGradients);
@@ -25,27 +30,27 @@ internal sealed record EngineTemperature(double LogAlphaBefore, double TargetEnt
 
 /// <summary>
 /// The walkthrough's "autodiff" column: every number here comes from the engine, either from a real
-/// <see cref="SoftActorCritic{T}.Update"/> or from a graph recorded on a <see cref="Tape{T}"/> with the engine's own
+/// <see cref="Algorithm{T}.Update"/> or from a graph recorded on a <see cref="Tape{T}"/> with the engine's own
 /// networks, policy and losses, then <see cref="Tape{T}.Backward"/>.
 /// </summary>
 internal static class EngineRun
 {
     public static EngineForward Forward(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         using var _ = tape.NoGrad();
         var s = batch.Observations;
-        var nextValue = agent.VTarget!.Forward(tape, batch.NextObservations);
+        var nextValue = agent.VTarget.Forward(tape, batch.NextObservations);
         var qHat = agent.ValueBackup(tape, batch);
         var (mean, logStd) = agent.Policy.Heads(tape, s);
         var (action, logProb) = agent.Policy.Sample(tape, s, batch.Noise);
         var sa = tape.ConcatColumns(s, action);
         var q1 = agent.Q1.Forward(tape, sa);
         var q2 = agent.Q2.Forward(tape, sa);
-        var minQ = agent.MinQ(tape, s, action, detachParameters: true);
-        var value = agent.V!.Forward(tape, s);
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, s, action, detachParameters: true);
+        var value = agent.V.Forward(tape, s);
         var replay = tape.ConcatColumns(s, batch.Actions);
         var q1Replay = agent.Q1.Forward(tape, replay);
         var q2Replay = agent.Q2.Forward(tape, replay);
@@ -56,13 +61,13 @@ internal static class EngineRun
     /// <summary>One real v1 update. The gradient buffers keep what the update stepped with (Adam does not clear them).</summary>
     public static EngineUpdate UpdateV1(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
-        var stats = agent.Update(setup.BuildBatch());
+        var agent = setup.BuildV1();
+        var metrics = agent.Update(setup.BuildBatch());
         var gradients = new HandNetworks(Gradients(agent.Policy.Network), Gradients(agent.Q1), Gradients(agent.Q2),
-            Gradients(agent.V!), Gradients(agent.VTarget!));
+            Gradients(agent.V), Gradients(agent.VTarget));
         var after = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Q1), HandMlp.From(agent.Q2),
-            HandMlp.From(agent.V!), HandMlp.From(agent.VTarget!));
-        return new EngineUpdate(stats, gradients, after);
+            HandMlp.From(agent.V), HandMlp.From(agent.VTarget));
+        return new EngineUpdate(metrics["train/critic_loss"], metrics["train/actor_loss"], metrics["train/value_loss"], gradients, after);
     }
 
     /// <summary>
@@ -72,7 +77,7 @@ internal static class EngineRun
     /// </summary>
     public static EngineCriticTrace CriticTrace(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         var qHat = agent.ValueBackup(tape, batch);
@@ -93,12 +98,12 @@ internal static class EngineRun
     /// </summary>
     public static (double[,] DAction, double[,] DU) TanhTrace(WorkedExampleSetup setup, double[,] u)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         var uLeaf = WorkedExampleSetup.ToTensor(u, requiresGrad: true);
         var action = tape.Tanh(uLeaf);
-        var minQ = agent.MinQ(tape, batch.Observations, action, detachParameters: true);
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, batch.Observations, action, detachParameters: true);
         tape.Backward(tape.Neg(tape.Mean(minQ)));
         return (WorkedExampleSetup.GradToArray(action), WorkedExampleSetup.GradToArray(uLeaf));
     }
@@ -109,9 +114,9 @@ internal static class EngineRun
     /// network's last layer is [μ ‖ log σ] = h·W + b, the gradient with respect to its bias is the gradient with respect to [μ ‖ log σ].
     /// </summary>
     public static (double DMean, double DLogStd) HeadGradient(WorkedExampleSetup setup, int b,
-        Func<SoftActorCritic<double>, Tape<double>, Tensor<double>, Tensor<double>, Tensor<double>> scalar)
+        Func<SacV1<double>, Tape<double>, Tensor<double>, Tensor<double>, Tensor<double>> scalar)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var tape = new Tape<double>();
         var s = WorkedExampleSetup.ToTensor(Row(setup.Batch.S, b));
         var eps = WorkedExampleSetup.ToTensor(Row(setup.Batch.Noise, b));
@@ -125,7 +130,7 @@ internal static class EngineRun
     /// (<see cref="ActionScaling.ToEnvironment"/>).</summary>
     public static double[] ScaledAction(WorkedExampleSetup setup, float low, float high)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         using var _ = tape.NoGrad();
@@ -140,17 +145,17 @@ internal static class EngineRun
     /// <summary>Section 5's per-sample signals from J_V's and J_Q's graphs: dJ_V/dV_ψ(s_b) and dJ_Q/dQ_θi(s_b, a_b).</summary>
     public static (double[] DValue, double[] DQ1, double[] DQ2) LossSignals(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         var s = batch.Observations;
         var qHat = agent.ValueBackup(tape, batch);
         var (action, logProb) = agent.Policy.Sample(tape, s, batch.Noise);
-        var minQ = agent.MinQ(tape, s, action, detachParameters: true);
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, s, action, detachParameters: true);
         Tensor<double> y;
         using (tape.NoGrad())
             y = tape.Sub(minQ, tape.Scale(logProb, agent.Options.Alpha));
-        var value = agent.V!.Forward(tape, s);
+        var value = agent.V.Forward(tape, s);
         var sa = tape.ConcatColumns(s, batch.Actions);
         var q1 = agent.Q1.Forward(tape, sa);
         var q2 = agent.Q2.Forward(tape, sa);
@@ -159,42 +164,43 @@ internal static class EngineRun
         return (GradVec(value), GradVec(q1), GradVec(q2));
     }
 
-    /// <summary>J_π's graph through the engine's <see cref="SoftActorCritic{T}.PolicyLoss"/>: ∂J_π/∂log π_b and ∂J_π/∂ã_b.</summary>
+    /// <summary>J_π's graph through the engine's <see cref="SacV1{T}.PolicyLoss"/>: ∂J_π/∂log π_b and ∂J_π/∂ã_b.</summary>
     public static (double[] DLogProb, double[,] DAction) PolicySignals(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         var tape = new Tape<double>();
         var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-        var minQ = agent.MinQ(tape, batch.Observations, action, detachParameters: true);
-        tape.Backward(agent.PolicyLoss(tape, logProb, minQ, agent.Options.Alpha));
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, batch.Observations, action, detachParameters: true);
+        tape.Backward(SacV1<double>.PolicyLoss(tape, logProb, minQ, agent.Options.Alpha, 1.0 / WorkedExampleSetup.BatchSize));
         return (GradVec(logProb), WorkedExampleSetup.GradToArray(action));
     }
 
     /// <summary>J_π's contribution of sample b alone, (α·log π_b − min_i Q_θi(s_b, ã_b))/B, for <see cref="HeadGradient"/>.</summary>
-    public static Tensor<double> PolicyLossOfSample(SoftActorCritic<double> agent, Tape<double> tape, Tensor<double> s, Tensor<double> eps)
+    public static Tensor<double> PolicyLossOfSample(SacV1<double> agent, Tape<double> tape, Tensor<double> s, Tensor<double> eps)
     {
         var (action, logProb) = agent.Policy.Sample(tape, s, eps);
-        var minQ = agent.MinQ(tape, s, action, detachParameters: true);
-        return tape.Scale(agent.PolicyLoss(tape, logProb, minQ, agent.Options.Alpha), 1.0 / WorkedExampleSetup.BatchSize);
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, s, action, detachParameters: true);
+        // The one-row batch's 1/B is 1; the sample's share of the whole batch's mean is 1/B of that.
+        return tape.Scale(SacV1<double>.PolicyLoss(tape, logProb, minQ, agent.Options.Alpha, 1.0), 1.0 / WorkedExampleSetup.BatchSize);
     }
 
     /// <summary>One real v2 update; its temperature step uses the log π of the unchanged policy.</summary>
     public static EngineTemperature TemperatureV2(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V2);
+        var agent = setup.BuildV2();
         double before = agent.Temperature!.Values[0];
-        var stats = agent.Update(setup.BuildBatch());
-        return new EngineTemperature(before, agent.TargetEntropy, stats.AlphaLoss, agent.Temperature.Grads[0], agent.Temperature.Values[0], agent.Alpha);
+        var metrics = agent.Update(setup.BuildBatch());
+        return new EngineTemperature(before, agent.TargetEntropy, metrics["train/ent_coef_loss"], agent.Temperature.Grads[0], agent.Temperature.Values[0], agent.Alpha);
     }
 
     /// <summary>
     /// The reward-scale equivalence: J_π with α = 1 and both critics' outputs divided by α (the critics trained on r/α),
-    /// through the engine's <see cref="SoftActorCritic{T}.PolicyLoss"/>. Returns the loss and dJ_π′/dφ.
+    /// through the engine's <see cref="SacV1{T}.PolicyLoss"/>. Returns the loss and dJ_π′/dφ.
     /// </summary>
     public static (double Loss, HandMlp Gradients) PolicyLossWithScaledCritics(WorkedExampleSetup setup)
     {
-        var agent = setup.BuildAgent(SacVersion.V1);
+        var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         double factor = 1 / agent.Options.Alpha;
         foreach (var q in new[] { agent.Q1, agent.Q2 })
@@ -206,8 +212,8 @@ internal static class EngineRun
         }
         var tape = new Tape<double>();
         var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-        var minQ = agent.MinQ(tape, batch.Observations, action, detachParameters: true);
-        var loss = agent.PolicyLoss(tape, logProb, minQ, 1.0);
+        var minQ = SacV1<double>.MinQ(tape, agent.Own, batch.Observations, action, detachParameters: true);
+        var loss = SacV1<double>.PolicyLoss(tape, logProb, minQ, 1.0, 1.0 / WorkedExampleSetup.BatchSize);
         agent.Policy.Network.Parameters.ZeroGrad();
         tape.Backward(loss);
         return (loss.Span[0], Gradients(agent.Policy.Network));

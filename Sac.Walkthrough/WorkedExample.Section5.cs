@@ -37,11 +37,11 @@ public sealed partial class WorkedExample
             forward.Add(new($"Q_θ1(s{s}, ã{s})", _hf.OnPolicy.Q1At(b), _ef.Q1OnPolicy[b]));
             forward.Add(new($"Q_θ2(s{s}, ã{s})", _hf.OnPolicy.Q2At(b), _ef.Q2OnPolicy[b]));
         }
-        forward.Add(new("J_V(ψ)", _hf.ValueLoss, _eu.Stats.ValueLoss));
-        forward.Add(new("J_Q(θ)", _hf.CriticLoss, _eu.Stats.CriticLoss));
-        forward.Add(new("J_π(φ)", _hf.PolicyLoss, _eu.Stats.ActorLoss));
+        forward.Add(new("J_V(ψ)", _hf.ValueLoss, _eu.ValueLoss));
+        forward.Add(new("J_Q(θ)", _hf.CriticLoss, _eu.CriticLoss));
+        forward.Add(new("J_π(φ)", _hf.PolicyLoss, _eu.ActorLoss));
         var losses = new ValueTable("**The losses.** The critics on the batch's actions a and on the policy's ã; the engine's losses " +
-                                    "are what a real `SoftActorCritic.Update` reports (`SacUpdateStats`):", forward);
+                                    "are what a real `Algorithm.Update` reports (its `UpdateMetrics`):", forward);
 
         double JV(HandNetworks n) => HandSac.Forward(n, batch, o).ValueLoss;
         double JQ(HandNetworks n) => HandSac.Forward(n, batch, o).CriticLoss;
@@ -58,7 +58,7 @@ public sealed partial class WorkedExample
                 FiniteDifference.OfEntry(vOut, b, v => HandSac.HalfMeanSquaredError(v, _hf.ValueTarget))));
         valueRows.AddRange(ValueEntries.Select(p => Parameter(p, JV)));
         var value = new GradientTable("**J_V(ψ) = ½·mean_b (V_ψ(s_b) − y_b)², y_b = min_i Q_θi(s_b, ã_b) − α·log π(ã_b|s_b) detached** " +
-                                      "(`SoftActorCritic.ValueLoss`; parameter rows from the real update's gradient buffer):", valueRows);
+                                      "(`SacV1.ValueLoss`; parameter rows from the real update's gradient buffer):", valueRows);
 
         // J_Q: the signals dJ_Q/dQ_i,b, then θ1 and θ2.
         var q1 = HandSac.Column(_hf.Replay.Q1.Output);
@@ -72,7 +72,7 @@ public sealed partial class WorkedExample
             criticRows.Add(new($"∂J_Q/∂Q_θ2(s{Sub(b)}, a{Sub(b)}) = (Q_θ2 − Q̂{Sub(b)})/B", _hg.DQ2[b], engineDQ2[b],
                 FiniteDifference.OfEntry(q2, b, v => JQOf(q1, v))));
         criticRows.AddRange(CriticEntries.Select(p => Parameter(p, JQ)));
-        var critic = new GradientTable("**J_Q(θ) = Σ_i ½·mean_b (Q_θi(s_b, a_b) − Q̂_b)², Q̂ detached** (`SoftActorCritic.CriticLoss`):", criticRows);
+        var critic = new GradientTable("**J_Q(θ) = Σ_i ½·mean_b (Q_θi(s_b, a_b) − Q̂_b)², Q̂ detached** (`SacV1.CriticLoss`):", criticRows);
 
         // J_π: the direct path through log π, the path through ã into Q, both combined at the heads, then φ.
         var (engineDLogProb, engineDAction) = EngineRun.PolicySignals(Setup);
@@ -100,7 +100,7 @@ public sealed partial class WorkedExample
         }
         policyRows.AddRange(PolicyEntries.Select(p => Parameter(p, JPi)));
         var policy = new GradientTable("**J_π(φ) = mean_b (α·log π_φ(ã_b|s_b) − min_i Q_θi(s_b, ã_b)), ã_b = tanh(μ_b + σ_b·ε_b), θ held fixed** " +
-                                       "(`SoftActorCritic.PolicyLoss`; ∂J_π/∂ã is the path through Q only, log π held):", policyRows);
+                                       "(`SacV1.PolicyLoss`; ∂J_π/∂ã is the path through Q only, log π held):", policyRows);
 
         double Total(HandNetworks n)
         {

@@ -72,9 +72,9 @@ public sealed partial class WorkedExample
         for (int b = 0; b < batch.Size; b++)
             improvement.Add(new($"α·log π(ã{Sub(b)}∣s{Sub(b)}) − min_i Q_θi(s{Sub(b)}, ã{Sub(b)})",
                 o.Alpha * _hf.Policy.LogProb[b] - _hf.MinQ[b], o.Alpha * _ef.LogProb[b] - _ef.MinQ[b]));
-        improvement.Add(new("J_π = the mean of the two", _hf.PolicyLoss, _eu.Stats.ActorLoss));
+        improvement.Add(new("J_π = the mean of the two", _hf.PolicyLoss, _eu.ActorLoss));
         return Section(2,
-            new ValueTable("**Soft policy evaluation.** The critics' regression target, `SoftActorCritic.ValueBackup` " +
+            new ValueTable("**Soft policy evaluation.** The critics' regression target, `SacV1.ValueBackup` " +
                            "(transition 1 terminated, so its target is its reward):", evaluation),
             new ValueTable("**Soft policy improvement.** The policy's loss, sample by sample (the engine's J_π is the loss a real " +
                            "`Update` reports):", improvement));

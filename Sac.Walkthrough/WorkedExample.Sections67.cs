@@ -16,7 +16,7 @@ public sealed partial class WorkedExample
         var engine = EngineRun.TemperatureV2(Setup);
 
         var before = new ValueTable("**The temperature loss** J(α) = −log α·mean_b(log π(ã_b|s_b) + H̄), log π detached, in a real v2 " +
-                                    "`Update` (`SoftActorCritic.TemperatureLoss`; its log π is that of the unchanged policy, as in section 4):",
+                                    "`Update` (`SacV2.TemperatureLoss`; its log π is that of the unchanged policy, as in section 4):",
         [
             new("log α", logAlpha, engine.LogAlphaBefore),
             new("H̄ = −dim(A)", targetEntropy, engine.TargetEntropy),
@@ -44,7 +44,7 @@ public sealed partial class WorkedExample
         var equivalenceValues = new ValueTable("**Reward scale ↔ α.** J_π as in section 5, and α times J_π with α = 1 and both critics' outputs " +
                                                "divided by α (their last layer scaled by 1/α: what they learn from rewards r/α):",
         [
-            new($"J_π (α = {Format.Number(o.Alpha)}, critics Q)", _hf.PolicyLoss, _eu.Stats.ActorLoss),
+            new($"J_π (α = {Format.Number(o.Alpha)}, critics Q)", _hf.PolicyLoss, _eu.ActorLoss),
             new($"α·J_π′ (α = 1, critics Q/α)", o.Alpha * scaledForward.PolicyLoss, o.Alpha * engineLoss),
         ]);
         var equivalenceRows = new[] { ParameterRef.W("pi", 0, 0, 1), ParameterRef.B("pi", 1, 0), ParameterRef.B("pi", 1, 1) }

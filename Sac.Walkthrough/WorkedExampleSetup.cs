@@ -58,8 +58,8 @@ internal sealed class WorkedExampleSetup
         var options = V1Options;
         var rng = new Rng((ulong)seed);
         // The engine's initialization (π_φ, Q_θ1, Q_θ2, V_ψ in that order), then rounded.
-        var agent = new SoftActorCritic<double>(ObservationSize, ActionSize, options, rng);
-        foreach (var p in new[] { agent.Policy.Network.Parameters, agent.Critic, agent.V!.Parameters })
+        var agent = new SacV1<double>(ObservationSize, ActionSize, options, rng);
+        foreach (var p in new[] { agent.Policy.Network.Parameters, agent.Critic, agent.V.Parameters })
             foreach (ref double x in p.Values)
                 x = Round(x);
         var initial = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Q1), HandMlp.From(agent.Q2),
@@ -87,21 +87,26 @@ internal sealed class WorkedExampleSetup
         return m;
     }
 
-    /// <summary>A fresh engine agent of <paramref name="version"/> holding exactly these parameters (targets equal to their sources).</summary>
-    public SoftActorCritic<double> BuildAgent(SacVersion version)
+    /// <summary>A fresh engine SAC v1 agent holding exactly these parameters (V_ψ̄ equal to V_ψ).</summary>
+    public SacV1<double> BuildV1()
     {
-        var options = version == SacVersion.V1 ? Options : V2Options;
-        var agent = new SoftActorCritic<double>(ObservationSize, ActionSize, options, new Rng(0));
+        var agent = new SacV1<double>(ObservationSize, ActionSize, Options, new Rng(0));
         Initial.Pi.CopyTo(agent.Policy.Network);
         Initial.Q1.CopyTo(agent.Q1);
         Initial.Q2.CopyTo(agent.Q2);
-        if (version == SacVersion.V1)
-        {
-            Initial.V.CopyTo(agent.V!);
-            Initial.VTarget.CopyTo(agent.VTarget!);
-        }
-        else
-            agent.CriticTarget!.CopyFrom(agent.Critic);
+        Initial.V.CopyTo(agent.V);
+        Initial.VTarget.CopyTo(agent.VTarget);
+        return agent;
+    }
+
+    /// <summary>A fresh engine SAC v2 agent holding these parameters (targets equal to the critics, α learned from v1's α).</summary>
+    public SacV2<double> BuildV2()
+    {
+        var agent = new SacV2<double>(ObservationSize, ActionSize, V2Options, new Rng(0));
+        Initial.Pi.CopyTo(agent.Policy.Network);
+        Initial.Q1.CopyTo(agent.Q1);
+        Initial.Q2.CopyTo(agent.Q2);
+        agent.CriticTarget.CopyFrom(agent.Critic);
         return agent;
     }
 

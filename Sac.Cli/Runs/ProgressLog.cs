@@ -11,13 +11,18 @@ namespace Sac.Cli.Runs;
 /// </summary>
 public sealed class ProgressLog : IDisposable
 {
-    /// <summary>The columns, in order.</summary>
+    /// <summary>
+    /// The columns, in order: the loop's (time/, rollout/, eval/), then every metric any algorithm records
+    /// (<see cref="AlgorithmRegistry.MetricNames"/>), then train/n_updates. Stable-Baselines3's keys where SB3 logs the
+    /// same quantity; Sac's own: rollout/ep_rew and rollout/ep_len (each episode's, SB3 logs only their 100-episode
+    /// means), eval/std_reward, train/value_loss (SAC v1), train/log_prob_mean and train/q_mean.
+    /// </summary>
     public static readonly string[] Columns =
     [
         "time/total_timesteps", "time/episodes", "time/time_elapsed", "time/fps",
         "rollout/ep_rew", "rollout/ep_len", "rollout/ep_rew_mean",
         "eval/mean_reward", "eval/std_reward", "eval/mean_ep_length",
-        "train/actor_loss", "train/critic_loss", "train/value_loss", "train/ent_coef", "train/ent_coef_loss", "train/log_prob_mean", "train/n_updates",
+        .. AlgorithmRegistry.MetricNames, "train/n_updates",
     ];
 
     private readonly StreamWriter _writer;
@@ -90,13 +95,10 @@ public sealed class ProgressLog : IDisposable
         };
         if (trainer.Updates > 0)
         {
-            SacUpdateStats u = trainer.LastUpdate;
-            values["train/actor_loss"] = Format(u.ActorLoss);
-            values["train/critic_loss"] = Format(u.CriticLoss);
-            values["train/value_loss"] = Format(u.ValueLoss);
-            values["train/ent_coef"] = Format(u.Alpha);
-            values["train/ent_coef_loss"] = Format(u.AlphaLoss);
-            values["train/log_prob_mean"] = Format(u.MeanLogProb);
+            // What the last update recorded, by name: a new metric needs no edit here.
+            var metrics = trainer.LastUpdate;
+            for (int i = 0; i < metrics.Names.Count; i++)
+                values[metrics.Names[i]] = Format(metrics.Values[i]);
         }
         foreach (var (key, value) in cells)
             values[key] = Format(value);

@@ -40,7 +40,7 @@ public sealed record RunConfig
     /// <summary>The loop's options.</summary>
     public TrainerOptions Trainer { get; init; } = new();
 
-    /// <summary>"v1" or "v2".</summary>
+    /// <summary>The algorithm's name ("v1", "v2", "td3"; <see cref="AlgorithmRegistry"/>).</summary>
     public string Algo => RunOption.Format(Sac.Version);
 
     /// <summary>Environment steps of the run.</summary>

@@ -136,7 +136,7 @@ public sealed class RunOption
             _ when type == typeof(double) => double.TryParse(value, NumberStyles.Float, culture, out double d) ? d : null,
             _ when type == typeof(bool) => bool.TryParse(value, out bool b) ? b : null,
             _ when type == typeof(string) => value.Length > 0 ? value : null,
-            _ when type == typeof(SacVersion) => value switch { "v1" => SacVersion.V1, "v2" => SacVersion.V2, _ => null },
+            _ when type == typeof(SacVersion) => AlgorithmRegistry.Find(value)?.Version,
             _ when type == typeof(IReadOnlyList<int>) => ParseSizes(value),
             _ => throw new InvalidOperationException($"--{Name}: no parser for {type.Name}."),
         };
@@ -182,7 +182,7 @@ public sealed class RunOption
     public static string Format(object? value) => value switch
     {
         null => "none",
-        SacVersion version => version == SacVersion.V1 ? "v1" : "v2",
+        SacVersion version => AlgorithmRegistry.For(version).Name,
         IReadOnlyList<int> sizes => string.Join(',', sizes),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
@@ -195,7 +195,7 @@ public sealed class RunOption
         var t when t == typeof(int) || t == typeof(long) => "an integer",
         var t when t == typeof(double) => Nullable.GetUnderlyingType(ValueType) is null ? "a number" : "a number or none",
         var t when t == typeof(bool) => "true or false",
-        var t when t == typeof(SacVersion) => "v1 or v2",
+        var t when t == typeof(SacVersion) => "one of " + string.Join(", ", AlgorithmRegistry.All.Select(a => a.Name)),
         var t when t == typeof(IReadOnlyList<int>) => "positive integers separated by commas (e.g. 256,256)",
         _ => "a value",
     };

@@ -20,7 +20,7 @@ public static class RunOptions
     public static IReadOnlyList<RunOption> All { get; } =
     [
         RunOption.Run("env", c => c.Env, "Environment id (see 'sac envs'), e.g. Pendulum-v1."),
-        RunOption.Sac("algo", o => o.Version, "v1 (value network, fixed α; the seed paper) or v2 (target Qs, learned α)."),
+        RunOption.Sac("algo", o => o.Version, "The algorithm: " + string.Join("; ", AlgorithmRegistry.All.Select(a => $"{a.Name}, {a.Summary}")) + "."),
         RunOption.Trainer("steps", o => o.TotalSteps, "Environment steps to train for (on --resume: the new total, to extend a run).", resumeAdjustable: true),
         RunOption.Trainer("seed", o => o.Seed, "The one seed behind every random draw."),
         RunOption.Sac("threads", o => o.Threads, "Threads for an update (results are bitwise identical for any count; the default is the cores there are, up to 2).", resumeAdjustable: true),
@@ -52,6 +52,10 @@ public static class RunOptions
         RunOption.Sac("learning-starts", o => o.LearningStarts, "Uniformly random steps before learning starts."),
         RunOption.Sac("train-freq", o => o.TrainFrequency, "Environment steps between update rounds."),
         RunOption.Sac("gradient-steps", o => o.GradientSteps, "Updates per round."),
+        RunOption.Sac("policy-delay", o => o.PolicyDelay, "td3: the policy and the targets step on every d-th update."),
+        RunOption.Sac("target-noise", o => o.TargetPolicyNoise, "td3: σ of the target policy smoothing noise, in units of the action's half-range."),
+        RunOption.Sac("target-noise-clip", o => o.TargetNoiseClip, "td3: the smoothing noise is clipped to ±c, in units of the action's half-range."),
+        RunOption.Sac("exploration-noise", o => o.ExplorationNoise, "td3: σ of the Gaussian exploration noise, in units of the action's half-range."),
     ];
 
     /// <summary>The option named <paramref name="name"/> (its flag name without dashes, or its config.json key), or null.</summary>

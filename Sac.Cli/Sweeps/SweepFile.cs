@@ -56,7 +56,7 @@ public sealed class SweepFile
     /// <summary>Environment ids, in file order.</summary>
     public IReadOnlyList<string> Envs { get; }
 
-    /// <summary>"v1"/"v2", in file order (the environment profile's algorithm when the file names none).</summary>
+    /// <summary>Algorithm names (<see cref="Sac.Core.Algorithms.AlgorithmRegistry"/>), in file order (the environment profile's algorithm when the file names none).</summary>
     public IReadOnlyList<string> Algos { get; }
 
     /// <summary>Seeds, in file order.</summary>

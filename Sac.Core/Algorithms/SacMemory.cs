@@ -44,9 +44,8 @@ public static class SacMemory
             }
             return total + width * outputs + outputs;
         }
-        double policy = Parameters(obs, 2 * act), critic = Parameters(obs + act, 1), value = Parameters(obs, 1);
-        double trained = policy + 2 * critic + (options.Version == SacVersion.V1 ? value : 0);
-        double targets = options.Version == SacVersion.V1 ? value : 2 * critic;
+        var sizes = new NetworkSizes(Parameters(obs, 2 * act), Parameters(obs, act), Parameters(obs + act, 1), Parameters(obs, 1));
+        var (trained, targets) = AlgorithmRegistry.For(options.Version).Parameters(sizes);
         double networks = (trained * FloatsPerParameter + targets) * sizeof(float);
 
         double widths = options.HiddenSizes.Sum(h => (double)h) + obs + act + 2 * act;

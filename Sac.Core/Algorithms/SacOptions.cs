@@ -7,6 +7,8 @@ public enum SacVersion
     V1 = 1,
     /// <summary>Haarnoja et al. 2018b ("SAC and applications"): twin Q_θ with twin Polyak targets Q_θ̄, no V, learned α.</summary>
     V2 = 2,
+    /// <summary>Fujimoto et al. 2018: a deterministic policy with twin critics, delayed policy updates and target policy smoothing (<see cref="Td3{T}"/>).</summary>
+    Td3 = 3,
 }
 
 /// <summary>
@@ -15,7 +17,8 @@ public enum SacVersion
 /// </summary>
 public sealed record SacOptions
 {
-    /// <summary>v1 (value network, fixed α) or v2 (target Qs, learned α). Default v2, as SB3 and CleanRL.</summary>
+    /// <summary>The algorithm (<see cref="AlgorithmRegistry"/>): v1 (value network, fixed α), v2 (target Qs, learned α), …
+    /// Default v2, as SB3 and CleanRL.</summary>
     public SacVersion Version { get; init; } = SacVersion.V2;
 
     /// <summary>Discount γ. 0.99 (paper).</summary>
@@ -87,16 +90,31 @@ public sealed record SacOptions
     /// <summary>Gradient steps per round. 1 (paper, SB3).</summary>
     public int GradientSteps { get; init; } = 1;
 
+    /// <summary>TD3: the policy and the targets step on every d-th update. 2 (Fujimoto et al. 2018; CleanRL, SB3).</summary>
+    [Training.PredatingValue(2)] // added with TD3; every run before it was a SAC, which has no policy delay
+    public int PolicyDelay { get; init; } = 2;
+
+    /// <summary>TD3: σ̃ of the target policy smoothing noise, in units of the action's half-range. 0.2 (Fujimoto et al. 2018).</summary>
+    [Training.PredatingValue(0.2)]
+    public double TargetPolicyNoise { get; init; } = 0.2;
+
+    /// <summary>TD3: the smoothing noise is clipped to ±c, in units of the action's half-range. 0.5 (Fujimoto et al. 2018).</summary>
+    [Training.PredatingValue(0.5)]
+    public double TargetNoiseClip { get; init; } = 0.5;
+
+    /// <summary>TD3: σ of the Gaussian exploration noise, in units of the action's half-range. 0.1 (Fujimoto et al. 2018).</summary>
+    [Training.PredatingValue(0.1)]
+    public double ExplorationNoise { get; init; } = 0.1;
+
     /// <summary>Threads for an update (results are bitwise identical for any count). <see cref="DefaultThreads"/>.</summary>
     [Training.TrajectoryNeutral]
     public int Threads { get; init; } = DefaultThreads;
 
     /// <summary>
-    /// The cores there are, up to the update's <see cref="SoftActorCritic{T}.Shards"/> (2): measured on Zen 5, two threads
-    /// give 1.41–1.54× one thread's env steps/s end to end, and at most 7 % less when the other core is busy
-    /// (docs/benchmarks.md). Results do not depend on it.
+    /// The cores there are, up to the update's <see cref="UpdateSharding.Shards"/> (2). What two threads give end to end
+    /// is measured in docs/benchmarks.md ("Two cores"). Results do not depend on it.
     /// </summary>
-    public static int DefaultThreads { get; } = Math.Clamp(Environment.ProcessorCount, 1, SoftActorCritic<float>.Shards);
+    public static int DefaultThreads { get; } = Math.Clamp(Environment.ProcessorCount, 1, UpdateSharding.Shards);
 
     /// <summary>The most threads an update may use: far past any core count that pays, low enough that a typo is caught.</summary>
     public const int MaxThreads = 256;
@@ -109,7 +127,7 @@ public sealed record SacOptions
             if (!ok)
                 throw new ArgumentException($"Invalid {name} = {value}: {valid}.", name);
         }
-        Require(Version is SacVersion.V1 or SacVersion.V2, nameof(Version), Version, "must be V1 or V2");
+        Require(AlgorithmRegistry.All.Any(a => a.Version == Version), nameof(Version), Version, $"must be one of {string.Join(", ", AlgorithmRegistry.All.Select(a => a.Name))}");
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must be in [0, 1]");
         Require(Tau is > 0 and <= 1, nameof(Tau), Tau, "must be in (0, 1]");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
@@ -131,5 +149,9 @@ public sealed record SacOptions
         Require(TrainFrequency >= 1, nameof(TrainFrequency), TrainFrequency, "must be at least 1");
         Require(GradientSteps >= 0, nameof(GradientSteps), GradientSteps, "must be ≥ 0");
         Require(Threads is >= 1 and <= MaxThreads, nameof(Threads), Threads, $"must be between 1 and {MaxThreads}");
+        Require(PolicyDelay >= 1, nameof(PolicyDelay), PolicyDelay, "must be at least 1");
+        Require(TargetPolicyNoise >= 0 && double.IsFinite(TargetPolicyNoise), nameof(TargetPolicyNoise), TargetPolicyNoise, "must be finite and ≥ 0");
+        Require(TargetNoiseClip >= 0 && double.IsFinite(TargetNoiseClip), nameof(TargetNoiseClip), TargetNoiseClip, "must be finite and ≥ 0");
+        Require(ExplorationNoise >= 0 && double.IsFinite(ExplorationNoise), nameof(ExplorationNoise), ExplorationNoise, "must be finite and ≥ 0");
     }
 }

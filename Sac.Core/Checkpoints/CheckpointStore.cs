@@ -85,15 +85,22 @@ public static class CheckpointStore
             throw new CheckpointException($"No checkpoints: {root} does not exist.");
         if (name is null)
         {
-            var committed = List(root);
-            if (committed.Count == 0)
+            // NOTE: beside a run that checkpoints often, the newest listed can be pruned before it is looked at (a run
+            // saving every few milliseconds saves two more in that time): list again, a few times.
+            for (int attempt = 0; ; attempt++)
             {
-                string pointer = Path.Combine(root, LatestPointer);
-                throw new CheckpointException(File.Exists(pointer)
-                    ? $"No checkpoint in {root}: the '{LatestPointer}' pointer names {ReadPointer(pointer)}, which is missing, and no other checkpoint is there."
-                    : $"No checkpoint in {root}.");
+                var committed = List(root);
+                if (committed.Count == 0)
+                {
+                    string pointer = Path.Combine(root, LatestPointer);
+                    throw new CheckpointException(File.Exists(pointer)
+                        ? $"No checkpoint in {root}: the '{LatestPointer}' pointer names {ReadPointer(pointer)}, which is missing, and no other checkpoint is there."
+                        : $"No checkpoint in {root}.");
+                }
+                name = committed[^1];
+                if (Directory.Exists(Path.Combine(root, name)) || attempt == 9)
+                    break;
             }
-            name = committed[^1];
         }
         if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.StartsWith('.'))
             throw new CheckpointException($"Invalid checkpoint name '{name}' in {root}.");

@@ -15,7 +15,7 @@ public static class Evaluation
     /// tanh(μ(s)) when <paramref name="deterministic"/>, else sampled with normal noise from <paramref name="noise"/>.
     /// The first reset uses <paramref name="seed"/> if given. Actions are rescaled from [−1, 1] to the action space's bounds.
     /// </summary>
-    public static EvaluationReport Run(SoftActorCritic<float> agent, IEnvironment environment, int episodes, bool deterministic,
+    public static EvaluationReport Run(Algorithm<float> agent, IEnvironment environment, int episodes, bool deterministic,
         Rng? noise, long step = 0, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(agent);

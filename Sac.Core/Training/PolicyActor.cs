@@ -5,17 +5,18 @@ namespace Sac.Core.Training;
 
 /// <summary>
 /// Acts with a policy one observation at a time, on its own one-row tape (so acting never disturbs the update's arena)
-/// and without allocating: tanh(μ(s)) when deterministic, otherwise a sample with fresh standard-normal noise.
+/// and without allocating: the algorithm's deterministic action, or its exploring one with fresh standard-normal noise
+/// (one draw per action dimension).
 /// </summary>
 public sealed class PolicyActor
 {
-    private readonly SoftActorCritic<float> _agent;
+    private readonly Algorithm<float> _agent;
     private readonly Tape<float> _tape = new();
     private readonly Tensor<float> _observation;
     private readonly Tensor<float> _noise;
 
     /// <summary>Creates an actor for <paramref name="agent"/>'s policy.</summary>
-    public PolicyActor(SoftActorCritic<float> agent)
+    public PolicyActor(Algorithm<float> agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
         _agent = agent;
@@ -30,16 +31,12 @@ public sealed class PolicyActor
         _tape.Reset();
         observation.CopyTo(_observation.Span);
         using var _ = _tape.NoGrad();
-        Tensor<float> a;
-        if (deterministic)
-            a = _agent.Policy.DeterministicAction(_tape, _observation);
-        else
+        if (!deterministic)
         {
             ArgumentNullException.ThrowIfNull(noise);
             foreach (ref float e in _noise.Span)
                 e = (float)noise.Normal();
-            a = _agent.Policy.Sample(_tape, _observation, _noise).Action;
         }
-        a.Span.CopyTo(action);
+        _agent.Act(_tape, _observation, deterministic ? null : _noise).Span.CopyTo(action);
     }
 }

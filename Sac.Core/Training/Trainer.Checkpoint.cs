@@ -127,7 +127,7 @@ public sealed partial class Trainer
     private Dictionary<string, long[]> ModelShapes()
     {
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var (_, parameters, _) in Agent.ParameterSets())
+        foreach (var (_, parameters, _) in Agent.ParameterSets)
             foreach (var tensor in parameters.Tensors)
                 shapes[tensor.Name!] = IsVectorInModelFile(tensor) ? [tensor.Cols] : [tensor.Cols, tensor.Rows];
         return shapes;
@@ -141,7 +141,7 @@ public sealed partial class Trainer
         var writer = new SafeTensorsWriter();
         writer.Metadata["format"] = "pt";
         writer.Metadata["layout"] = "torch.nn.Linear: weight [out, in], bias [out]; policy output = [mu || log_std]";
-        foreach (var (_, parameters, _) in Agent.ParameterSets())
+        foreach (var (_, parameters, _) in Agent.ParameterSets)
         {
             foreach (var tensor in parameters.Tensors)
             {
@@ -165,7 +165,7 @@ public sealed partial class Trainer
     {
         var writer = new SafeTensorsWriter();
         var optimizers = new JsonObject();
-        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets)
         {
             // Large tensors are read from their own memory while the file is written, never copied.
             writer.Add($"params.{name}", () => parameters.Values, parameters.Count);
@@ -209,7 +209,7 @@ public sealed partial class Trainer
             ["options"] = TrajectoryOptions(),
             ["modelSha256"] = modelChecksum,
             ["trainingSeconds"] = TrainingTime.TotalSeconds,
-            ["lastUpdate"] = JsonSerializer.SerializeToNode(LastUpdate, s_json),
+            ["lastUpdate"] = SaveMetrics(LastUpdate),
             ["lastEvaluation"] = JsonSerializer.SerializeToNode(LastEvaluation, s_json),
             ["bestEvaluation"] = JsonSerializer.SerializeToNode(BestEvaluation, s_json),
         };
@@ -225,12 +225,12 @@ public sealed partial class Trainer
         int position = meta["replayPosition"]!.GetValue<int>();
         if (meta["replayCapacity"]!.GetValue<int>() != _replay.Capacity)
             throw new CheckpointException($"The checkpoint's replay capacity ({meta["replayCapacity"]}) differs from this run's ({_replay.Capacity}).");
-        foreach (var (name, parameters, _) in Agent.ParameterSets())
+        foreach (var (name, parameters, _) in Agent.ParameterSets)
             if (!file.Tensors.TryGetValue($"params.{name}", out var info) || info.Shape.Length != 1 || info.Shape[0] != parameters.Count)
                 throw new CheckpointException($"The checkpoint's '{name}' parameters do not match this run's networks (different sizes or algorithm).");
         CheckCounters(meta);
 
-        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets)
         {
             file.Read($"params.{name}", parameters.Values);
             if (optimizer is null)
@@ -264,13 +264,13 @@ public sealed partial class Trainer
         _updateNoise.State = EnvironmentState.RestoreRng(rng["updateNoise"])!.State;
         _env.RestoreState((JsonObject)meta["environment"]!);
         _evalEnv.RestoreState((JsonObject)meta["evaluationEnvironment"]!);
-        LastUpdate = meta["lastUpdate"].Deserialize<SacUpdateStats>(s_json);
+        RestoreMetrics(meta["lastUpdate"] as JsonObject);
         LastEvaluation = meta["lastEvaluation"].Deserialize<EvaluationReport>(s_json);
         BestEvaluation = meta["bestEvaluation"].Deserialize<EvaluationReport>(s_json);
 
         // NOTE: the tensors can only be checked once read. A non-finite weight, moment or transition would poison every
         // later update, so the checkpoint is refused (this trainer is then unusable: build a new one).
-        foreach (var (name, parameters, optimizer) in Agent.ParameterSets())
+        foreach (var (name, parameters, optimizer) in Agent.ParameterSets)
         {
             RequireFinite(parameters.Values, $"params.{name}");
             if (optimizer is not null)
@@ -287,6 +287,37 @@ public sealed partial class Trainer
         foreach (float d in terminated.AsSpan(0, n))
             if (d is not (0f or 1f))
                 throw new CheckpointException($"The checkpoint's replay.terminated holds {d}; a transition's flag is 0 or 1.");
+    }
+
+    /// <summary>The last update's metrics by name (NaN as "NaN").</summary>
+    private static JsonObject SaveMetrics(UpdateMetrics metrics)
+    {
+        var json = new JsonObject();
+        for (int i = 0; i < metrics.Names.Count; i++)
+            json[metrics.Names[i]] = JsonSerializer.SerializeToNode(metrics.Values[i], s_json);
+        return json;
+    }
+
+    /// <summary>
+    /// The field names under which checkpoints before metrics were recorded by name (a positional record) held the
+    /// last update's statistics, and the metrics they are.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_metricsBeforeNames = new(StringComparer.Ordinal)
+    {
+        ["CriticLoss"] = "train/critic_loss", ["ActorLoss"] = "train/actor_loss", ["ValueLoss"] = "train/value_loss",
+        ["AlphaLoss"] = "train/ent_coef_loss", ["Alpha"] = "train/ent_coef", ["MeanLogProb"] = "train/log_prob_mean", ["MeanQ"] = "train/q_mean",
+    };
+
+    private void RestoreMetrics(JsonObject? saved)
+    {
+        _lastUpdate.Clear();
+        if (saved is null)
+            return;
+        foreach (var (key, node) in saved)
+        {
+            string name = s_metricsBeforeNames.GetValueOrDefault(key, key);
+            _lastUpdate.Set(name, node.Deserialize<double>(s_json));
+        }
     }
 
     private static void RequireFinite(ReadOnlySpan<float> values, string name)
@@ -325,7 +356,7 @@ public sealed partial class Trainer
         Require(updates == ExpectedUpdates(steps), $"{updates} updates after {steps} steps, where the options give {ExpectedUpdates(steps)}");
         Require(double.IsFinite(seconds) && seconds >= 0, $"trainingSeconds = {seconds}");
         Require(double.IsFinite(episodeReturn), $"episodeReturn = {episodeReturn}");
-        foreach (var (name, _, optimizer) in Agent.ParameterSets())
+        foreach (var (name, _, optimizer) in Agent.ParameterSets)
         {
             if (optimizer is null)
                 continue;

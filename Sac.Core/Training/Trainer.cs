@@ -63,7 +63,8 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
 
         // One seed, split into independent streams in a fixed order.
         var master = new Rng((ulong)options.Seed);
-        Agent = new SoftActorCritic<float>(obs, act, sacOptions, master.Fork());
+        Agent = AlgorithmRegistry.Create<float>(obs, act, sacOptions, master.Fork());
+        _lastUpdate = new UpdateMetrics(Agent.MetricNames);
         _envSeed = (int)(master.NextUInt64() >> 33);
         _evalSeed = (int)(master.NextUInt64() >> 33);
         _exploration = master.Fork();
@@ -83,7 +84,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
     }
 
     /// <summary>The agent being trained.</summary>
-    public SoftActorCritic<float> Agent { get; }
+    public Algorithm<float> Agent { get; }
 
     /// <summary>The algorithm's hyperparameters.</summary>
     public SacOptions SacOptions { get; }
@@ -103,8 +104,10 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
     /// <summary>Completed training episodes.</summary>
     public int Episodes { get; private set; }
 
-    /// <summary>The statistics of the most recent update (default before learning starts).</summary>
-    public SacUpdateStats LastUpdate { get; private set; }
+    /// <summary>The metrics of the most recent update, by name (every value NaN before learning starts).</summary>
+    public UpdateMetrics LastUpdate => _lastUpdate;
+
+    private readonly UpdateMetrics _lastUpdate;
 
     /// <summary>The most recent evaluation, if any.</summary>
     public EvaluationReport? LastEvaluation { get; private set; }
@@ -202,7 +205,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
             {
                 _replay.Sample(_batch, _replaySampling);
                 _batch.DrawNoise(_updateNoise, Agent.Options.Threads);
-                LastUpdate = Agent.Update(_batch);
+                _lastUpdate.CopyFrom(Agent.Update(_batch));
             }
         }
 

@@ -120,7 +120,7 @@ public class RunOptionsTests : CliTestBase
     [TestCase("log-std-min", "5", "Invalid --log-std-min = 5")]
     [TestCase("eval-episodes", "0", "Invalid --eval-episodes = 0")]
     [TestCase("batch-size", "x", "--batch-size expects an integer, got 'x'")]
-    [TestCase("algo", "v3", "--algo expects v1 or v2, got 'v3'")]
+    [TestCase("algo", "v3", "--algo expects one of v1, v2, td3, got 'v3'")]
     public void InvalidValue_MessageNamesTheFlag(string name, string value, string message)
     {
         AssertUsageError(Sac(TrainArgs(Path.Combine(Root, "run"), 3, "--" + name, value)), message);

@@ -41,9 +41,9 @@ internal sealed class PyTorchFixture
     };
 
     /// <summary>Builds an agent with the fixture's options and overwrites every parameter with the fixture's weights.</summary>
-    public SoftActorCritic<T> Agent<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    public Algorithm<T> Agent<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var agent = new SoftActorCritic<T>(Config.GetProperty("obs").GetInt32(), Config.GetProperty("act").GetInt32(), Options(), new Rng(0));
+        var agent = AlgorithmRegistry.Create<T>(Config.GetProperty("obs").GetInt32(), Config.GetProperty("act").GetInt32(), Options(), new Rng(0));
         var weights = _root.GetProperty("weights");
         foreach (var tensor in AllParameters(agent))
         {
@@ -75,11 +75,8 @@ internal sealed class PyTorchFixture
     public double[] Values(string key) => _root.GetProperty("expected").GetProperty(key).EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
     /// <summary>Every parameter tensor of the agent (online and target networks, and log α), each named as in the fixture.</summary>
-    public static IEnumerable<Tensor<T>> AllParameters<T>(SoftActorCritic<T> agent) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        IEnumerable<FlatParameters<T>?> sets = [agent.Policy.Network.Parameters, agent.Critic, agent.V?.Parameters, agent.VTarget?.Parameters, agent.CriticTarget, agent.Temperature];
-        return sets.Where(s => s is not null).SelectMany(s => s!.Tensors);
-    }
+    public static IEnumerable<Tensor<T>> AllParameters<T>(Algorithm<T> agent) where T : unmanaged, IFloatingPointIeee754<T> =>
+        agent.ParameterSets.SelectMany(set => set.Parameters.Tensors);
 
     private static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -29,16 +29,16 @@ public class PyTorchParityTests
     {
         var fixture = PyTorchFixture.Load(file);
         var agent = fixture.Agent<T>();
-        var stats = agent.Update(fixture.Batch<T>());
+        var metrics = agent.Update(fixture.Batch<T>());
 
-        AssertClose("loss.critic", [stats.CriticLoss], [fixture.Scalar("loss.critic")], tolerance);
-        AssertClose("loss.actor", [stats.ActorLoss], [fixture.Scalar("loss.actor")], tolerance);
-        AssertClose("mean_logp", [stats.MeanLogProb], [fixture.Scalar("mean_logp")], tolerance);
-        AssertClose("mean_q", [stats.MeanQ], [fixture.Scalar("mean_q")], tolerance);
+        AssertClose("loss.critic", [metrics["train/critic_loss"]], [fixture.Scalar("loss.critic")], tolerance);
+        AssertClose("loss.actor", [metrics["train/actor_loss"]], [fixture.Scalar("loss.actor")], tolerance);
+        AssertClose("mean_logp", [metrics["train/log_prob_mean"]], [fixture.Scalar("mean_logp")], tolerance);
+        AssertClose("mean_q", [metrics["train/q_mean"]], [fixture.Scalar("mean_q")], tolerance);
         if (agent.Options.Version == SacVersion.V1)
-            AssertClose("loss.value", [stats.ValueLoss], [fixture.Scalar("loss.value")], tolerance);
+            AssertClose("loss.value", [metrics["train/value_loss"]], [fixture.Scalar("loss.value")], tolerance);
         else
-            AssertClose("loss.alpha", [stats.AlphaLoss], [fixture.Scalar("loss.alpha")], tolerance);
+            AssertClose("loss.alpha", [metrics["train/ent_coef_loss"]], [fixture.Scalar("loss.alpha")], tolerance);
 
         int gradients = 0, parameters = 0;
         foreach (var tensor in PyTorchFixture.AllParameters(agent))

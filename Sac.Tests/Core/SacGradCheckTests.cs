@@ -17,13 +17,17 @@ public class SacGradCheckTests
         Assert.That(result.Passed, Is.True, result.ToString());
     }
 
-    private static (SoftActorCritic<double> Agent, SacBatch<double> Batch) Tiny(SacVersion version, int seed) => SacLossChecks.TinyAgent(version, seed);
+    private static (SacV2<double> Agent, SacBatch<double> Batch) TinyV2(int seed)
+    {
+        var (agent, batch) = SacLossChecks.TinyAgent(SacVersion.V2, seed);
+        return ((SacV2<double>)agent, batch);
+    }
 
     [Test]
     public void TemperatureLoss_Gradient_IsMinusMeanOfLogPiPlusTargetEntropy()
     {
         // Closed form: J(α) = −log α·mean(log π + H̄)  ⇒  dJ/d log α = −mean(log π + H̄), H̄ = −dim(A) = −2.
-        var (agent, batch) = Tiny(SacVersion.V2, 6);
+        var (agent, batch) = TinyV2(6);
         var tape = new Tape<double>();
         var (_, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
         double expected = -(logProb.Span.ToArray().Average() - 2);

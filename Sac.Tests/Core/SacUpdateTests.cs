@@ -9,11 +9,11 @@ namespace Sac.Tests.Core;
 /// <summary>Targets get no gradient and move by exactly τ; non-finite gradients change nothing; no allocation after warm-up.</summary>
 public class SacUpdateTests
 {
-    private static (SoftActorCritic<T> Agent, SacBatch<T> Batch, Rng Rng) Make<T>(SacVersion version, int batchSize = 16, int threads = 1)
+    private static (Algorithm<T> Agent, SacBatch<T> Batch, Rng Rng) Make<T>(SacVersion version, int batchSize = 16, int threads = 1)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rng = new Rng(7);
-        var agent = new SoftActorCritic<T>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads }, rng);
+        var agent = AlgorithmRegistry.Create<T>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads }, rng);
         var batch = new SacBatch<T>(batchSize, 3, 2);
         Refill(batch, rng);
         return (agent, batch, rng);
@@ -32,8 +32,12 @@ public class SacUpdateTests
     public void Update_TargetNetworks_ReceiveNoGradientAndMoveByTau(SacVersion version)
     {
         var (agent, batch, _) = Make<double>(version);
-        var target = version == SacVersion.V1 ? agent.VTarget!.Parameters : agent.CriticTarget!;
-        var source = version == SacVersion.V1 ? agent.V!.Parameters : agent.Critic;
+        var (target, source) = agent switch
+        {
+            SacV1<double> v1 => (v1.VTarget.Parameters, v1.V.Parameters),
+            SacV2<double> v2 => (v2.CriticTarget, v2.Critic),
+            _ => throw new ArgumentOutOfRangeException(nameof(version)),
+        };
         // Make the target differ from its source first, so the Polyak step is visible.
         for (int i = 0; i < target.Count; i++) target.Values[i] += 0.01 * Math.Sin(i);
         double[] before = target.Values.ToArray();
@@ -70,13 +74,14 @@ public class SacUpdateTests
     public void Update_V2_LearnsAlphaTowardTargetEntropy()
     {
         // A policy far more random than H̄ = −2 (log π ≪ 2 on average) must see α decrease.
-        var (agent, batch, rng) = Make<double>(SacVersion.V2);
+        var (made, batch, rng) = Make<double>(SacVersion.V2);
+        var agent = (SacV2<double>)made;
         double alpha0 = agent.Alpha;
         for (int i = 0; i < 20; i++)
         {
             Refill(batch, rng);
-            var stats = agent.Update(batch);
-            Assert.That(stats.MeanLogProb, Is.LessThan(agent.TargetEntropy * -1), "precondition: entropy above target");
+            var metrics = agent.Update(batch);
+            Assert.That(metrics["train/log_prob_mean"], Is.LessThan(agent.TargetEntropy * -1), "precondition: entropy above target");
         }
         Assert.That(agent.Alpha, Is.LessThan(alpha0));
     }
@@ -109,7 +114,7 @@ public class SacUpdateTests
         float[] Train(int threads)
         {
             var rng = new Rng(7);
-            var agent = new SoftActorCritic<float>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads, MaxGradNorm = maxGradNorm }, rng);
+            var agent = AlgorithmRegistry.Create<float>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads, MaxGradNorm = maxGradNorm }, rng);
             var batch = new SacBatch<float>(batchSize, 3, 2);
             for (int i = 0; i < 5; i++)
             {
@@ -128,12 +133,13 @@ public class SacUpdateTests
     {
         // J_Q's gradient as the update leaves it in θ's buffer (two shards, summed) against J_Q of the whole batch
         // backpropagated on one tape with the public loss: equal up to float64 rounding.
-        var (agent, batch, _) = Make<double>(SacVersion.V1, batchSize: 9);
+        var (made, batch, _) = Make<double>(SacVersion.V1, batchSize: 9);
+        var agent = (SacV1<double>)made;
         var tape = new Tape<double>();
         agent.Critic.ZeroGrad();
-        tape.Backward(agent.CriticLoss(tape, batch, agent.ValueBackup(tape, batch)));
+        tape.Backward(SacV1<double>.CriticLoss(tape, agent.Own, batch, agent.ValueBackup(tape, batch), 1.0 / batch.Size));
         double[] whole = agent.Critic.Grads.ToArray();
-        var copy = new SoftActorCritic<double>(3, 2, agent.Options with { CriticLearningRate = 1e-300, ActorLearningRate = 1e-300, ValueLearningRate = 1e-300 }, new Rng(7));
+        var copy = new SacV1<double>(3, 2, agent.Options with { CriticLearningRate = 1e-300, ActorLearningRate = 1e-300, ValueLearningRate = 1e-300 }, new Rng(7));
         copy.Update(batch);
         double[] sharded = copy.Critic.Grads.ToArray();
         for (int i = 0; i < whole.Length; i++)

@@ -55,7 +55,7 @@ public class CheckpointTests
 
     private static byte[] AllWeights(Trainer trainer) => PyTorchFixtureWeights(trainer.Agent);
 
-    private static byte[] PyTorchFixtureWeights(SoftActorCritic<float> agent) =>
+    private static byte[] PyTorchFixtureWeights(Algorithm<float> agent) =>
         Sac.Tests.Core.PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     [Test]
@@ -80,7 +80,7 @@ public class CheckpointTests
         Assert.That(resumed.Steps, Is.EqualTo(reference.Steps));
         Assert.That(returns, Is.EqualTo(referenceReturns), "episode and evaluation returns");
         Assert.That(AllWeights(resumed), Is.EqualTo(AllWeights(reference)), "every parameter, byte for byte");
-        Assert.That(resumed.Agent.ActorOptimizer.Step, Is.EqualTo(reference.Agent.ActorOptimizer.Step));
+        Assert.That(resumed.Agent.ParameterSets[0].Optimizer!.Step, Is.EqualTo(reference.Agent.ParameterSets[0].Optimizer!.Step));
     }
 
     [Test]
@@ -103,7 +103,7 @@ public class CheckpointTests
         Assert.That(offsets, Is.EqualTo(new long[] { 0, 16 * 3 * 4 }));
         // The bytes at those offsets are W transposed: element [o, i] of the file is W[i, o] of the network.
         int dataStart = 8 + (int)n;
-        var w = trainer.Agent.Policy.Network.Layers[0].Weight;
+        var w = trainer.Agent.PolicyNetwork.Layers[0].Weight;
         for (int o = 0; o < 16; o++)
             for (int i = 0; i < 3; i++)
                 Assert.That(BitConverter.ToSingle(bytes, dataStart + (o * 3 + i) * 4), Is.EqualTo(w[i, o]));

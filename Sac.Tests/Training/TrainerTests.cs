@@ -75,7 +75,7 @@ public class TrainerTests
             trainer.EpisodeCompleted += e => returns.Add(e.Return);
             trainer.Run();
             returns.Add(trainer.LastEvaluation!.MeanReturn);
-            var weights = trainer.Agent.Policy.Network.Parameters.Values.ToArray().Concat(trainer.Agent.Critic.Values.ToArray()).ToArray();
+            var weights = Sac.Tests.Core.PyTorchFixture.AllParameters(trainer.Agent).SelectMany(t => t.Span.ToArray()).ToArray();
             return (returns.ToArray(), weights);
         }
         var a = Run(version, 1);
@@ -110,14 +110,14 @@ public class TrainerTests
             Small(learningStarts: 20), new TrainerOptions { TotalSteps = 100, EvalEvery = 0, EvalEpisodes = 1 });
         for (int i = 0; i < 39; i++)
             trainer.Step();
-        var weights = trainer.Agent.Policy.Network.Parameters.Values.ToArray().Concat(trainer.Agent.Critic.Values.ToArray()).ToArray();
+        var weights = Sac.Tests.Core.PyTorchFixture.AllParameters(trainer.Agent).SelectMany(t => t.Span.ToArray()).ToArray();
         int stored = trainer.Replay.Count;
 
         var ex = Assert.Throws<EnvironmentException>(() => trainer.Step());
 
         Assert.That(ex!.Message, Does.Contain("Scripted-v0").And.Contain("observation[1]").And.Contain("step 40"));
         Assert.That(trainer.Replay.Count, Is.EqualTo(stored), "the NaN transition never reached the replay buffer");
-        var after = trainer.Agent.Policy.Network.Parameters.Values.ToArray().Concat(trainer.Agent.Critic.Values.ToArray()).ToArray();
+        var after = Sac.Tests.Core.PyTorchFixture.AllParameters(trainer.Agent).SelectMany(t => t.Span.ToArray()).ToArray();
         Assert.That(after, Is.EqualTo(weights), "no weight changed");
     }
 

@@ -27,10 +27,10 @@ public static class SacLossChecks
     /// A tiny float64 agent (obs 3, act 2, hidden 8×8, α₀ = 0.5) and a batch of 5 transitions with one terminal and its
     /// reparameterization noise drawn: small enough that a central difference over every parameter takes milliseconds.
     /// </summary>
-    public static (SoftActorCritic<double> Agent, SacBatch<double> Batch) TinyAgent(SacVersion version, int seed)
+    public static (Algorithm<double> Agent, SacBatch<double> Batch) TinyAgent(SacVersion version, int seed)
     {
         var rng = new Rng((ulong)seed);
-        var agent = new SoftActorCritic<double>(3, 2, new SacOptions { Version = version, HiddenSizes = [8, 8], InitialAlpha = V2Alpha }, rng.Fork());
+        var agent = AlgorithmRegistry.Create<double>(3, 2, new SacOptions { Version = version, HiddenSizes = [8, 8], InitialAlpha = V2Alpha }, rng.Fork());
         var batch = new SacBatch<double>(5, 3, 2);
         foreach (var t in new[] { batch.Observations, batch.NextObservations, batch.Rewards })
             foreach (ref var v in t.Span) v = rng.Normal();
@@ -40,33 +40,49 @@ public static class SacLossChecks
         return (agent, batch);
     }
 
+    private static (SacV1<double> Agent, SacBatch<double> Batch) TinyV1(int seed)
+    {
+        var (agent, batch) = TinyAgent(SacVersion.V1, seed);
+        return ((SacV1<double>)agent, batch);
+    }
+
+    private static (SacV2<double> Agent, SacBatch<double> Batch) TinyV2(int seed)
+    {
+        var (agent, batch) = TinyAgent(SacVersion.V2, seed);
+        return ((SacV2<double>)agent, batch);
+    }
+
+    /// <summary>1/B of the tiny batch.</summary>
+    private const double InvB = 1.0 / 5;
+
     /// <summary>Every check, in the order of the paper's losses.</summary>
     public static IReadOnlyList<SacLossCheck> All { get; } =
     [
         new("J_V(ψ) v1", seed =>
         {
-            var (agent, batch) = TinyAgent(SacVersion.V1, seed);
+            var (agent, batch) = TinyV1(seed);
             return GradCheck.Run(tape =>
             {
                 var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-                return agent.ValueLoss(tape, batch.Observations, agent.MinQ(tape, batch.Observations, action, detachParameters: true), logProb, V1Alpha);
-            }, agent.V!.Parameters.Tensors.ToArray());
+                var minQ = SacV1<double>.MinQ(tape, agent.Own, batch.Observations, action, detachParameters: true);
+                return SacV1<double>.ValueLoss(tape, agent.Own, batch.Observations, minQ, logProb, V1Alpha, InvB);
+            }, agent.V.Parameters.Tensors.ToArray());
         }),
         new("J_Q(θ) v1", seed =>
         {
-            var (agent, batch) = TinyAgent(SacVersion.V1, seed);
-            return GradCheck.Run(tape => agent.CriticLoss(tape, batch, agent.ValueBackup(tape, batch)), agent.Critic.Tensors.ToArray());
+            var (agent, batch) = TinyV1(seed);
+            return GradCheck.Run(tape => SacV1<double>.CriticLoss(tape, agent.Own, batch, agent.ValueBackup(tape, batch), InvB), agent.Critic.Tensors.ToArray());
         }),
         new("J_π(φ) v1", seed => PolicyLoss(SacVersion.V1, seed, V1Alpha)),
         new("J_Q(θ) v2", seed =>
         {
-            var (agent, batch) = TinyAgent(SacVersion.V2, seed);
-            return GradCheck.Run(tape => agent.CriticLoss(tape, batch, agent.SoftQBackup(tape, batch, V2Alpha)), agent.Critic.Tensors.ToArray());
+            var (agent, batch) = TinyV2(seed);
+            return GradCheck.Run(tape => SacV2<double>.CriticLoss(tape, agent.Own, batch, agent.SoftQBackup(tape, agent.Own, batch, V2Alpha), InvB), agent.Critic.Tensors.ToArray());
         }),
         new("J_π(φ) v2", seed => PolicyLoss(SacVersion.V2, seed, V2Alpha)),
         new("J(α) v2", seed =>
         {
-            var (agent, batch) = TinyAgent(SacVersion.V2, seed);
+            var (agent, batch) = TinyV2(seed);
             return GradCheck.Run(tape => agent.TemperatureLoss(tape, agent.Policy.Sample(tape, batch.Observations, batch.Noise).LogProb),
                 agent.Temperature!.Tensors.ToArray());
         }),
@@ -76,10 +92,18 @@ public static class SacLossChecks
     private static GradCheckResult PolicyLoss(SacVersion version, int seed, double alpha)
     {
         var (agent, batch) = TinyAgent(version, seed);
+        // v1 and v2 share J_π: the policy and the critics are what differ between the two agents.
+        var (policy, q1, q2) = agent switch
+        {
+            SacV1<double> v1 => (v1.Policy, v1.Q1, v1.Q2),
+            SacV2<double> v2 => (v2.Policy, v2.Q1, v2.Q2),
+            _ => throw new ArgumentOutOfRangeException(nameof(version)),
+        };
         return GradCheck.Run(tape =>
         {
-            var (action, logProb) = agent.Policy.Sample(tape, batch.Observations, batch.Noise);
-            return agent.PolicyLoss(tape, logProb, agent.MinQ(tape, batch.Observations, action, detachParameters: true), alpha);
-        }, agent.Policy.Network.Parameters.Tensors.ToArray());
+            var (action, logProb) = policy.Sample(tape, batch.Observations, batch.Noise);
+            var minQ = SoftLosses.MinQ(tape, q1, q2, batch.Observations, action, detachParameters: true);
+            return SoftLosses.PolicyLoss(tape, logProb, minQ, alpha, InvB);
+        }, policy.Network.Parameters.Tensors.ToArray());
     }
 }
