@@ -40,10 +40,10 @@ public sealed class TrainedRuns
     /// <summary>A new directory under the runs' home, for a test's own files (deleted with the home).</summary>
     public static string Scratch(string name) => Directory.CreateDirectory(Path.Combine(s_home.Value, $"{name}-{Guid.NewGuid():N}")).FullName;
 
-    /// <summary>A copy of <paramref name="run"/> that a test may damage.</summary>
-    public static string Copy(string run)
+    /// <summary>A copy of <paramref name="run"/> that a test may damage, at <paramref name="copy"/> (default: a new scratch directory).</summary>
+    public static string Copy(string run, string? copy = null)
     {
-        string copy = Scratch("copy");
+        copy ??= Scratch("copy");
         foreach (string file in Directory.GetFiles(run, "*", SearchOption.AllDirectories))
         {
             string target = Path.Combine(copy, Path.GetRelativePath(run, file));
