@@ -89,10 +89,20 @@ Task("Media")
         ("/usr/bin/chromium", "chromium"));
 });
 
+Task("Onnx")
+    .Does(() =>
+{
+    // The tests run ONNX's own checker, onnx.checker.check_model(..., full_check=True), on every policy `sac export`
+    // writes, with Debian 12's python3-onnx (1.12, the release of opset 17) under Debian's /usr/bin/python3.
+    EnsureDebianPackages("The ONNX export tests", recommends: false,
+        ("/usr/lib/python3/dist-packages/onnx/checker.py", "python3-onnx"));
+});
+
 Task("Build")
     .IsDependentOn("MuJoCo")
     .IsDependentOn("Slurm")
     .IsDependentOn("Media")
+    .IsDependentOn("Onnx")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });

@@ -16,6 +16,7 @@ public static class SacCommand
             TrainCommand.Create(),
             EvalCommand.Create(),
             RenderCommand.Create(),
+            ExportCommand.Create(),
             EnvsCommand.Create(),
             GradCheckCommand.Create(),
             ExplainCommand.Create(),

@@ -39,18 +39,26 @@ public sealed record SavedCheckpoint(RunConfig Config, string Path, bool Named)
     /// there whole but fails verification (corrupt, or of other options) is refused, never skipped.
     /// </summary>
     /// <exception cref="CheckpointException">The checkpoint is missing, corrupt or does not fit the run, or was pruned on every read.</exception>
-    public (SavedCheckpoint Checkpoint, Trainer Trainer) Load()
+    public (SavedCheckpoint Checkpoint, Trainer Trainer) Load() => Read(checkpoint => checkpoint.LoadThisOne());
+
+    /// <summary>
+    /// What <paramref name="read"/> reads from the checkpoint (`sac export`: its policy alone), and the checkpoint read,
+    /// with the same care as <see cref="Load"/>: a newest checkpoint pruned before it was read gives way to the newest
+    /// then, <see cref="Attempts"/> reads in all; a named one is never replaced.
+    /// </summary>
+    /// <exception cref="CheckpointException">As <see cref="Load"/>, or whatever <paramref name="read"/> refuses.</exception>
+    public (SavedCheckpoint Checkpoint, T Value) Read<T>(Func<SavedCheckpoint, T> read)
     {
         SavedCheckpoint checkpoint = this;
-        for (int read = 1; ; read++)
+        for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return (checkpoint, checkpoint.LoadThisOne());
+                return (checkpoint, read(checkpoint));
             }
             catch (CheckpointException e) when (!Named && checkpoint.IsBeingPruned())
             {
-                if (read == Attempts)
+                if (attempt == Attempts)
                     throw new CheckpointException(
                         $"The newest checkpoint of {Root} was pruned by the run's training before it could be read, {Attempts} times in a row; " +
                         $"try again, or name one with --checkpoint. (Last: {e.Message})", e);

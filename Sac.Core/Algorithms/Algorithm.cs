@@ -16,6 +16,13 @@ public sealed record ParameterSet<T>(string Name, FlatParameters<T> Parameters, 
     public bool IsTrained => Optimizer is not null;
 }
 
+/// <summary>An agent whose policy is a tanh-squashed Gaussian (SAC v1 and v2): what export and inference read.</summary>
+public interface ISquashedGaussianAgent<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>π_φ.</summary>
+    Policies.TanhGaussianPolicy<T> Policy { get; }
+}
+
 /// <summary>
 /// An off-policy actor-critic as the trainer sees it: its networks' parameter sets (the checkpoint), an update on a
 /// batch (run by <see cref="UpdateRunner{T, TNets}"/> over the batch's shards), and a policy to act with. Each algorithm

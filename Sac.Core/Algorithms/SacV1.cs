@@ -44,7 +44,7 @@ public sealed class SacV1Info : AlgorithmInfo
 /// parameters), then ψ̄ ← τψ + (1 − τ)ψ̄. The update's machinery (shards, threads, the order gradients are summed) is
 /// <see cref="UpdateRunner{T, TNets}"/>'s.
 /// </summary>
-public sealed class SacV1<T> : Algorithm<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The networks one shard trains through (over that shard's gradients).</summary>
     /// <param name="Policy">π_φ.</param>

@@ -43,7 +43,7 @@ public sealed class SacV2Info : AlgorithmInfo
 /// steps toward the target entropy H̄ (when learned); then θ̄ ← τθ + (1 − τ)θ̄. α is the value at the start of the
 /// update. The update's machinery (shards, threads, the order gradients are summed) is <see cref="UpdateRunner{T, TNets}"/>'s.
 /// </summary>
-public sealed class SacV2<T> : Algorithm<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The networks one shard trains through: the policy and the twin critics (over that shard's gradients).</summary>
     /// <param name="Policy">π_φ.</param>

@@ -6,7 +6,7 @@ namespace Sac.Tests.Readme;
 public class ReadmeExampleTests
 {
     /// <summary>The lines between // &lt;tag&gt; and // &lt;/tag&gt;, with their common indentation removed.</summary>
-    private static string Region(string source, string tag)
+    internal static string Region(string source, string tag)
     {
         var match = Regex.Match(source, $@"// <{tag}>\r?\n(.*?)\r?\n[ \t]*// </{tag}>", RegexOptions.Singleline);
         Assert.That(match.Success, Is.True, $"region {tag} not found");
