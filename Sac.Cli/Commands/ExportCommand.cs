@@ -46,7 +46,11 @@ public static class ExportCommand
         string directory = WritableDirectory(file);
 
         var options = new OnnxExportOptions { Raw = parse.GetValue(Raw), GaussianHead = parse.GetValue(GaussianHead) };
-        var (checkpoint, policy) = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint)).Read(LoadPolicy);
+        var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        // NOTE: the exported graph is a squashed-Gaussian policy's ([μ ‖ log σ] head); TD3's deterministic actor is not one.
+        if (found.Config.Sac.Version is not (Sac.Core.Algorithms.SacVersion.V1 or Sac.Core.Algorithms.SacVersion.V2))
+            throw new UsageException($"--run {run.Path} was trained with {found.Config.Algo}; sac export writes SAC v1 and v2 policies only.");
+        var (checkpoint, policy) = found.Read(LoadPolicy);
         byte[] model = OnnxPolicyExport.ToBytes(policy, options);
         Write(file, directory, model);
 
