@@ -15,78 +15,69 @@ public class GemmBlockingTests
     private const int L2 = 512 * 1024;
     private const int L3Share = 4 * 1024 * 1024; // an eighth of the 32 MiB shared L3
 
-    /// <summary>Every kernel the driver instantiates: its tile, element size, register file, and the constants worked
-    /// out by hand from the sizes above (the arithmetic in each row's comment).</summary>
-    private static readonly object[] Kernels =
+    /// <summary>A kernel the driver instantiates, with the tile and constants worked out by hand for it.</summary>
+    public sealed record KernelCase(string Name, int MR, int NR, int ElementSize, int Lanes, int Registers,
+        int ExpectedMR, int ExpectedNR, int ExpectedKC, int ExpectedMC, int ExpectedNC)
+    {
+        /// <inheritdoc/>
+        public override string ToString() => Name;
+    }
+
+    private static readonly KernelCase[] Kernels =
     [
         // (6 + 16)·4 B = 88 B per k: 24 KiB / 88 = 279.3 → KC 272; 256 KiB / (272·4) = 240.9 → MC 240; 4 MiB / 1088 = 3855 → NC 3840.
-        new object[] { "AVX2 float", MicroKernel6x16Avx2<float>.MR, MicroKernel6x16Avx2<float>.NR, sizeof(float), Vector256<float>.Count, 16, 6, 16, 272, 240, 3840 },
+        new("AVX2 float", MicroKernel6x16Avx2<float>.MR, MicroKernel6x16Avx2<float>.NR, sizeof(float), Vector256<float>.Count, 16, 6, 16, 272, 240, 3840),
         // (6 + 8)·8 B = 112 B per k: 219.4 → 208; 262144 / 1664 = 157.5 → 156; 4194304 / 1664 = 2520.6 → 2520.
-        new object[] { "AVX2 double", MicroKernel6x16Avx2<double>.MR, MicroKernel6x16Avx2<double>.NR, sizeof(double), Vector256<double>.Count, 16, 6, 8, 208, 156, 2520 },
+        new("AVX2 double", MicroKernel6x16Avx2<double>.MR, MicroKernel6x16Avx2<double>.NR, sizeof(double), Vector256<double>.Count, 16, 6, 8, 208, 156, 2520),
         // (8 + 32)·4 B = 160 B per k: 153.6 → 144; 262144 / 576 = 455.1 → 448; 4194304 / 576 = 7281.8 → 7264.
-        new object[] { "AVX-512 float", MicroKernel8x32Avx512<float>.MR, MicroKernel8x32Avx512<float>.NR, sizeof(float), Vector512<float>.Count, 32, 8, 32, 144, 448, 7264 },
+        new("AVX-512 float", MicroKernel8x32Avx512<float>.MR, MicroKernel8x32Avx512<float>.NR, sizeof(float), Vector512<float>.Count, 32, 8, 32, 144, 448, 7264),
         // (8 + 16)·8 B = 192 B per k: exactly 128; 262144 / 1024 = exactly 256; 4194304 / 1024 = exactly 4096.
-        new object[] { "AVX-512 double", MicroKernel8x32Avx512<double>.MR, MicroKernel8x32Avx512<double>.NR, sizeof(double), Vector512<double>.Count, 32, 8, 16, 128, 256, 4096 },
+        new("AVX-512 double", MicroKernel8x32Avx512<double>.MR, MicroKernel8x32Avx512<double>.NR, sizeof(double), Vector512<double>.Count, 32, 8, 16, 128, 256, 4096),
     ];
 
     [TestCaseSource(nameof(Kernels))]
-    public void Blocking_Kernel_IsTheHandWorkedArithmetic(string name, int mr, int nr, int size, int lanes, int registers,
-        int expectedMr, int expectedNr, int expectedKc, int expectedMc, int expectedNc)
+    public void Blocking_Kernel_IsTheHandWorkedArithmetic(KernelCase c)
     {
-        Assert.That((mr, nr), Is.EqualTo((expectedMr, expectedNr)), $"{name}: the micro-tile");
-        Assert.That(GemmBlocking.KC(mr, nr, size), Is.EqualTo(expectedKc), $"{name}: KC");
-        Assert.That(GemmBlocking.MC(mr, nr, size), Is.EqualTo(expectedMc), $"{name}: MC");
-        Assert.That(GemmBlocking.NC(mr, nr, size), Is.EqualTo(expectedNc), $"{name}: NC");
+        Assert.That((c.MR, c.NR), Is.EqualTo((c.ExpectedMR, c.ExpectedNR)), "the micro-tile");
+        Assert.That(GemmBlocking.KC(c.MR, c.NR, c.ElementSize), Is.EqualTo(c.ExpectedKC), "KC");
+        Assert.That(GemmBlocking.MC(c.MR, c.NR, c.ElementSize), Is.EqualTo(c.ExpectedMC), "MC");
+        Assert.That(GemmBlocking.NC(c.MR, c.NR, c.ElementSize), Is.EqualTo(c.ExpectedNC), "NC");
     }
 
     [TestCaseSource(nameof(Kernels))]
-    public void MicroTile_Kernel_FitsTheVectorRegisterFile(string name, int mr, int nr, int size, int lanes, int registers,
-        int expectedMr, int expectedNr, int expectedKc, int expectedMc, int expectedNc)
+    public void MicroTile_Kernel_FitsTheVectorRegisterFile(KernelCase c)
     {
         // The tile lives in registers for the whole k loop: MR·NR/lanes accumulators, NR/lanes vectors of B and one
         // broadcast of A per step. One more row of A would need NR/lanes more accumulators than are left.
-        Assert.That(nr % lanes, Is.Zero, $"{name}: NR is whole vectors");
-        int live = mr * nr / lanes + nr / lanes + 1;
-        Assert.That(live, Is.LessThanOrEqualTo(registers), $"{name}: {live} vector registers live");
+        Assert.That(c.NR % c.Lanes, Is.Zero, "NR is whole vectors");
+        int live = c.MR * c.NR / c.Lanes + c.NR / c.Lanes + 1;
+        Assert.That(live, Is.LessThanOrEqualTo(c.Registers), $"{live} vector registers live");
     }
 
     [TestCaseSource(nameof(Kernels))]
-    public void KC_Kernel_IsTheLargestMultipleOf16WhoseMicroPanelsFitThreeQuartersOfL1(string name, int mr, int nr, int size,
-        int lanes, int registers, int expectedMr, int expectedNr, int expectedKc, int expectedMc, int expectedNc)
-    {
+    public void KC_Kernel_IsTheLargestMultipleOf16WhoseMicroPanelsFitThreeQuartersOfL1(KernelCase c) =>
         // One MR×KC micro-panel of A and one KC×NR micro-panel of B, together, stay in L1 with a quarter left for C and
-        // the lines in flight. Found here by search, not by GemmBlocking's division.
-        static int PanelBytes(int kc, int mr, int nr, int size) => (mr * kc + kc * nr) * size;
-        int largest = 0;
-        for (int kc = 16; PanelBytes(kc, mr, nr, size) <= L1 * 3 / 4; kc += 16)
-            largest = kc;
-        int actual = GemmBlocking.KC(mr, nr, size);
-        Assert.That(actual, Is.EqualTo(largest), name);
-        Assert.That(PanelBytes(actual, mr, nr, size), Is.LessThanOrEqualTo(L1 * 3 / 4), $"{name}: the micro-panels fit");
-        Assert.That(PanelBytes(actual + 16, mr, nr, size), Is.GreaterThan(L1 * 3 / 4), $"{name}: KC + 16 would not");
-    }
+        // the lines in flight.
+        AssertLargestFitting(GemmBlocking.KC(c.MR, c.NR, c.ElementSize), unit: 16, bytesPerUnit: (c.MR + c.NR) * c.ElementSize, L1 * 3 / 4);
 
     [TestCaseSource(nameof(Kernels))]
-    public void MC_Kernel_IsTheLargestMultipleOfMRWhoseBlockOfAFitsHalfOfL2(string name, int mr, int nr, int size,
-        int lanes, int registers, int expectedMr, int expectedNr, int expectedKc, int expectedMc, int expectedNc)
-    {
+    public void MC_Kernel_IsTheLargestMultipleOfMRWhoseBlockOfAFitsHalfOfL2(KernelCase c) =>
         // The packed MC×KC block of A stays in L2 across loop 2 (every B micro-panel of the NC panel streams past it).
-        int kc = GemmBlocking.KC(mr, nr, size);
-        int mc = GemmBlocking.MC(mr, nr, size);
-        Assert.That(mc % mr, Is.Zero, $"{name}: whole micro-panels of A");
-        Assert.That((long)mc * kc * size, Is.LessThanOrEqualTo(L2 / 2), $"{name}: the block of A fits");
-        Assert.That((long)(mc + mr) * kc * size, Is.GreaterThan(L2 / 2), $"{name}: one more micro-panel would not");
-    }
+        AssertLargestFitting(GemmBlocking.MC(c.MR, c.NR, c.ElementSize), unit: c.MR, bytesPerUnit: GemmBlocking.KC(c.MR, c.NR, c.ElementSize) * c.ElementSize, L2 / 2);
 
     [TestCaseSource(nameof(Kernels))]
-    public void NC_Kernel_IsTheLargestMultipleOfNRWhosePanelOfBFitsItsShareOfL3(string name, int mr, int nr, int size,
-        int lanes, int registers, int expectedMr, int expectedNr, int expectedKc, int expectedMc, int expectedNc)
+    public void NC_Kernel_IsTheLargestMultipleOfNRWhosePanelOfBFitsItsShareOfL3(KernelCase c) =>
+        AssertLargestFitting(GemmBlocking.NC(c.MR, c.NR, c.ElementSize), unit: c.NR, bytesPerUnit: GemmBlocking.KC(c.MR, c.NR, c.ElementSize) * c.ElementSize, L3Share);
+
+    /// <summary>
+    /// <paramref name="size"/> is a multiple of <paramref name="unit"/> whose panel (size · bytesPerUnit bytes) fits
+    /// <paramref name="budget"/>, and one unit more would not.
+    /// </summary>
+    private static void AssertLargestFitting(int size, int unit, long bytesPerUnit, long budget)
     {
-        int kc = GemmBlocking.KC(mr, nr, size);
-        int nc = GemmBlocking.NC(mr, nr, size);
-        Assert.That(nc % nr, Is.Zero, $"{name}: whole micro-panels of B");
-        Assert.That((long)kc * nc * size, Is.LessThanOrEqualTo(L3Share), $"{name}: the panel of B fits");
-        Assert.That((long)kc * (nc + nr) * size, Is.GreaterThan(L3Share), $"{name}: one more micro-panel would not");
+        Assert.That(size % unit, Is.Zero, $"{size}: a multiple of {unit}");
+        Assert.That(size * bytesPerUnit, Is.LessThanOrEqualTo(budget), $"{size}: the panel fits");
+        Assert.That((size + unit) * bytesPerUnit, Is.GreaterThan(budget), $"{size} + {unit}: would not fit");
     }
 
     [Test]

@@ -14,12 +14,9 @@ public class OptimizerKernelTests
     private const int MaxLength = 4 * 16 + 6;
 
     [Test]
-    public void Adam_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa)
-    {
-        using var _ = KernelIsa.Force(isa);
-        for (int n = 0; n <= MaxLength; n++)
+    public void Adam_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 21, (n, rng) =>
         {
-            var rng = new Random(21 + n);
             float[] p = Floats(rng, n, -1, 1), pRef = (float[])p.Clone();
             float[] m = new float[n], v = new float[n], mRef = new float[n], vRef = new float[n];
             for (long t = 1; t <= 3; t++)
@@ -31,45 +28,40 @@ public class OptimizerKernelTests
             AssertBitwise(p, pRef, $"{isa}, n = {n}: parameters");
             AssertBitwise(m, mRef, $"{isa}, n = {n}: first moments");
             AssertBitwise(v, vRef, $"{isa}, n = {n}: second moments");
-        }
-    }
+        });
 
     [Test]
-    public void Polyak_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa)
-    {
-        using var _ = KernelIsa.Force(isa);
-        for (int n = 0; n <= MaxLength; n++)
+    public void Polyak_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 22, (n, rng) =>
         {
-            var rng = new Random(22 + n);
-            float[] target = Floats(rng, n, -1, 1), source = Floats(rng, n, -1, 1), expected = new float[n];
             const float tau = 0.005f;
-            for (int i = 0; i < n; i++)
-                expected[i] = target[i] * (1 - tau) + tau * source[i]; // the documented order: target·(1 − τ) + τ·source
+            float[] target = Floats(rng, n, -1, 1), source = Floats(rng, n, -1, 1);
+            // The documented order: target·(1 − τ) + τ·source.
+            float[] expected = target.Zip(source, (t, s) => t * (1 - tau) + tau * s).ToArray();
             OptimizerKernels.Polyak<float>(target, source, tau);
             AssertBitwise(target, expected, $"{isa}, n = {n}");
-        }
-    }
+        });
 
     [Test]
-    public void AddSumOfSquares_EveryIsaAndLength_MatchesScalarLoop([ValueSource(nameof(Isas))] Isa isa)
-    {
-        using var _ = KernelIsa.Force(isa);
-        for (int n = 0; n <= MaxLength; n++)
+    public void AddSumOfSquares_EveryIsaAndLength_MatchesScalarLoop([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 23, (n, rng) =>
         {
-            var rng = new Random(23 + n);
-            float[] total = Floats(rng, n, -2, 2), other = Floats(rng, n, -2, 2), expected = new float[n];
-            double exact = 0;
-            for (int i = 0; i < n; i++)
-            {
-                expected[i] = total[i] + other[i];
-                exact += (double)expected[i] * expected[i];
-            }
+            float[] total = Floats(rng, n, -2, 2), other = Floats(rng, n, -2, 2);
+            float[] expected = total.Zip(other, (a, b) => a + b).ToArray();
+            double exact = expected.Sum(x => (double)x * x);
             double sum = OptimizerKernels.AddSumOfSquares<float>(total, other);
             AssertBitwise(total, expected, $"{isa}, n = {n}: total += other");
             // The kernel squares and sums in float, per lane, then adds the lanes: under 2·(n + 16) roundings, each within
             // float's unit roundoff (6e-8) of the sum. A term lost or counted twice (≈ 1.3 on average) is off by far more.
             Assert.That(sum, Is.EqualTo(exact).Within(2 * (n + 16) * 6e-8 * exact), $"{isa}, n = {n}: Σ total²");
-        }
+        });
+
+    /// <summary>Runs <paramref name="check"/> on <paramref name="isa"/>'s path for every length 0 … <see cref="MaxLength"/>, a fixed seed per length.</summary>
+    private static void ForEveryLength(Isa isa, int seed, Action<int, Random> check)
+    {
+        using var _ = KernelIsa.Force(isa);
+        for (int n = 0; n <= MaxLength; n++)
+            check(n, new Random(seed + n));
     }
 
     /// <summary>Adam as its documentation writes it, left to right, one element at a time, in float.</summary>
