@@ -46,6 +46,11 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Number of ops recorded since the last <see cref="Backward"/> or <see cref="Reset"/>.</summary>
     public int RecordedOps => _nodeCount;
 
+    /// <summary>The op recorded <paramref name="index"/>th (0 = first) since the last <see cref="Backward"/> or
+    /// <see cref="Reset"/>: how a test sees which backward rules a graph will run.</summary>
+    internal OpCode RecordedOp(int index) =>
+        (uint)index < (uint)_nodeCount ? _nodes[index].Op : throw new ArgumentOutOfRangeException(nameof(index), index, $"{_nodeCount} ops are recorded.");
+
     /// <summary>Starts a new step: forgets recorded ops and rewinds the arena, whose buffers the next ops reuse.</summary>
     public void Reset()
     {

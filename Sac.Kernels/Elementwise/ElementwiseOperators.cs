@@ -63,6 +63,28 @@ public readonly struct SoftplusOperator<T> : IUnaryOperator<T> where T : unmanag
     }
 }
 
+/// <summary>x².</summary>
+public readonly struct SquareOperator<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    public T Invoke(T x) => x * x;
+    /// <inheritdoc/>
+    public Vector256<T> Invoke(Vector256<T> x) => x * x;
+    /// <inheritdoc/>
+    public Vector512<T> Invoke(Vector512<T> x) => x * x;
+}
+
+/// <summary>x + y.</summary>
+public readonly struct AddOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    public T Invoke(T x, T y) => x + y;
+    /// <inheritdoc/>
+    public Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) => x + y;
+    /// <inheritdoc/>
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x + y;
+}
+
 /// <summary>x·y.</summary>
 public readonly struct MultiplyOperator<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -40,3 +40,18 @@ public interface ITernaryOperator<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>The 512-bit vector form.</summary>
     Vector512<T> Invoke(Vector512<T> x, Vector512<T> y, Vector512<T> z);
 }
+
+/// <summary>
+/// An in-place update of three state values from one input, (a, b, c) ← op(x; a, b, c): the shape of an optimizer step
+/// (Adam: x = g, a = p, b = m, c = v). The driver loads the state, the operator updates it through the refs, the
+/// driver stores it back; see <see cref="IUnaryOperator{T}"/>.
+/// </summary>
+public interface IStateUpdateOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The scalar form.</summary>
+    void Invoke(T x, ref T a, ref T b, ref T c);
+    /// <summary>The 256-bit vector form.</summary>
+    void Invoke(Vector256<T> x, ref Vector256<T> a, ref Vector256<T> b, ref Vector256<T> c);
+    /// <summary>The 512-bit vector form.</summary>
+    void Invoke(Vector512<T> x, ref Vector512<T> a, ref Vector512<T> b, ref Vector512<T> c);
+}

@@ -5,7 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Sac.Kernels;
 
 /// <summary>
-/// Generic front-ends over the runtime's float/double vector math (Exp, Log, FMA), which it only offers per type.
+/// Generic front-ends over the runtime's float/double vector math (Exp, Log), which it only offers per type (the FMA's
+/// is <see cref="GemmVector{T}"/>'s).
 /// The <c>typeof(T)</c> tests are JIT-time constants, so each instantiation compiles to a single call.
 /// </summary>
 internal static class VectorMath
@@ -26,17 +27,4 @@ internal static class VectorMath
     public static Vector512<T> Log<T>(Vector512<T> x) where T : unmanaged =>
         typeof(T) == typeof(float) ? Vector512.Log(x.AsSingle()).As<float, T>() : Vector512.Log(x.AsDouble()).As<double, T>();
 
-    /// <summary>x·y + z with one rounding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z) where T : unmanaged =>
-        typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-
-    /// <summary>x·y + z with one rounding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z) where T : unmanaged =>
-        typeof(T) == typeof(float)
-            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
-            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
 }

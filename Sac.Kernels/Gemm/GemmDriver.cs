@@ -47,9 +47,7 @@ internal static unsafe class GemmDriver<T, TKernel>
         job.Path = path;
         job.SplitN = splitN;
         job.Unit = unit;
-        job.Chunks = repacksPerChunk ? parts : chunks;
-        job.NextChunk = 0;
-        WorkerPool.Shared.Run(job, parts);
+        job.Run(repacksPerChunk ? parts : chunks, parts);
     }
 
     /// <summary>Chunks per thread when chunks cost nothing extra: enough to even out a thread that starts late.</summary>

@@ -21,56 +21,15 @@ internal static unsafe class GemmPacking<T>
     {
         nint rs = g.ARowStride, ks = g.AKStride;
         T* src = g.A + i0 * rs + p0 * ks;
-        int ir = 0;
         if (rs == 1)
         {
-            // A stored k×m, four full micro-panels at a time: each k step then reads 4·MR adjacent elements (whole
-            // cache lines) instead of MR, which halves the time of this strided read.
-            for (; ir + 4 * mr <= mc; ir += 4 * mr)
-            {
-                T* s = src + ir;
-                T* d = dst + (nint)ir * kc;
-                nint panel = (nint)mr * kc;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* sp = s + p * ks;
-                    T* dp = d + p * mr;
-                    CopyAndPad(sp, dp, mr, mr);
-                    CopyAndPad(sp + mr, dp + panel, mr, mr);
-                    CopyAndPad(sp + 2 * mr, dp + 2 * panel, mr, mr);
-                    CopyAndPad(sp + 3 * mr, dp + 3 * panel, mr, mr);
-                }
-            }
+            // A stored k×m: the MR elements of one k step are adjacent.
+            PackAdjacent(src, ks, mr, mc, kc, dst);
+            return;
         }
-        for (; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            T* s = src + ir * rs;
-            T* d = dst + (nint)ir * kc;
-            if (rs == 1)
-            {
-                // A stored k×m: the MR elements of one k step are adjacent; copy them.
-                for (int p = 0; p < kc; p++)
-                {
-                    CopyAndPad(s + p * ks, d + p * mr, rows, mr);
-                }
-            }
-            else
-            {
-                // A stored m×k: each row is contiguous along k; scatter it into every MR-th slot.
-                for (int i = 0; i < rows; i++)
-                {
-                    T* si = s + i * rs;
-                    for (int p = 0; p < kc; p++)
-                        d[p * mr + i] = si[p * ks];
-                }
-                for (int i = rows; i < mr; i++)
-                {
-                    for (int p = 0; p < kc; p++)
-                        d[p * mr + i] = T.Zero;
-                }
-            }
-        }
+        // A stored m×k: each row is contiguous along k; scatter it into every MR-th slot.
+        for (int ir = 0; ir < mc; ir += mr)
+            Scatter(src + ir * rs, rs, ks, Math.Min(mr, mc - ir), mr, kc, dst + (nint)ir * kc);
     }
 
     /// <summary>
@@ -81,38 +40,18 @@ internal static unsafe class GemmPacking<T>
     {
         nint ks = g.BKStride, cs = g.BColStride;
         T* src = g.B + p0 * ks + j0 * cs;
-        int jr = 0;
         if (cs == 1)
         {
-            // B stored k×n, four full micro-panels at a time: each k step reads 4·NR adjacent elements.
-            for (; jr + 4 * nr <= nc; jr += 4 * nr)
-            {
-                T* s = src + jr;
-                T* d = dst + (nint)jr * kc;
-                nint panel = (nint)nr * kc;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* sp = s + p * ks;
-                    T* dp = d + p * nr;
-                    CopyAndPad(sp, dp, nr, nr);
-                    CopyAndPad(sp + nr, dp + panel, nr, nr);
-                    CopyAndPad(sp + 2 * nr, dp + 2 * panel, nr, nr);
-                    CopyAndPad(sp + 3 * nr, dp + 3 * panel, nr, nr);
-                }
-            }
+            // B stored k×n: the NR elements of one k step are adjacent.
+            PackAdjacent(src, ks, nr, nc, kc, dst);
+            return;
         }
-        for (; jr < nc; jr += nr)
+        for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             T* s = src + jr * cs;
             T* d = dst + (nint)jr * kc;
-            if (cs == 1)
-            {
-                // B stored k×n: the NR elements of one k step are adjacent; copy them.
-                for (int p = 0; p < kc; p++)
-                    CopyAndPad(s + p * ks, d + p * nr, cols, nr);
-            }
-            else if (ks == 1 && cols == nr && nr % TransposeBlock == 0 && Avx.IsSupported)
+            if (ks == 1 && cols == nr && nr % TransposeBlock == 0 && Avx.IsSupported)
             {
                 // B stored n×k (op(B) = Bᵀ), a full micro-panel: transpose it in 8×8 (float) or 4×4 (double) register blocks.
                 // CRUCIAL: only when NR is a whole number of blocks (not the scalar kernel's 4 floats): a block reads
@@ -122,18 +61,63 @@ internal static unsafe class GemmPacking<T>
             else
             {
                 // B stored n×k (op(B) = Bᵀ): each column of op(B) is contiguous along k; scatter it into every NR-th slot.
-                for (int j = 0; j < cols; j++)
-                {
-                    T* sj = s + j * cs;
-                    for (int p = 0; p < kc; p++)
-                        d[p * nr + j] = sj[p * ks];
-                }
-                for (int j = cols; j < nr; j++)
-                {
-                    for (int p = 0; p < kc; p++)
-                        d[p * nr + j] = T.Zero;
-                }
+                Scatter(s, cs, ks, cols, nr, kc, d);
             }
+        }
+    }
+
+    /// <summary>
+    /// Packs ⌈extent/w⌉ micro-panels of width <paramref name="w"/> (MR rows of A, or NR columns of B) from an operand whose
+    /// panel elements are adjacent and whose k steps are <paramref name="ks"/> apart: element (p, x) of panel q lands at
+    /// <c>dst[q·w·kc + p·w + x]</c>; past <paramref name="extent"/> is zero.
+    /// </summary>
+    private static void PackAdjacent(T* src, nint ks, int w, int extent, int kc, T* dst)
+    {
+        int x = 0;
+        // Four full micro-panels at a time: each k step then reads 4·w adjacent elements (whole cache lines) instead of
+        // w, which halves the time of this strided read.
+        for (; x + 4 * w <= extent; x += 4 * w)
+        {
+            T* s = src + x;
+            T* d = dst + (nint)x * kc;
+            nint panel = (nint)w * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                T* sp = s + p * ks;
+                T* dp = d + p * w;
+                CopyAndPad(sp, dp, w, w);
+                CopyAndPad(sp + w, dp + panel, w, w);
+                CopyAndPad(sp + 2 * w, dp + 2 * panel, w, w);
+                CopyAndPad(sp + 3 * w, dp + 3 * panel, w, w);
+            }
+        }
+        for (; x < extent; x += w)
+        {
+            int count = Math.Min(w, extent - x);
+            T* s = src + x;
+            T* d = dst + (nint)x * kc;
+            for (int p = 0; p < kc; p++)
+                CopyAndPad(s + p * ks, d + p * w, count, w);
+        }
+    }
+
+    /// <summary>
+    /// Packs one micro-panel of width <paramref name="w"/> from <paramref name="count"/> lines of an operand, each
+    /// <paramref name="stride"/> apart and with its k steps <paramref name="ks"/> apart: dst[p·w + i] = src[i·stride + p·ks];
+    /// lines count … w − 1 are zero.
+    /// </summary>
+    private static void Scatter(T* src, nint stride, nint ks, int count, int w, int kc, T* dst)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            T* si = src + i * stride;
+            for (int p = 0; p < kc; p++)
+                dst[p * w + i] = si[p * ks];
+        }
+        for (int i = count; i < w; i++)
+        {
+            for (int p = 0; p < kc; p++)
+                dst[p * w + i] = T.Zero;
         }
     }
 

@@ -17,13 +17,87 @@ public class GradCheckTests
         Assert.That(result.Passed, Is.True, result.ToString());
     }
 
+    /// <summary>
+    /// Every case the catalogue must hold, by its exact name, with the ops it records in order (so the backward rules it
+    /// checks). Written out here, not read from the catalogue: removing a case fails, even one whose name another case
+    /// starts with (Sum and SumRows, Mean and MeanRows, Add and AddScalar or Add (row broadcast)).
+    /// </summary>
+    private static readonly (string Name, OpCode[] Records)[] ExpectedCases =
+    [
+        ("MatMul", [OpCode.MatMul]),
+        ("Linear", [OpCode.Linear]),
+        ("Linear+ReLU", [OpCode.Linear]), // the ReLU is fused into the Linear node's epilogue and backward rule
+        ("Linear+Tanh", [OpCode.Linear, OpCode.Tanh]),
+        ("Add", [OpCode.Add]),
+        ("Add (row broadcast)", [OpCode.Add]),
+        ("Sub", [OpCode.Sub]),
+        ("Sub (row broadcast)", [OpCode.Sub]),
+        ("Mul", [OpCode.Mul]),
+        ("Mul (row broadcast)", [OpCode.Mul]),
+        ("Neg", [OpCode.Neg]),
+        ("Scale", [OpCode.Scale]),
+        ("AddScalar", [OpCode.AddScalar]),
+        ("ReLU", [OpCode.Relu]),
+        ("Tanh", [OpCode.Tanh]),
+        ("Exp", [OpCode.Exp]),
+        ("Log", [OpCode.Log]),
+        ("Softplus", [OpCode.Softplus]),
+        ("Square", [OpCode.Square]),
+        ("Sum", [OpCode.Sum]),
+        ("Mean", [OpCode.Mean]),
+        ("SumRows", [OpCode.SumRows]),
+        ("MeanRows", [OpCode.SumRows, OpCode.Scale]), // derived: SumRows, then Scale by 1/n
+        ("Min", [OpCode.Min]),
+        ("Clamp", [OpCode.Clamp]),
+        ("ConcatColumns", [OpCode.ConcatColumns]),
+        ("SliceColumns", [OpCode.SliceColumns]),
+    ];
+
+    private static IEnumerable<string> ExpectedCaseNames => ExpectedCases.Select(c => c.Name);
+
+    [Test]
+    public void OpCatalogue_CaseNames_AreExactlyTheExpectedOnes()
+    {
+        // A case removed, renamed or added without its line above fails here, by name.
+        string[] names = OpCatalogue.All.Select(c => c.Name).ToArray(), expected = ExpectedCases.Select(c => c.Name).ToArray();
+        Assert.That(expected.Except(names), Is.Empty, "expected cases missing from the catalogue");
+        Assert.That(names.Except(expected), Is.Empty, "catalogue cases without a line in ExpectedCases");
+        Assert.That(names, Is.Unique, "a case twice");
+    }
+
+    [TestCaseSource(nameof(ExpectedCaseNames))]
+    public void OpCatalogue_Case_RecordsTheOpsItIsNamedFor(string name)
+    {
+        var op = OpCatalogue.All.SingleOrDefault(c => c.Name == name);
+        Assert.That(op, Is.Not.Null, $"no catalogue case named exactly \"{name}\"");
+        Assert.That(Recorded(op!, 3, 5), Is.EqualTo(ExpectedCases.Single(c => c.Name == name).Records));
+    }
+
     [Test]
     public void OpCatalogue_CoversEveryOpCode()
     {
-        // A new op without a case would go unchecked by both the tests and `sac gradcheck`.
-        var names = OpCatalogue.All.Select(c => c.Name.Replace("ReLU", "Relu")).ToArray();
-        foreach (var code in Enum.GetNames<OpCode>())
-            Assert.That(names.Any(n => n.StartsWith(code, StringComparison.Ordinal)), Is.True, $"no catalogue case for {code}");
+        // A new op without a case would go unchecked by both the tests and `sac gradcheck`: every op code must be recorded
+        // by some case when it runs (what the cases record, not what they are called).
+        var covered = OpCatalogue.All.SelectMany(c => Recorded(c, 3, 5)).ToHashSet();
+        Assert.That(Enum.GetValues<OpCode>().Where(code => !covered.Contains(code)), Is.Empty);
+    }
+
+    [Test]
+    public void OpCatalogue_RowBroadcastCases_BroadcastARow()
+    {
+        // At 3×5 a "(row broadcast)" case's B is 1×5 and its A 3×5: the broadcast branch of Add/Sub/Mul's rules runs.
+        var cases = OpCatalogue.All.Where(c => c.Name.EndsWith("(row broadcast)", StringComparison.Ordinal)).ToArray();
+        Assert.That(cases.Select(c => c.Name), Is.EquivalentTo(new[] { "Add (row broadcast)", "Sub (row broadcast)", "Mul (row broadcast)" }));
+        foreach (var c in cases)
+            Assert.That(c.Inputs.Select(i => i.Shape(3, 5)), Is.EqualTo(new[] { (3, 5), (1, 5) }), c.Name);
+    }
+
+    /// <summary>The ops <paramref name="op"/> records on a fresh tape at shapes (m, n), in order.</summary>
+    private static OpCode[] Recorded(OpCase op, int m, int n)
+    {
+        var tape = new Tape<double>();
+        op.Apply(tape, op.CreateInputs(m, n, seed: 1));
+        return Enumerable.Range(0, tape.RecordedOps).Select(tape.RecordedOp).ToArray();
     }
 
     [Test]

@@ -76,3 +76,22 @@ internal sealed class GemmTestData<T>
 
     private static double[] Abs(T[] values) => values.Select(v => Math.Abs(double.CreateTruncating(v))).ToArray();
 }
+
+/// <summary>GEMM test cases over (element type, m, n, k, transA, transB).</summary>
+internal static class GemmTestCases
+{
+    /// <summary>
+    /// Float and double cases of one shape, named <c>Multiply_Single_255x257x129_TN_{expectation}</c>. The first argument
+    /// is a zero of the element type: NUnit infers a generic test method's T from it.
+    /// </summary>
+    public static IEnumerable<TestCaseData> BothTypes(int m, int n, int k, Transpose transA, Transpose transB, string expectation)
+    {
+        foreach (object zero in new object[] { 0f, 0d })
+        {
+            yield return new TestCaseData(zero, m, n, k, transA, transB)
+                .SetName($"Multiply_{zero.GetType().Name}_{m}x{n}x{k}_{Letter(transA)}{Letter(transB)}_{expectation}");
+        }
+    }
+
+    private static char Letter(Transpose t) => t == Transpose.No ? 'N' : 'T';
+}

@@ -50,26 +50,15 @@ public class GemmTests
             {
                 foreach (var transB in new[] { Transpose.No, Transpose.Yes })
                 {
-                    foreach (var type in new[] { typeof(float), typeof(double) })
-                    {
-                        yield return new TestCaseData(type, m, n, k, transA, transB)
-                            .SetName($"Multiply_{type.Name}_{m}x{n}x{k}_{(transA == Transpose.No ? "N" : "T")}{(transB == Transpose.No ? "N" : "T")}_MatchesReferenceOnEveryIsa");
-                    }
+                    foreach (var testCase in GemmTestCases.BothTypes(m, n, k, transA, transB, "MatchesReferenceOnEveryIsa"))
+                        yield return testCase;
                 }
             }
         }
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Multiply_Shape_MatchesReferenceOnEveryIsa(Type type, int m, int n, int k, Transpose transA, Transpose transB)
-    {
-        if (type == typeof(float))
-            CheckAgainstReference<float>(m, n, k, transA, transB);
-        else
-            CheckAgainstReference<double>(m, n, k, transA, transB);
-    }
-
-    private static void CheckAgainstReference<T>(int m, int n, int k, Transpose transA, Transpose transB)
+    public void Multiply_Shape_MatchesReferenceOnEveryIsa<T>(T zero, int m, int n, int k, Transpose transA, Transpose transB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = GemmTestData<T>.Create(m, n, k, transA, transB);

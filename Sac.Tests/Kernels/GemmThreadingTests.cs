@@ -25,26 +25,11 @@ public class GemmThreadingTests
             (1000, 1, 1000, Transpose.No, Transpose.No), (1000, 1, 1000, Transpose.Yes, Transpose.No),
             (1, 1000, 1000, Transpose.No, Transpose.No), (1, 1000, 1000, Transpose.No, Transpose.Yes),
         ];
-        foreach (var (m, n, k, transA, transB) in shapes)
-        {
-            foreach (var type in new[] { typeof(float), typeof(double) })
-            {
-                yield return new TestCaseData(type, m, n, k, transA, transB)
-                    .SetName($"Multiply_{type.Name}_{m}x{n}x{k}_{(transA == Transpose.No ? "N" : "T")}{(transB == Transpose.No ? "N" : "T")}_IsBitwiseIdenticalForAnyThreadCount");
-            }
-        }
+        return shapes.SelectMany(s => GemmTestCases.BothTypes(s.M, s.N, s.K, s.A, s.B, "IsBitwiseIdenticalForAnyThreadCount"));
     }
 
     [TestCaseSource(nameof(InvarianceCases))]
-    public void Multiply_Shape_IsBitwiseIdenticalForAnyThreadCount(Type type, int m, int n, int k, Transpose transA, Transpose transB)
-    {
-        if (type == typeof(float))
-            CheckThreadInvariance<float>(m, n, k, transA, transB);
-        else
-            CheckThreadInvariance<double>(m, n, k, transA, transB);
-    }
-
-    private static void CheckThreadInvariance<T>(int m, int n, int k, Transpose transA, Transpose transB)
+    public void Multiply_Shape_IsBitwiseIdenticalForAnyThreadCount<T>(T zero, int m, int n, int k, Transpose transA, Transpose transB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = GemmTestData<T>.Create(m, n, k, transA, transB);

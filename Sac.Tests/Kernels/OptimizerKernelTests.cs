@@ -2,10 +2,91 @@ using Sac.Kernels;
 
 namespace Sac.Tests.Kernels;
 
-/// <summary>Fused Adam against Kingma and Ba's algorithm written out; Polyak's exact τ fraction.</summary>
+/// <summary>
+/// Fused Adam against Kingma and Ba's algorithm written out; Polyak's exact τ fraction; every kernel on every ISA path
+/// against a plain float loop in the documented order of operations, bit for bit.
+/// </summary>
 public class OptimizerKernelTests
 {
     private static readonly Isa[] Isas = [Isa.Scalar, Isa.Avx2, Isa.Avx512];
+
+    /// <summary>Lengths 0 … 4·16 + 6: every count of whole Vector512s and Vector256s up to four, with every tail.</summary>
+    private const int MaxLength = 4 * 16 + 6;
+
+    [Test]
+    public void Adam_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 21, (n, rng) =>
+        {
+            float[] p = Floats(rng, n, -1, 1), pRef = (float[])p.Clone();
+            float[] m = new float[n], v = new float[n], mRef = new float[n], vRef = new float[n];
+            for (long t = 1; t <= 3; t++)
+            {
+                float[] g = Floats(rng, n, -3, 3);
+                OptimizerKernels.Adam<float>(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, t, 0.5f);
+                ScalarAdam(pRef, g, mRef, vRef, 1e-3f, 0.9f, 0.999f, 1e-8f, t, 0.5f);
+            }
+            AssertBitwise(p, pRef, $"{isa}, n = {n}: parameters");
+            AssertBitwise(m, mRef, $"{isa}, n = {n}: first moments");
+            AssertBitwise(v, vRef, $"{isa}, n = {n}: second moments");
+        });
+
+    [Test]
+    public void Polyak_EveryIsaAndLength_MatchesScalarLoopBitwise([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 22, (n, rng) =>
+        {
+            const float tau = 0.005f;
+            float[] target = Floats(rng, n, -1, 1), source = Floats(rng, n, -1, 1);
+            // The documented order: target·(1 − τ) + τ·source.
+            float[] expected = target.Zip(source, (t, s) => t * (1 - tau) + tau * s).ToArray();
+            OptimizerKernels.Polyak<float>(target, source, tau);
+            AssertBitwise(target, expected, $"{isa}, n = {n}");
+        });
+
+    [Test]
+    public void AddSumOfSquares_EveryIsaAndLength_MatchesScalarLoop([ValueSource(nameof(Isas))] Isa isa) =>
+        ForEveryLength(isa, seed: 23, (n, rng) =>
+        {
+            float[] total = Floats(rng, n, -2, 2), other = Floats(rng, n, -2, 2);
+            float[] expected = total.Zip(other, (a, b) => a + b).ToArray();
+            double exact = expected.Sum(x => (double)x * x);
+            double sum = OptimizerKernels.AddSumOfSquares<float>(total, other);
+            AssertBitwise(total, expected, $"{isa}, n = {n}: total += other");
+            // The kernel squares and sums in float, per lane, then adds the lanes: under 2·(n + 16) roundings, each within
+            // float's unit roundoff (6e-8) of the sum. A term lost or counted twice (≈ 1.3 on average) is off by far more.
+            Assert.That(sum, Is.EqualTo(exact).Within(2 * (n + 16) * 6e-8 * exact), $"{isa}, n = {n}: Σ total²");
+        });
+
+    /// <summary>Runs <paramref name="check"/> on <paramref name="isa"/>'s path for every length 0 … <see cref="MaxLength"/>, a fixed seed per length.</summary>
+    private static void ForEveryLength(Isa isa, int seed, Action<int, Random> check)
+    {
+        using var _ = KernelIsa.Force(isa);
+        for (int n = 0; n <= MaxLength; n++)
+            check(n, new Random(seed + n));
+    }
+
+    /// <summary>Adam as its documentation writes it, left to right, one element at a time, in float.</summary>
+    private static void ScalarAdam(float[] p, float[] g, float[] m, float[] v, float lr, float b1, float b2, float eps, long t, float gradScale)
+    {
+        float stepSize = lr / (1 - MathF.Pow(b1, t));
+        float biasCorrection2Sqrt = MathF.Sqrt(1 - MathF.Pow(b2, t));
+        for (int i = 0; i < p.Length; i++)
+        {
+            float gi = gradScale * g[i];
+            m[i] = m[i] + (1 - b1) * (gi - m[i]);
+            v[i] = b2 * v[i] + (1 - b2) * (gi * gi);
+            p[i] = p[i] - stepSize * m[i] / (MathF.Sqrt(v[i]) / biasCorrection2Sqrt + eps);
+        }
+    }
+
+    private static float[] Floats(Random rng, int n, double low, double high) => ElementwiseTests.ToFloat(ElementwiseTests.Values(rng, n, low, high));
+
+    private static void AssertBitwise(float[] actual, float[] expected, string what)
+    {
+        Assert.That(actual.Length, Is.EqualTo(expected.Length), what);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.That(BitConverter.SingleToInt32Bits(actual[i]), Is.EqualTo(BitConverter.SingleToInt32Bits(expected[i])),
+                $"{what}, element {i}: {actual[i]:R} vs {expected[i]:R}");
+    }
 
     [Test, Combinatorial]
     public void Adam_TenSteps_MatchesReferenceAlgorithm([ValueSource(nameof(Isas))] Isa isa, [Values(0, 1, 7, 8, 9, 16, 17, 67)] int n, [Values(1.0, 0.25)] double gradScale)
@@ -51,9 +132,10 @@ public class OptimizerKernelTests
         Assert.That(source, Is.EqualTo(sourceBefore), "Polyak must never write the source network.");
     }
 
-    [Test]
-    public void AdamAndPolyak_AnyThreadCount_AreBitwiseIdentical([Values(2, 3, 5)] int threads)
+    [Test, Combinatorial]
+    public void AdamAndPolyak_AnyThreadCount_AreBitwiseIdentical([ValueSource(nameof(Isas))] Isa isa, [Values(2, 3, 5)] int threads)
     {
+        using var _ = KernelIsa.Force(isa);
         // 100,003 elements: above the parallel threshold, and not a multiple of any range alignment.
         const int n = 100_003;
         var rng = new Random(13);
@@ -116,14 +198,22 @@ public class OptimizerKernelTests
     }
 
     [Test]
-    public void AddSumOfSquares_Threaded_AfterWarmUp_AllocatesNothing()
+    public void Optimizers_Threaded_AfterWarmUp_AllocateNothing()
     {
-        float[] a = new float[100_000], b = new float[100_000];
-        OptimizerKernels.AddSumOfSquares<float>(a, b, 2);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        float[] a = new float[100_000], b = new float[100_000], m = new float[100_000], v = new float[100_000];
+        void Step()
+        {
             OptimizerKernels.AddSumOfSquares<float>(a, b, 2);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+            OptimizerKernels.Adam<float>(a, b, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1f, 2);
+            OptimizerKernels.Polyak<float>(m, a, 0.005f, 2);
+        }
+        Step();
+        long allocated = GemmThreadingTests.AllocatedByTenCalls(() =>
+        {
+            for (int i = 0; i < 10; i++)
+                Step();
+        });
+        Assert.That(allocated, Is.Zero);
     }
 
     [Test]
