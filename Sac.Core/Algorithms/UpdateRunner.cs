@@ -241,7 +241,7 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
         int active = 0;
         foreach (var shard in _shards)
             active += shard.Active ? 1 : 0;
-        WorkerPool.Shared.Run(_job, Math.Min(active, _options.Threads));
+        _job.Run(Shards, Math.Min(active, _options.Threads));
     }
 
     /// <summary>One phase on one shard: its gradients zeroed (deferred), forward, backward into its own buffers.</summary>
@@ -298,32 +298,22 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
     }
 
     /// <summary>
-    /// The worker-pool job of <see cref="RunShards"/>: every part claims shards until none are left, so a thread that
-    /// starts late (its core busy) takes fewer, and the calling thread never idles while a shard waits (one job object,
-    /// reused). Which thread runs a shard never changes a bit: each shard has its own tape and gradient buffers.
+    /// The worker-pool job of <see cref="RunShards"/>: a shard is a chunk, and every thread claims shards until none are
+    /// left (<see cref="ChunkedJob"/>), so a thread that starts late (its core busy) takes fewer, and the calling thread
+    /// never idles while a shard waits (one job object, reused). Which thread runs a shard never changes a bit: each
+    /// shard has its own tape and gradient buffers.
     /// </summary>
-    private sealed class ShardJob(UpdateRunner<T, TNets> runner) : WorkerJob
+    private sealed class ShardJob(UpdateRunner<T, TNets> runner) : ChunkedJob
     {
         private Phase<T, TNets> _phase = null!;
         private T _inverseBatchSize;
-        private int _next;
 
-        public void Set(Phase<T, TNets> phase, T inverseBatchSize)
-        {
-            (_phase, _inverseBatchSize) = (phase, inverseBatchSize);
-            _next = 0;
-        }
+        public void Set(Phase<T, TNets> phase, T inverseBatchSize) => (_phase, _inverseBatchSize) = (phase, inverseBatchSize);
 
-        public override void Execute(int part, int parts)
+        protected override void RunChunk(int chunk)
         {
-            while (true)
-            {
-                int i = Interlocked.Increment(ref _next) - 1;
-                if (i >= runner._shards.Length)
-                    return;
-                if (runner._shards[i].Active)
-                    RunPhase(runner._shards[i], _phase, _inverseBatchSize);
-            }
+            if (runner._shards[chunk].Active)
+                RunPhase(runner._shards[chunk], _phase, _inverseBatchSize);
         }
     }
 }
