@@ -16,9 +16,12 @@ public class EnvStepBenchmarks
     private float[] _action = null!;
     private int _t;
 
-    /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
+    /// <summary>Environment id, each of <see cref="Environments"/>.</summary>
+    [ParamsSource(nameof(Environments))]
     public string Env { get; set; } = "Pendulum-v1";
+
+    /// <summary>Every registered environment (<see cref="BenchmarkEnvironments.Ids"/>).</summary>
+    public static IEnumerable<string> Environments => BenchmarkEnvironments.Ids;
 
     /// <summary>Creates and resets the environment.</summary>
     [GlobalSetup]

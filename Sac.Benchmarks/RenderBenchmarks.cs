@@ -23,9 +23,12 @@ public class RenderBenchmarks
     private IRewardTerms? _terms;
     private readonly RenderSettings _settings = new();
 
-    /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
+    /// <summary>Environment id, each of <see cref="Environments"/>.</summary>
+    [ParamsSource(nameof(Environments))]
     public string Env { get; set; } = "Pendulum-v1";
+
+    /// <summary>Every registered environment (<see cref="BenchmarkEnvironments.Ids"/>).</summary>
+    public static IEnumerable<string> Environments => BenchmarkEnvironments.Ids;
 
     /// <summary>Plays up to 30 steps of a sine sweep, capturing a frame after each.</summary>
     [GlobalSetup]

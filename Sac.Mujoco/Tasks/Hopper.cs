@@ -6,7 +6,7 @@ namespace Sac.Mujoco.Tasks;
 /// <summary>
 /// Gymnasium's <c>Hopper-v5</c> with its default arguments: a planar one-legged hopper (6 dofs: rootx, rootz, rooty,
 /// thigh, leg, foot; 3 torque actuators with ctrl in [−1, 1]) rewarded for hopping forward while it stays healthy;
-/// the episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// the episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at <see cref="Metadata"/>'s step limit.
 /// </summary>
 /// <remarks>
 /// From gymnasium/envs/mujoco/hopper_v5.py (frame_skip 4, timestep 0.002, so dt = 0.008):
@@ -24,6 +24,19 @@ public sealed class Hopper : MujocoEnvironment
 {
     /// <summary>The Gymnasium id, <c>"Hopper-v5"</c>.</summary>
     public const string EnvironmentId = "Hopper-v5";
+
+    /// <summary>
+    /// Hopper-v5 for the registry: Gymnasium's 1000-step limit, a side view that follows the torso, Tianshou's SAC
+    /// settings.
+    /// </summary>
+    // NOTE: Gymnasium's DEFAULT_CAMERA_CONFIG has the same distance (3.0) but looks at a fixed height of 1.15 from
+    // −20°; Sac looks at a point 0.3 below the torso from −10°.
+    public static MujocoTask Metadata { get; } = new(
+        EnvironmentId,
+        MaxEpisodeSteps: 1000, // gymnasium/envs/__init__.py
+        Create: () => new Hopper(),
+        Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.3)),
+        Profile: TrainingProfile.Tianshou);
 
     /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
     public const double ForwardRewardWeight = 1.0;

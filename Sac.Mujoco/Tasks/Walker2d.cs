@@ -6,7 +6,7 @@ namespace Sac.Mujoco.Tasks;
 /// <summary>
 /// Gymnasium's <c>Walker2d-v5</c> with its default arguments: a planar biped (9 dofs: rootx, rootz, rooty and three
 /// hinges per leg; 6 torque actuators with ctrl in [−1, 1]) rewarded for walking forward while it stays healthy; the
-/// episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at <see cref="Metadata"/>'s step limit.
 /// </summary>
 /// <remarks>
 /// From gymnasium/envs/mujoco/walker2d_v5.py (frame_skip 4, timestep 0.002, so dt = 0.008; both feet have friction 1.9
@@ -24,6 +24,19 @@ public sealed class Walker2d : MujocoEnvironment
 {
     /// <summary>The Gymnasium id, <c>"Walker2d-v5"</c>.</summary>
     public const string EnvironmentId = "Walker2d-v5";
+
+    /// <summary>
+    /// Walker2d-v5 for the registry: Gymnasium's 1000-step limit, a side view that follows the torso, Tianshou's SAC
+    /// settings.
+    /// </summary>
+    // NOTE: Sac's own framing, Hopper's: closer than Gymnasium's DEFAULT_CAMERA_CONFIG (distance 4.0, a fixed look-at
+    // height of 1.15, −20°).
+    public static MujocoTask Metadata { get; } = new(
+        EnvironmentId,
+        MaxEpisodeSteps: 1000, // gymnasium/envs/__init__.py
+        Create: () => new Walker2d(),
+        Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.3)),
+        Profile: TrainingProfile.Tianshou);
 
     /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
     public const double ForwardRewardWeight = 1.0;
