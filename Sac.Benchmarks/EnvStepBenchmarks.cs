@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Sac.Core.Environments;
-using Sac.Mujoco;
 
 namespace Sac.Benchmarks;
 
@@ -9,26 +8,18 @@ namespace Sac.Benchmarks;
 /// episode ends), for each registered environment, the MuJoCo tasks included.
 /// </summary>
 [MemoryDiagnoser]
-public class EnvStepBenchmarks
+public class EnvStepBenchmarks : EnvironmentBenchmark
 {
     private IEnvironment _env = null!;
     private float[] _observation = null!;
     private float[] _action = null!;
     private int _t;
 
-    /// <summary>Environment id, each of <see cref="Environments"/>.</summary>
-    [ParamsSource(nameof(Environments))]
-    public string Env { get; set; } = "Pendulum-v1";
-
-    /// <summary>Every registered environment (<see cref="BenchmarkEnvironments.Ids"/>).</summary>
-    public static IEnumerable<string> Environments => BenchmarkEnvironments.Ids;
-
     /// <summary>Creates and resets the environment.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        MujocoEnvironments.Register();
-        _env = EnvironmentRegistry.Create(Env);
+        _env = CreateEnvironment();
         _observation = new float[_env.ObservationSpace.Dimension];
         _action = new float[_env.ActionSpace.Dimension];
         _env.Reset(_observation, seed: 0);

@@ -113,44 +113,53 @@ static int wanted(const char* name, const char* const* list) {
   return 1;
 }
 
-// Adds the names in one of mjxmacro.h's size expressions ("nbody", "MJ_M(nmocap)*3", "mjNREF") to `needed`.
+// Reads the name that starts at *c into `name` and moves *c past it. The size expressions of mjxmacro.h ("nbody",
+// "MJ_M(nmocap)*3", "mjNREF") name mjModel ints, mjN*/mjMAX* constants and the macro MJ_M.
+static void read_name(const char** c, char name[64]) {
+  size_t n = 0;
+  while ((isalnum((unsigned char)**c) || **c == '_') && n < 63) {
+    name[n++] = *(*c)++;
+  }
+  name[n] = '\0';
+}
+
+static int starts_name(char c) {
+  return isalpha((unsigned char)c) || c == '_';
+}
+
+// Adds the names in one of mjxmacro.h's size expressions (but MJ_M) to `needed`.
 static void need_names_of(const char* expression) {
   const char* c = expression;
   while (*c) {
-    if (isalpha((unsigned char)*c) || *c == '_') {
-      char name[64];
-      size_t n = 0;
-      while ((isalnum((unsigned char)*c) || *c == '_') && n < sizeof(name) - 1) {
-        name[n++] = *c++;
-      }
-      name[n] = '\0';
-      if (strcmp(name, "MJ_M") != 0 && !is_needed(name)) {
-        if (needed_count == MAX_NEEDED) {
-          fprintf(stderr, "gen_layout: more than %d size names\n", MAX_NEEDED);
-          exit(1);
-        }
-        copy_name(needed[needed_count++], name);
-      }
-    } else {
+    if (!starts_name(*c)) {
       c++;
+      continue;
     }
+    char name[64];
+    read_name(&c, name);
+    if (strcmp(name, "MJ_M") != 0 && !is_needed(name)) {
+      if (needed_count == MAX_NEEDED) {
+        fprintf(stderr, "gen_layout: more than %d size names\n", MAX_NEEDED);
+        exit(1);
+      }
+      copy_name(needed[needed_count++], name);
+    }
+  }
+}
+
+static void need_sizes_if_listed(const char* name, const char* const* list, const char* rows, const char* columns) {
+  if (in_list(name, list)) {
+    need_names_of(rows);
+    need_names_of(columns);
   }
 }
 
 // The sizes every listed array is measured in, gathered before anything is written (the sizes come first in the file).
 static void collect_sizes(void) {
-#define X(type, name, rows, columns)   \
-  if (in_list(#name, model_arrays)) {  \
-    need_names_of(#rows);              \
-    need_names_of(#columns);           \
-  }
+#define X(type, name, rows, columns) need_sizes_if_listed(#name, model_arrays, #rows, #columns);
   MJMODEL_POINTERS
 #undef X
-#define X(type, name, rows, columns)   \
-  if (in_list(#name, data_arrays)) {   \
-    need_names_of(#rows);              \
-    need_names_of(#columns);           \
-  }
+#define X(type, name, rows, columns) need_sizes_if_listed(#name, data_arrays, #rows, #columns);
   MJDATA_POINTERS
 #undef X
 }
@@ -207,20 +216,15 @@ static void constant(const char* csharp_type, const char* name, const char* doc,
   printf("    /// <summary>%s</summary>\n    public const %s %s = %lld;\n", doc, csharp_type, name, value);
 }
 
-// The size expressions of mjxmacro.h ("nbody", "MJ_M(nv)", "MJ_M(nmocap)*3", "mjNREF") name mjModel int fields and
-// mjN* constants. They are rewritten as C# over an MjModelSizes `s`: MJ_M(x) is just x, an mjN*/mjMAX* constant
-// becomes MjConstants.*, and any other name is an mjModel int, s.name.
+// A size expression of mjxmacro.h rewritten as C# over an MjModelSizes `s`: MJ_M(x) is just x, an mjN*/mjMAX*
+// constant becomes MjConstants.*, and any other name is an mjModel int, s.name.
 static void print_count(const char* expression) {
   printf("static (in MjModelSizes s) => ");
   const char* c = expression;
   while (*c) {
-    if (isalpha((unsigned char)*c) || *c == '_') {
+    if (starts_name(*c)) {
       char name[64];
-      size_t n = 0;
-      while ((isalnum((unsigned char)*c) || *c == '_') && n < sizeof(name) - 1) {
-        name[n++] = *c++;
-      }
-      name[n] = '\0';
+      read_name(&c, name);
       if (strcmp(name, "MJ_M") == 0) {
         continue;  // the parentheses that follow stay, harmlessly
       }
