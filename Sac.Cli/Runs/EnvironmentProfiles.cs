@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sac.Mujoco;
+using Sac.Mujoco.Tasks;
 
 namespace Sac.Cli.Runs;
 

@@ -1,4 +1,5 @@
 using Sac.Mujoco;
+using Sac.Mujoco.Tasks;
 using Sac.Render.Raster;
 
 namespace Sac.Render.Scenes;

@@ -1,6 +1,4 @@
-using Sac.Mujoco.Tasks;
-
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Tasks;
 
 /// <summary>
 /// What Sac knows of a MuJoCo task besides its dynamics, declared once in the task's own file (as Gymnasium declares

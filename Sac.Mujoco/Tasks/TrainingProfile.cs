@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Tasks;
 
 /// <summary>
 /// The options a task trains with unless told otherwise, as rl-baselines3-zoo's <c>hyperparams/sac.yml</c> has an

@@ -1,4 +1,4 @@
-namespace Sac.Mujoco;
+namespace Sac.Mujoco.Tasks;
 
 /// <summary>
 /// A camera in MuJoCo's <c>track</c> mode: it keeps a fixed offset from a body, looking at the body's origin plus
