@@ -255,6 +255,13 @@ static void array(const char* type, const char* name, size_t offset, size_t elem
   printf(");\n");
 }
 
+static void array_if_wanted(const char* const* list, const char* type, const char* name, size_t offset,
+                            size_t element_size, const char* rows, const char* columns) {
+  if (wanted(name, list)) {
+    array(type, name, offset, element_size, rows, columns);
+  }
+}
+
 //---------------------------------- the file ------------------------------------------------------
 
 int main(void) {
@@ -393,18 +400,14 @@ int main(void) {
   close_class();
 
 #define X(type, name, rows, columns) \
-  if (wanted(#name, model_arrays)) { \
-    array(#type, #name, offsetof(mjModel, name), sizeof(type), #rows, #columns); \
-  }
+  array_if_wanted(model_arrays, #type, #name, offsetof(mjModel, name), sizeof(type), #rows, #columns);
   open_class("The array fields of <c>mjModel</c> that Sac reads (MJMODEL_POINTERS).", "internal static class MjModelArrays");
   MJMODEL_POINTERS
   close_class();
 #undef X
 
 #define X(type, name, rows, columns) \
-  if (wanted(#name, data_arrays)) {  \
-    array(#type, #name, offsetof(mjData, name), sizeof(type), #rows, #columns); \
-  }
+  array_if_wanted(data_arrays, #type, #name, offsetof(mjData, name), sizeof(type), #rows, #columns);
   open_class("The array fields of <c>mjData</c> that Sac reads (MJDATA_POINTERS).", "internal static class MjDataArrays");
   MJDATA_POINTERS
   close_class();
