@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Sac.Core.Environments;
-using Sac.Mujoco;
 
 namespace Sac.Benchmarks;
 
@@ -9,23 +8,18 @@ namespace Sac.Benchmarks;
 /// episode ends), for each registered environment, the MuJoCo tasks included.
 /// </summary>
 [MemoryDiagnoser]
-public class EnvStepBenchmarks
+public class EnvStepBenchmarks : EnvironmentBenchmark
 {
     private IEnvironment _env = null!;
     private float[] _observation = null!;
     private float[] _action = null!;
     private int _t;
 
-    /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
-    public string Env { get; set; } = "Pendulum-v1";
-
     /// <summary>Creates and resets the environment.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        MujocoEnvironments.Register();
-        _env = EnvironmentRegistry.Create(Env);
+        _env = CreateEnvironment();
         _observation = new float[_env.ObservationSpace.Dimension];
         _action = new float[_env.ActionSpace.Dimension];
         _env.Reset(_observation, seed: 0);

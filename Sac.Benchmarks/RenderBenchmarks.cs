@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Sac.Core.Environments;
-using Sac.Mujoco;
 using Sac.Render;
 using Sac.Render.Recording;
 using Sac.Render.Scenes;
@@ -14,7 +13,7 @@ namespace Sac.Benchmarks;
 /// recording costs the training thread per evaluation step.
 /// </summary>
 [MemoryDiagnoser]
-public class RenderBenchmarks
+public class RenderBenchmarks : EnvironmentBenchmark
 {
     private Scene _scene = null!;
     private RecordedEpisode _episode = null!;
@@ -23,16 +22,11 @@ public class RenderBenchmarks
     private IRewardTerms? _terms;
     private readonly RenderSettings _settings = new();
 
-    /// <summary>Environment id.</summary>
-    [Params("Pendulum-v1", "MountainCarContinuous-v0", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5")]
-    public string Env { get; set; } = "Pendulum-v1";
-
     /// <summary>Plays up to 30 steps of a sine sweep, capturing a frame after each.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        MujocoEnvironments.Register();
-        var env = EnvironmentRegistry.Create(Env);
+        var env = CreateEnvironment();
         _scene = SceneCatalog.For(env);
         _terms = RewardTerms.Find(env);
         _observation = new float[env.ObservationSpace.Dimension];

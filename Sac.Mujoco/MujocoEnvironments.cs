@@ -3,22 +3,28 @@ using Sac.Mujoco.Tasks;
 
 namespace Sac.Mujoco;
 
-/// <summary>Registers the MuJoCo locomotion tasks with <see cref="EnvironmentRegistry"/>.</summary>
+/// <summary>
+/// The MuJoCo tasks, and their registration with <see cref="EnvironmentRegistry"/>. A new task is its file (with its
+/// <see cref="MujocoTask"/> metadata), its MJCF asset, and one entry in <see cref="Tasks"/>.
+/// </summary>
 public static class MujocoEnvironments
 {
-    /// <summary>Gymnasium's <c>max_episode_steps</c> for all five tasks (gymnasium/envs/__init__.py).</summary>
-    public const int MaxEpisodeSteps = 1000;
-
     private static readonly Lock s_lock = new();
     private static bool s_registered;
 
+    /// <summary>Every task's metadata, in the order <see cref="Register"/> adds them (and --help and the benchmarks list them).</summary>
+    public static IReadOnlyList<MujocoTask> Tasks { get; } =
+        [HalfCheetah.Metadata, Hopper.Metadata, Walker2d.Metadata, Ant.Metadata, Humanoid.Metadata];
+
     /// <summary>The ids <see cref="Register"/> adds, in that order.</summary>
-    public static IReadOnlyList<string> Ids { get; } =
-        [HalfCheetah.EnvironmentId, Hopper.EnvironmentId, Walker2d.EnvironmentId, Ant.EnvironmentId, Humanoid.EnvironmentId];
+    public static IReadOnlyList<string> Ids { get; } = [.. Tasks.Select(task => task.Id)];
+
+    /// <summary>The metadata of the task <paramref name="id"/>, or null if no MuJoCo task has that id.</summary>
+    public static MujocoTask? Find(string id) => Tasks.FirstOrDefault(task => task.Id == id);
 
     /// <summary>
-    /// Adds HalfCheetah-v5, Hopper-v5, Walker2d-v5, Ant-v5 and Humanoid-v5, each with a 1000-step
-    /// <see cref="TimeLimit"/>. Idempotent. Registering does not load MuJoCo: creating one of them does.
+    /// Adds every task of <see cref="Tasks"/>, each in a <see cref="TimeLimit"/> of its own <see cref="MujocoTask.MaxEpisodeSteps"/>.
+    /// Idempotent. Registering does not load MuJoCo: creating one of them does.
     /// </summary>
     public static void Register()
     {
@@ -26,11 +32,8 @@ public static class MujocoEnvironments
         {
             if (s_registered)
                 return;
-            EnvironmentRegistry.Register(HalfCheetah.EnvironmentId, () => new HalfCheetah(), MaxEpisodeSteps);
-            EnvironmentRegistry.Register(Hopper.EnvironmentId, () => new Hopper(), MaxEpisodeSteps);
-            EnvironmentRegistry.Register(Walker2d.EnvironmentId, () => new Walker2d(), MaxEpisodeSteps);
-            EnvironmentRegistry.Register(Ant.EnvironmentId, () => new Ant(), MaxEpisodeSteps);
-            EnvironmentRegistry.Register(Humanoid.EnvironmentId, () => new Humanoid(), MaxEpisodeSteps);
+            foreach (MujocoTask task in Tasks)
+                EnvironmentRegistry.Register(task.Id, task.Create, task.MaxEpisodeSteps);
             s_registered = true;
         }
     }

@@ -1,11 +1,14 @@
 using System.Text.Json.Nodes;
+using Sac.Mujoco;
+using Sac.Mujoco.Tasks;
 
 namespace Sac.Cli.Runs;
 
 /// <summary>
 /// Per-environment defaults, like rl-baselines3-zoo's hyperparameter files (hyperparams/sac.yml): the options that
 /// differ from SAC's defaults for that environment, by their <see cref="RunOptions"/> names. `sac train --help` lists
-/// them, generated from the same entries.
+/// them, generated from the same entries. The built-in environments' are here; each MuJoCo task's is in its own file
+/// (<see cref="MujocoTask.Profile"/>).
 /// </summary>
 public static class EnvironmentProfiles
 {
@@ -21,36 +24,15 @@ public static class EnvironmentProfiles
                 ["trainFreq"] = 32, ["gradientSteps"] = 32, ["gamma"] = 0.9999, ["tau"] = 0.01, ["learningStarts"] = 0,
                 ["hidden"] = new JsonArray(64, 64), ["evalEvery"] = 5_000, ["checkpointEvery"] = 10_000,
             }),
-        ["HalfCheetah-v5"] = Locomotion(),
-        ["Hopper-v5"] = Locomotion(),
-        ["Walker2d-v5"] = Locomotion(),
-        // Ant-v5 observes its contact forces and pays for them; the values Tianshou tuned were on v3, where those were
-        // all zero. Gymnasium validated v5's Ant with Stable-Baselines3's SAC at its defaults (figures/Ant.png of
-        // Kallinteris-Andreas/gymnasium-mujuco-v5-envs-validation: ~550 at 100k, ~1,500 at 250k, ~4,500 at 1M over 10
-        // runs), and Sac with those settings tracks that curve (docs/results.md, "Ant-v5"): rl-zoo's Ant settings.
-        ["Ant-v5"] = ("rl-zoo hyperparams/sac.yml Ant: SB3's defaults (lr 3e-4, learned alpha toward -dim(A)), learning_starts 10000, 1M steps",
-            new JsonObject
-            {
-                ["steps"] = 1_000_000, ["actorLr"] = 3e-4, ["criticLr"] = 3e-4, ["alphaLr"] = 3e-4, ["learnAlpha"] = true,
-                ["learningStarts"] = 10_000, ["evalEvery"] = 5_000, ["checkpointEvery"] = 50_000,
-            }),
-        ["Humanoid-v5"] = Locomotion(),
     };
 
-    /// <summary>
-    /// The MuJoCo tasks' profile: Tianshou's SAC benchmark settings (examples/mujoco/mujoco_sac.py's defaults, the source
-    /// of the published values docs/results.md compares with): 256×256, actor and critic learning rates 1e-3, a fixed
-    /// α = 0.2 (its auto-alpha is off by default), 10,000 random steps first (rl-zoo's learning_starts too), 1M steps.
-    /// On Hopper-v5 the fixed α ended both seeds at the published level where a learned α (toward −dim(A)) left them
-    /// swinging between 1,000 and 3,400 (docs/results.md).
-    /// </summary>
-    private static (string, JsonObject) Locomotion() =>
-        ("Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps",
-            new JsonObject
-            {
-                ["steps"] = 1_000_000, ["actorLr"] = 1e-3, ["criticLr"] = 1e-3, ["learnAlpha"] = false, ["alpha"] = 0.2,
-                ["learningStarts"] = 10_000, ["evalEvery"] = 5_000, ["checkpointEvery"] = 50_000,
-            });
+    static EnvironmentProfiles()
+    {
+        // The MuJoCo tasks declare theirs in their own files (Sac.Mujoco's TrainingProfile); like the two above, they are
+        // checked when applied (For) and listed by --help in registry order.
+        foreach (MujocoTask task in MujocoEnvironments.Tasks)
+            s_profiles[task.Id] = (task.Profile.Source, task.Profile.Options);
+    }
 
     /// <summary>Adds (or replaces) the profile of <paramref name="env"/>: option key → value, and where the values come from.</summary>
     public static void Register(string env, string source, JsonObject options)

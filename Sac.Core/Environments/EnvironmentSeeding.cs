@@ -1,11 +1,16 @@
 namespace Sac.Core.Environments;
 
-/// <summary>Gymnasium's <c>reset(seed=...)</c> rule, shared by the built-in environments.</summary>
-internal static class EnvironmentSeeding
+/// <summary>
+/// Gymnasium's <c>reset(seed=...)</c> rule, for every environment that draws its reset from an <see cref="Rng"/>
+/// (Sac.Core's built-ins and Sac.Mujoco's tasks): a seed starts a new stream, no seed continues the current one.
+/// </summary>
+public static class EnvironmentSeeding
 {
     /// <summary>
     /// The generator a reset should draw from: a fresh <c>new Rng((ulong)seed)</c> when seeded, otherwise the current one.
     /// </summary>
+    /// <param name="current">The generator the environment holds, null if it was never reset.</param>
+    /// <param name="seed">The seed passed to <c>Reset</c>, if any.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seed"/> is negative (Gymnasium rejects those too).</exception>
     public static Rng ForReset(Rng? current, int? seed)
     {

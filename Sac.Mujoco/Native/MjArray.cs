@@ -5,7 +5,7 @@ internal delegate int MjCount(in MjModelSizes sizes);
 
 /// <summary>
 /// One pointer field of mjModel or mjData as mjxmacro.h lists it (the generated <see cref="MjModelArrays"/> and
-/// <see cref="MjDataArrays"/> hold one per field): where its pointer sits in the struct, its element type, and its
+/// <see cref="MjDataArrays"/> hold one per field Sac reads): where its pointer sits in the struct, its element type, and its
 /// rows × columns, which depend on the model.
 /// </summary>
 /// <param name="Name">The C field name, e.g. <c>qpos</c>.</param>

@@ -6,7 +6,7 @@ namespace Sac.Mujoco.Tasks;
 /// <summary>
 /// Gymnasium's <c>HalfCheetah-v5</c> with its default arguments: a planar cheetah (9 dofs: rootx, rootz, rooty and six
 /// leg hinges, 6 torque actuators with ctrl in [−1, 1]) rewarded for running forward. It never terminates; the
-/// registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// registry's <see cref="TimeLimit"/> truncates it at <see cref="Metadata"/>'s step limit.
 /// </summary>
 /// <remarks>
 /// From gymnasium/envs/mujoco/half_cheetah_v5.py (frame_skip 5, timestep 0.01, so dt = 0.05):
@@ -21,6 +21,18 @@ public sealed class HalfCheetah : MujocoEnvironment
 {
     /// <summary>The Gymnasium id, <c>"HalfCheetah-v5"</c>.</summary>
     public const string EnvironmentId = "HalfCheetah-v5";
+
+    /// <summary>
+    /// HalfCheetah-v5 for the registry: Gymnasium's 1000-step limit, a side view that follows the torso, Tianshou's
+    /// SAC settings.
+    /// </summary>
+    // NOTE: Sac's own framing, closer than Gymnasium's DEFAULT_CAMERA_CONFIG (distance 4.0) and looking a little down.
+    public static MujocoTask Metadata { get; } = new(
+        EnvironmentId,
+        MaxEpisodeSteps: 1000, // gymnasium/envs/__init__.py
+        Create: () => new HalfCheetah(),
+        Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -15, LookatOffset: (0, 0, -0.25)),
+        Profile: TrainingProfile.Tianshou);
 
     /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
     public const double ForwardRewardWeight = 1.0;

@@ -6,7 +6,7 @@ namespace Sac.Mujoco.Tasks;
 /// <summary>
 /// Gymnasium's <c>Hopper-v5</c> with its default arguments: a planar one-legged hopper (6 dofs: rootx, rootz, rooty,
 /// thigh, leg, foot; 3 torque actuators with ctrl in [−1, 1]) rewarded for hopping forward while it stays healthy;
-/// the episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// the episode terminates when it is not. The registry's <see cref="TimeLimit"/> truncates it at <see cref="Metadata"/>'s step limit.
 /// </summary>
 /// <remarks>
 /// From gymnasium/envs/mujoco/hopper_v5.py (frame_skip 4, timestep 0.002, so dt = 0.008):
@@ -20,10 +20,23 @@ namespace Sac.Mujoco.Tasks;
 /// reset       = qpos0 + U(−0.005, 0.005) per qpos, then 0 + U(−0.005, 0.005) per qvel
 /// </code>
 /// </remarks>
-public sealed class Hopper : MujocoEnvironment
+public sealed class Hopper : PlanarWalker
 {
     /// <summary>The Gymnasium id, <c>"Hopper-v5"</c>.</summary>
     public const string EnvironmentId = "Hopper-v5";
+
+    /// <summary>
+    /// Hopper-v5 for the registry: Gymnasium's 1000-step limit, a side view that follows the torso, Tianshou's SAC
+    /// settings.
+    /// </summary>
+    // NOTE: Gymnasium's DEFAULT_CAMERA_CONFIG has the same distance (3.0) but looks at a fixed height of 1.15 from
+    // −20°; Sac looks at a point 0.3 below the torso from −10°.
+    public static MujocoTask Metadata { get; } = new(
+        EnvironmentId,
+        MaxEpisodeSteps: 1000, // gymnasium/envs/__init__.py
+        Create: () => new Hopper(),
+        Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.3)),
+        Profile: TrainingProfile.Tianshou);
 
     /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
     public const double ForwardRewardWeight = 1.0;
@@ -52,20 +65,17 @@ public sealed class Hopper : MujocoEnvironment
     /// <summary>|qvel| is clipped to this in the observation (only there).</summary>
     public const double ObservationVelocityLimit = 10.0;
 
-    private static readonly string[] s_termNames =
-        ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"];
-
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public Hopper()
-        : base(EnvironmentId, "hopper.xml", DefaultFrameSkip, observationDimension: 11,
-            DefaultResetNoiseScale, normalVelocityNoise: false, s_termNames)
+        : base(EnvironmentId, "hopper.xml", DefaultFrameSkip, observationDimension: 11, DefaultResetNoiseScale,
+            ForwardRewardWeight, CtrlCostWeight, HealthyReward, ObservationVelocityLimit)
     {
         RequireSizes(nq: 6, nv: 6, nu: 3, nbody: 5);
     }
 
-    /// <summary>Whether the current state is healthy (see the class remarks); the episode terminates when it is not.</summary>
-    internal bool IsHealthy()
+    /// <inheritdoc/>
+    internal override bool IsHealthy()
     {
         ReadOnlySpan<double> qpos = Simulation.Qpos;
         double z = qpos[1], angle = qpos[2];
@@ -74,42 +84,6 @@ public sealed class Hopper : MujocoEnvironment
         bool healthyZ = HealthyZRange.Low < z && z < HealthyZRange.High;
         bool healthyAngle = HealthyAngleRange.Low < angle && angle < HealthyAngleRange.High;
         return healthyState && healthyZ && healthyAngle;
-    }
-
-    private protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)
-    {
-        double xBefore = Simulation.Qpos[0];
-        Simulate(action);
-        double xAfter = Simulation.Qpos[0];
-        double xVelocity = (xAfter - xBefore) / Dt;
-
-        bool healthy = IsHealthy();
-        double forwardReward = ForwardRewardWeight * xVelocity;
-        double healthyReward = healthy ? HealthyReward : 0.0;
-        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
-        double reward = forwardReward + healthyReward - ctrlCost;
-
-        WriteObservation(observation);
-        Span<double> terms = Terms;
-        terms[0] = xAfter;
-        terms[1] = Simulation.Qpos[1] - InitialQpos[1];
-        terms[2] = xVelocity;
-        terms[3] = forwardReward;
-        terms[4] = -ctrlCost;
-        terms[5] = healthyReward;
-        return new StepResult(reward, Terminated: !healthy, Truncated: false);
-    }
-
-    private protected override void WriteObservation(Span<float> observation)
-    {
-        int n = Write(Simulation.Qpos[1..], observation);
-        WriteClipped(Simulation.Qvel, -ObservationVelocityLimit, ObservationVelocityLimit, observation[n..]);
-    }
-
-    private protected override void WriteResetTerms(Span<double> terms)
-    {
-        terms[0] = Simulation.Qpos[0];
-        terms[1] = Simulation.Qpos[1] - InitialQpos[1];
     }
 
     /// <summary>low &lt; x &lt; high for every x; NaN fails.</summary>

@@ -6,7 +6,7 @@ namespace Sac.Mujoco.Tasks;
 /// <summary>
 /// Gymnasium's <c>Humanoid-v5</c> with its default arguments: a 3-D humanoid (a free torso and 17 hinges: 24 qpos,
 /// 23 dofs; 17 torque actuators with ctrl in [−0.4, 0.4]) rewarded for moving its centre of mass in +x while it stays
-/// upright; the episode terminates when it falls. The registry's <see cref="TimeLimit"/> truncates it at 1000 steps.
+/// upright; the episode terminates when it falls. The registry's <see cref="TimeLimit"/> truncates it at <see cref="Metadata"/>'s step limit.
 /// </summary>
 /// <remarks>
 /// From gymnasium/envs/mujoco/humanoid_v5.py (frame_skip 5, timestep 0.003, so dt = 0.015; PGS solver, 50 iterations):
@@ -28,6 +28,19 @@ public sealed class Humanoid : MujocoEnvironment
 {
     /// <summary>The Gymnasium id, <c>"Humanoid-v5"</c>.</summary>
     public const string EnvironmentId = "Humanoid-v5";
+
+    /// <summary>
+    /// Humanoid-v5 for the registry: Gymnasium's 1000-step limit, a side view that follows the torso, Tianshou's SAC
+    /// settings.
+    /// </summary>
+    // NOTE: Gymnasium's DEFAULT_CAMERA_CONFIG has the same distance (4.0) but looks at a fixed height of 2.0 from −20°;
+    // Sac looks at a point 0.4 below the torso from −10°.
+    public static MujocoTask Metadata { get; } = new(
+        EnvironmentId,
+        MaxEpisodeSteps: 1000, // gymnasium/envs/__init__.py
+        Create: () => new Humanoid(),
+        Camera: new TrackingCamera("torso", Distance: 4.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.4)),
+        Profile: TrainingProfile.Tianshou);
 
     /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.25.</summary>
     public const double ForwardRewardWeight = 1.25;

@@ -142,7 +142,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     public void Reset(Span<float> observation, int? seed = null)
     {
         CheckObservationLength(observation);
-        _rng = ResetRng(_rng, seed);
+        _rng = EnvironmentSeeding.ForReset(_rng, seed);
 
         Simulation.ResetData();
         // Gymnasium's reset_model: every qpos draw first, then every qvel draw, each added to the initial state.
@@ -272,7 +272,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
         state["time"] = Simulation.Time;
         state["episodeStep"] = _episodeStep;
         state["terms"] = MujocoState.SaveArray(_terms);
-        state["rng"] = MujocoState.SaveRng(_rng);
+        state["rng"] = EnvironmentState.SaveRng(_rng);
         return state;
     }
 
@@ -284,7 +284,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        string savedId = MujocoState.Get<string>(state, "id", Id);
+        string savedId = EnvironmentState.Get<string>(state, "id", Id);
         if (savedId != Id)
             throw new EnvironmentException($"{Id}: the saved state is of {savedId}, not of this environment.");
         var arrays = new double[s_savedArrays.Length][];
@@ -293,10 +293,10 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
             MjArray field = s_savedArrays[k];
             arrays[k] = MujocoState.RestoreArray(state, field.Name, field.Length(Simulation.Model.Sizes), Id);
         }
-        double time = MujocoState.Get<double>(state, "time", Id);
-        int episodeStep = MujocoState.Get<int>(state, "episodeStep", Id);
+        double time = EnvironmentState.Get<double>(state, "time", Id);
+        int episodeStep = EnvironmentState.Get<int>(state, "episodeStep", Id);
         double[] terms = MujocoState.RestoreArray(state, "terms", _terms.Length, Id);
-        Rng? rng = MujocoState.RestoreRng(state["rng"], Id);
+        Rng? rng = EnvironmentState.RestoreRng(state["rng"], Id);
 
         if (Simulation.Faulted)
             Simulation.ResetData();
@@ -372,19 +372,6 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
             throw new EnvironmentException(
                 $"{Id}: the observation span has {observation.Length} element(s) but the observation space needs {ObservationSpace.Dimension}.");
         }
-    }
-
-    /// <summary>Gymnasium's <c>reset(seed=...)</c> rule, as Sac.Core's environments apply it.</summary>
-    private static Rng ResetRng(Rng? current, int? seed)
-    {
-        if (seed is int s)
-        {
-            if (s < 0)
-                throw new ArgumentOutOfRangeException(nameof(seed), s, "A reset seed must be non-negative (as in Gymnasium).");
-            return new Rng((ulong)s);
-        }
-        // NOTE: like Gymnasium, an environment never seeded draws its seed from OS entropy.
-        return current ?? new Rng((ulong)Random.Shared.NextInt64());
     }
 
     private static float[] Filled(int length, float value)

@@ -1,11 +1,12 @@
+using Sac.Mujoco;
+using Sac.Mujoco.Tasks;
 using Sac.Render.Raster;
 
 namespace Sac.Render.Scenes;
 
 /// <summary>
-/// A tracking camera, MuJoCo's <c>track</c> mode: it keeps a fixed offset from a body, looking at the body's origin
-/// plus <see cref="LookatOffset"/> from <see cref="Distance"/> metres away at the given azimuth and elevation (the
-/// angles of MuJoCo's free camera and of Gymnasium's <c>default_camera_config</c>).
+/// A task's <see cref="TrackingCamera"/> (MuJoCo's <c>track</c> mode) in the renderer's terms: the look-at offset as a
+/// <see cref="Vec3"/>, and a field of view.
 /// </summary>
 /// <param name="Body">The body followed (its <c>xpos</c>).</param>
 /// <param name="Distance">Metres from the look-at point.</param>
@@ -19,17 +20,13 @@ public sealed record CameraRig(string Body, double Distance, double AzimuthDegre
     public Camera At(Vec3 body) => Camera.Orbit(body + LookatOffset, Distance, AzimuthDegrees, ElevationDegrees, FovYDegrees);
 
     /// <summary>
-    /// The rig of each MuJoCo task: Gymnasium's distances (HalfCheetah and Ant 4, Hopper and Walker2d 3, Humanoid 4), a
-    /// side view of the planar runners and a three-quarter view of the Ant, all following the torso.
+    /// The rig of the MuJoCo task <paramref name="environmentId"/>: its own <see cref="MujocoTask.Camera"/>, declared in
+    /// the task's file. Any other model is seen from the side, 4 m from the first body below the world.
     /// </summary>
-    public static CameraRig For(string environmentId) => environmentId switch
-    {
-        "HalfCheetah-v5" => new("torso", 3.0, 90, -15, new Vec3(0, 0, -0.25)),
-        "Hopper-v5" => new("torso", 3.0, 90, -10, new Vec3(0, 0, -0.3)),
-        "Walker2d-v5" => new("torso", 3.0, 90, -10, new Vec3(0, 0, -0.3)),
-        "Ant-v5" => new("torso", 3.5, 60, -30, new Vec3(0, 0, 0)),
-        "Humanoid-v5" => new("torso", 4.0, 90, -10, new Vec3(0, 0, -0.4)),
-        // Any other model: the first body below the world, from the side.
-        _ => new("", 4.0, 90, -20, new Vec3(0, 0, 0)),
-    };
+    public static CameraRig For(string environmentId) =>
+        MujocoEnvironments.Find(environmentId) is { Camera: var camera } ? From(camera) : new("", 4.0, 90, -20, new Vec3(0, 0, 0));
+
+    /// <summary>The rig of a task's <see cref="TrackingCamera"/>, at MuJoCo's default field of view.</summary>
+    public static CameraRig From(TrackingCamera camera) => new(camera.Body, camera.Distance, camera.AzimuthDegrees,
+        camera.ElevationDegrees, new Vec3(camera.LookatOffset.X, camera.LookatOffset.Y, camera.LookatOffset.Z));
 }

@@ -56,6 +56,7 @@ public class SacUpdateTests
 
     [TestCase(SacVersion.V1)]
     [TestCase(SacVersion.V2)]
+    [TestCase(SacVersion.Td3)]
     public void Update_NaNInBatch_RefusesAndLeavesEveryWeightUntouched(SacVersion version)
     {
         var (agent, batch, _) = Make<float>(version);
@@ -88,8 +89,10 @@ public class SacUpdateTests
 
     [TestCase(SacVersion.V1, 1)]
     [TestCase(SacVersion.V2, 1)]
+    [TestCase(SacVersion.Td3, 1)]
     [TestCase(SacVersion.V1, 2)]
     [TestCase(SacVersion.V2, 2)]
+    [TestCase(SacVersion.Td3, 2)]
     public void Update_AfterWarmUp_AllocatesZeroBytes(SacVersion version, int threads)
     {
         var (agent, batch, rng) = Make<float>(version, batchSize: 64, threads: threads);
@@ -106,7 +109,7 @@ public class SacUpdateTests
     }
 
     [Test, Combinatorial]
-    public void Update_AnyThreadCount_IsBitwiseIdentical([Values(SacVersion.V1, SacVersion.V2)] SacVersion version,
+    public void Update_AnyThreadCount_IsBitwiseIdentical([Values(SacVersion.V1, SacVersion.V2, SacVersion.Td3)] SacVersion version,
         [Values(1, 15, 16)] int batchSize, [Values(null, 0.5)] double? maxGradNorm)
     {
         // The shards depend on the batch size only, so 1, 2 and 3 threads must give the same bits, clipping included

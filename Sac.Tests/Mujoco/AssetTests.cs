@@ -35,22 +35,12 @@ public class AssetTests
             [-0.47143134560932565, -0.14290586863116445, -0.57548258352019832, 0.082658485205103743, 3.3861558228028574, -0.080075524098565776, 1.5039405879880035, -7.8576338546078794, -0.40740869858413953, 0.20684762890278319, -1.2915952255607976, 2.0448481933999503, 0.46710105748877195, 0.51112020261755431, 1.3185097900519802, 1.6009751736526234, 0.1980088894917893, -1.638382139100409, 4.571258978408709, 2.0021614617345782, 1.9292860962715499, -4.6562977838797863, 1.4165623974623036]),
     };
 
-    private static IEnumerable<string> Ids() => s_gymnasium.Keys;
-
-    private static MujocoEnvironment Make(string id) => id switch
-    {
-        HalfCheetah.EnvironmentId => new HalfCheetah(),
-        Hopper.EnvironmentId => new Hopper(),
-        Walker2d.EnvironmentId => new Walker2d(),
-        Ant.EnvironmentId => new Ant(),
-        Humanoid.EnvironmentId => new Humanoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(id)),
-    };
-
-    [TestCaseSource(nameof(Ids))]
+    // Every registered task: a new one fails here until its Gymnasium trajectory is pinned above.
+    [TestCaseSource(typeof(MujocoEnvironments), nameof(MujocoEnvironments.Ids))]
     public void Asset_DrivenLikeGymnasiumsAsset_GivesTheSameTrajectoryBitForBit(string id)
     {
-        using MujocoEnvironment env = Make(id);
+        Assert.That(s_gymnasium.ContainsKey(id), Is.True, $"no trajectory of Gymnasium's asset for {id}: print it with gymnasium_trajectories.c");
+        using MujocoEnvironment env = MujocoEnvironments.Find(id)!.Create();
         MujocoSimulation sim = env.Simulation;
         sim.ResetData();
         for (int t = 0; t < 300; t++)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
 
@@ -36,6 +37,22 @@ public class LayoutTests
         {
             File.Delete(regenerated);
         }
+    }
+
+    [TestCase(typeof(MjModelArrays))]
+    [TestCase(typeof(MjDataArrays))]
+    public void GeneratedArrays_EachOne_IsReadSomewhereInSac(Type arrays)
+    {
+        // The layout holds only the fields Sac reads (gen_layout.c's read lists): a field no code names any more
+        // should leave the list too. The oracle is the source text, bindings and tests alike.
+        string root = Repository.Root;
+        string sources = string.Concat(Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !path.EndsWith(".g.cs", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        string[] fields = arrays.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToArray();
+        Assert.That(fields, Is.Not.Empty);
+        Assert.That(fields.Where(name => !sources.Contains($"{arrays.Name}.{name}", StringComparison.Ordinal)), Is.Empty,
+            "generated but read nowhere: remove them from gen_layout.c's read lists and regenerate");
     }
 
     [Test]

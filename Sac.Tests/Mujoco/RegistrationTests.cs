@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Sac.Core.Environments;
 using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
@@ -32,6 +33,50 @@ public class RegistrationTests
         Assert.That(timeLimit.MaxEpisodeSteps, Is.EqualTo(1000));
         Assert.That(timeLimit.Inner, Is.TypeOf(type));
         Assert.That(env.Id, Is.EqualTo(id));
+    }
+
+    [Test]
+    public void Tasks_Ids_AreGymnasiumsFiveV5LocomotionTasksInOrder()
+    {
+        // The order is the registry's, --help's and the benchmarks'.
+        Assert.That(MujocoEnvironments.Ids, Is.EqualTo(new[] { "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5" }));
+    }
+
+    [TestCaseSource(typeof(MujocoEnvironments), nameof(MujocoEnvironments.Ids))]
+    public void Metadata_Create_MakesATaskOfItsOwnId(string id)
+    {
+        MujocoTask task = MujocoEnvironments.Find(id)!;
+        // Catches metadata wired to another task's constructor (a copied file whose Create was not changed).
+        using MujocoEnvironment env = task.Create();
+        Assert.That(env.Id, Is.EqualTo(id));
+        Assert.That(task.MaxEpisodeSteps, Is.EqualTo(1000), "gymnasium/envs/__init__.py: max_episode_steps=1000 for every v5 locomotion task");
+    }
+
+    [Test]
+    public void Find_UnknownId_IsNull()
+    {
+        Assert.That(MujocoEnvironments.Find("Pendulum-v1"), Is.Null);
+        Assert.That(MujocoEnvironments.Find("hopper-v5"), Is.Null, "ids are case-sensitive, as the registry's");
+    }
+
+    [TestCase("HalfCheetah-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
+    [TestCase("Hopper-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
+    [TestCase("Walker2d-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
+    [TestCase("Ant-v5", "rl-zoo hyperparams/sac.yml Ant: SB3's defaults (lr 3e-4, learned alpha toward -dim(A)), learning_starts 10000, 1M steps")]
+    [TestCase("Humanoid-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
+    public void Metadata_ProfileSource_IsThePublishedSourceAsSacCliQuotedIt(string id, string source)
+    {
+        // The strings Sac.Cli's EnvironmentProfiles held before the tasks declared their own (commit 00c0a93).
+        Assert.That(MujocoEnvironments.Find(id)!.Profile.Source, Is.EqualTo(source));
+    }
+
+    [Test]
+    public void TrainingProfileOptions_ChangedByAReader_LeavesTheProfileAsDeclared()
+    {
+        // Four tasks share Tianshou's profile; one reader's edit must not reach the others.
+        JsonObject copy = TrainingProfile.Tianshou.Options;
+        copy["steps"] = 5;
+        Assert.That(TrainingProfile.Tianshou.Options["steps"]!.GetValue<int>(), Is.EqualTo(1_000_000));
     }
 
     [Test]

@@ -99,7 +99,7 @@ public class ResumeTests
         JsonObject task = state["inner"]!["inner"]!.AsObject();
         task[field] = field switch
         {
-            "rng" => MujocoState.SaveRng(new Rng(12345)),
+            "rng" => EnvironmentState.SaveRng(new Rng(12345)),
             _ => MujocoState.SaveArray(new double[task[field]!.AsArray().Count]),
         };
 

@@ -133,6 +133,14 @@ public class MujocoSceneTests
         }
     }
 
+    // Gymnasium's half_cheetah.xml, geom by geom: the floor (0.8, 0.9, 0.8), the default class's (0.8, 0.6, 0.4) for the
+    // torso, head and thighs, and rgba="0.9 0.6 0.6 1" on bshin, bfoot, fshin and ffoot.
+    private static readonly (double R, double G, double B)[] s_halfCheetahColours =
+    [
+        (0.8, 0.9, 0.8), (0.8, 0.6, 0.4), (0.8, 0.6, 0.4), (0.8, 0.6, 0.4), (0.9, 0.6, 0.6), (0.9, 0.6, 0.6),
+        (0.8, 0.6, 0.4), (0.9, 0.6, 0.6), (0.9, 0.6, 0.6),
+    ];
+
     [Test]
     public void Frame_OfHalfCheetahInMotion_HasEveryBodyGeomWhereTheDataSays()
     {
@@ -150,8 +158,7 @@ public class MujocoSceneTests
         }
         using SKBitmap bitmap = Draw(scene, scene.CaptureState(observation));
 
-        // Gymnasium's half_cheetah.xml: 9 geoms (the floor, then torso, head and six leg capsules), body 1 the torso,
-        // every body geom coloured (0.8, 0.6, 0.4).
+        // Gymnasium's half_cheetah.xml: 9 geoms (the floor, then torso, head and six leg capsules), body 1 the torso.
         const int ngeom = 9;
         double[] positions = RawGeomPositions(env.Simulation.Pointer, ngeom);
         double[] torso = RawBodyPosition(env.Simulation.Pointer, 1);
@@ -160,7 +167,8 @@ public class MujocoSceneTests
         {
             var (x, y) = Project(positions[(3 * g)..(3 * g + 3)], torso, scene.Rig);
             SKColor pixel = Pixels.At(bitmap, x, y);
-            Assert.That(Pixels.SameColourFamily(pixel, 0.8, 0.6, 0.4), Is.True, $"geom {g} at ({x:F0}, {y:F0}): {pixel}");
+            var (r, gr, b) = s_halfCheetahColours[g];
+            Assert.That(Pixels.SameColourFamily(pixel, r, gr, b), Is.True, $"geom {g} at ({x:F0}, {y:F0}): {pixel}, expected ({r}, {gr}, {b})");
         }
         // Half a metre above the torso there is no cheetah.
         var (ax, ay) = Project([torso[0], torso[1], torso[2] + 0.5], torso, scene.Rig);
@@ -202,5 +210,10 @@ public class MujocoSceneTests
         Assert.That(view.GeomRgba(0), Is.EqualTo(new System.Numerics.Vector4(0.8f, 0.9f, 0.8f, 1)), "the floor");
         Assert.That(view.GeomRgba(1), Is.EqualTo(new System.Numerics.Vector4(0.8f, 0.6f, 0.4f, 1)), "the torso");
         Assert.That(view.GeomRgba(view.GeomCount - 1), Is.EqualTo(new System.Numerics.Vector4(0.7f, 0.3f, 0.6f, 1)), "the left foot");
+
+        using var cheetah = new HalfCheetah();
+        var colours = Enumerable.Range(0, cheetah.View.GeomCount).Select(g => cheetah.View.GeomRgba(g)).ToArray();
+        Assert.That(colours, Is.EqualTo(s_halfCheetahColours.Select(c => new System.Numerics.Vector4((float)c.R, (float)c.G, (float)c.B, 1))),
+            "HalfCheetah's nine geoms, the four pink leg geoms included");
     }
 }
