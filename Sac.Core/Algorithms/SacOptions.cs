@@ -112,7 +112,7 @@ public sealed record SacOptions
 
     /// <summary>
     /// The cores there are, up to the update's <see cref="UpdateSharding.Shards"/> (2). What two threads give end to end
-    /// is measured in docs/benchmarks.md ("Two cores"). Results do not depend on it.
+    /// is stated once, in docs/architecture.md ("Two threads in one update"). Results do not depend on it.
     /// </summary>
     public static int DefaultThreads { get; } = Math.Clamp(Environment.ProcessorCount, 1, UpdateSharding.Shards);
 
