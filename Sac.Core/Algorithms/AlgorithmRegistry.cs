@@ -10,24 +10,28 @@ namespace Sac.Core.Algorithms;
 /// <param name="Value">s → V.</param>
 public readonly record struct NetworkSizes(double Policy, double DeterministicPolicy, double Critic, double Value);
 
-/// <summary>An algorithm's entry in <see cref="AlgorithmRegistry"/>: its names, how to build it, and its networks' sizes.
-/// Each algorithm's file declares its own.</summary>
-public abstract class AlgorithmInfo
+/// <summary>An algorithm's entry in <see cref="AlgorithmRegistry"/>: its names, what it logs, how to build it, and its
+/// networks' sizes. Each algorithm's file declares its own.</summary>
+/// <param name="version">The value of <see cref="SacOptions.Version"/> that selects it.</param>
+/// <param name="name">Its name in config.json, sweep files and on the command line ("v1", "td3").</param>
+/// <param name="summary">One line for --help.</param>
+/// <param name="metrics">What its updates log, declared once each (the algorithm records them where it computes them).</param>
+public abstract class AlgorithmInfo(SacVersion version, string name, string summary, IReadOnlyList<Metric> metrics)
 {
     /// <summary>The value of <see cref="SacOptions.Version"/> that selects it.</summary>
-    public abstract SacVersion Version { get; }
+    public SacVersion Version { get; } = version;
 
     /// <summary>Its name in config.json, sweep files and on the command line ("v1", "td3").</summary>
-    public abstract string Name { get; }
+    public string Name { get; } = name;
 
     /// <summary>One line for --help.</summary>
-    public abstract string Summary { get; }
+    public string Summary { get; } = summary;
+
+    /// <summary>What its updates log, declared once each.</summary>
+    public IReadOnlyList<Metric> Metrics { get; } = metrics;
 
     /// <summary>A new agent with freshly initialized networks, drawn from <paramref name="rng"/>.</summary>
     public abstract Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    /// <summary>What its updates log, declared once each (the algorithm records them where it computes them).</summary>
-    public abstract IReadOnlyList<Metric> Metrics { get; }
 
     /// <summary>Parameters trained by an optimizer, and target parameters, for networks of <paramref name="sizes"/>.</summary>
     public abstract (double Trained, double Targets) Parameters(NetworkSizes sizes);

@@ -7,23 +7,8 @@ using Sac.Core.Policies;
 namespace Sac.Core.Algorithms;
 
 /// <summary>SAC v1's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class SacV1Info : AlgorithmInfo
+public sealed class SacV1Info() : AlgorithmInfo(SacVersion.V1, "v1", "SAC v1 (Haarnoja et al. 2018a, the seed): value network V_ψ and its Polyak target, fixed α", [CriticLoss, ActorLoss, ValueLoss, Alpha, LogProb, Q])
 {
-    /// <inheritdoc/>
-    public override SacVersion Version => SacVersion.V1;
-
-    /// <inheritdoc/>
-    public override string Name => "v1";
-
-    /// <inheritdoc/>
-    public override string Summary => "SAC v1 (Haarnoja et al. 2018a, the seed): value network V_ψ and its Polyak target, fixed α";
-
-    /// <inheritdoc/>
-    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV1<T>(observationSize, actionSize, options, rng);
-
-    /// <inheritdoc/>
-    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) => (sizes.Policy + 2 * sizes.Critic + sizes.Value, sizes.Value);
-
     // What an update logs, by SB3's names where SB3 logs the same quantity (SB3 has no SAC v1: J_V is Sac's own key).
     internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
     internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
@@ -33,7 +18,10 @@ public sealed class SacV1Info : AlgorithmInfo
     internal static readonly Metric Q = new(5, "train/q_mean", MetricReduction.BatchMean);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Metric> Metrics { get; } = [CriticLoss, ActorLoss, ValueLoss, Alpha, LogProb, Q];
+    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV1<T>(observationSize, actionSize, options, rng);
+
+    /// <inheritdoc/>
+    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) => (sizes.Policy + 2 * sizes.Critic + sizes.Value, sizes.Value);
 }
 
 /// <summary>

@@ -7,23 +7,8 @@ using Sac.Core.Policies;
 namespace Sac.Core.Algorithms;
 
 /// <summary>SAC v2's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class SacV2Info : AlgorithmInfo
+public sealed class SacV2Info() : AlgorithmInfo(SacVersion.V2, "v2", "SAC v2 (Haarnoja et al. 2018b): twin target Qs, learned α", [CriticLoss, ActorLoss, Alpha, AlphaLoss, LogProb, Q])
 {
-    /// <inheritdoc/>
-    public override SacVersion Version => SacVersion.V2;
-
-    /// <inheritdoc/>
-    public override string Name => "v2";
-
-    /// <inheritdoc/>
-    public override string Summary => "SAC v2 (Haarnoja et al. 2018b): twin target Qs, learned α";
-
-    /// <inheritdoc/>
-    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV2<T>(observationSize, actionSize, options, rng);
-
-    /// <inheritdoc/>
-    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) => (sizes.Policy + 2 * sizes.Critic, 2 * sizes.Critic);
-
     // What an update logs, by SB3's names where SB3 logs the same quantity.
     internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
     internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
@@ -33,7 +18,10 @@ public sealed class SacV2Info : AlgorithmInfo
     internal static readonly Metric Q = new(5, "train/q_mean", MetricReduction.BatchMean);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Metric> Metrics { get; } = [CriticLoss, ActorLoss, Alpha, AlphaLoss, LogProb, Q];
+    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV2<T>(observationSize, actionSize, options, rng);
+
+    /// <inheritdoc/>
+    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) => (sizes.Policy + 2 * sizes.Critic, 2 * sizes.Critic);
 }
 
 /// <summary>

@@ -6,30 +6,17 @@ using Sac.Core.Optimization;
 namespace Sac.Core.Algorithms;
 
 /// <summary>TD3's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class Td3Info : AlgorithmInfo
+public sealed class Td3Info() : AlgorithmInfo(SacVersion.Td3, "td3", "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing", [CriticLoss, ActorLoss])
 {
-    /// <inheritdoc/>
-    public override SacVersion Version => SacVersion.Td3;
-
-    /// <inheritdoc/>
-    public override string Name => "td3";
-
-    /// <inheritdoc/>
-    public override string Summary => "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing";
-
-    /// <inheritdoc/>
-    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new Td3<T>(observationSize, actionSize, options, rng);
-
-    /// <inheritdoc/>
-    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) =>
-        (sizes.DeterministicPolicy + 2 * sizes.Critic, sizes.DeterministicPolicy + 2 * sizes.Critic);
-
     // What an update logs, by SB3's names (SB3's TD3 logs these two).
     internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
     internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Metric> Metrics { get; } = [CriticLoss, ActorLoss];
+    public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new Td3<T>(observationSize, actionSize, options, rng);
+
+    /// <inheritdoc/>
+    public override (double Trained, double Targets) Parameters(NetworkSizes sizes) => (sizes.DeterministicPolicy + 2 * sizes.Critic, sizes.DeterministicPolicy + 2 * sizes.Critic);
 }
 
 /// <summary>
