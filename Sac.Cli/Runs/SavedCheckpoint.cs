@@ -69,7 +69,7 @@ public sealed record SavedCheckpoint(RunConfig Config, string Path, bool Named)
 
     private Trainer LoadThisOne()
     {
-        var trainer = new Trainer(EnvironmentRegistry.Create(Config.Env), EnvironmentRegistry.Create(Config.Env), Config.Sac,
+        var trainer = new Trainer(VectorEnvironment.Create(Config.Env, Config.Trainer.NumEnvs, Config.Sac.Threads), EnvironmentRegistry.Create(Config.Env), Config.Sac,
             Config.Trainer with { TotalSteps = Math.Max(Config.Steps, 1) });
         trainer.LoadCheckpoint(Path);
         return trainer;

@@ -78,7 +78,7 @@ public sealed class TrainingSession
         var evaluation = (CheckedEnvironment)EnvironmentRegistry.Create(_config.Env);
         scene = SceneCatalog.For(evaluation);
         recorder = new EpisodeRecorder(evaluation.Inner, scene, PlanRecording);
-        return new Trainer(EnvironmentRegistry.Create(_config.Env), new CheckedEnvironment(recorder), _config.Sac, _config.Trainer);
+        return new Trainer(VectorEnvironment.Create(_config.Env, _config.Trainer.NumEnvs, _config.Sac.Threads), new CheckedEnvironment(recorder), _config.Sac, _config.Trainer);
     }
 
     private readonly bool _restartedWithoutCheckpoint;
@@ -106,7 +106,7 @@ public sealed class TrainingSession
     private CapturePlan PlanRecording()
     {
         long step = _trainer.Steps;
-        bool video = _config.RecordEvery > 0 && (step % _config.RecordEvery == 0 || step >= _config.Steps);
+        bool video = _config.RecordEvery > 0 && (_trainer.Crossed(_config.RecordEvery) || step >= _config.Steps);
         return new CapturePlan(video ? _config.RecordEpisodes : 1, video, step);
     }
 
@@ -177,7 +177,7 @@ public sealed class TrainingSession
                 _trainer.Step();
                 if (InterruptAtStepForTesting is long stop && _trainer.Steps >= stop)
                     interruption.Request("test", 130);
-                if (_config.CheckpointEvery > 0 && _trainer.Steps % _config.CheckpointEvery == 0 && !_trainer.IsFinished)
+                if (_trainer.Crossed(_config.CheckpointEvery) && !_trainer.IsFinished)
                 {
                     string written = Save(saved);
                     if (update is null)

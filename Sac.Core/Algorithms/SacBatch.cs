@@ -9,9 +9,11 @@ namespace Sac.Core.Algorithms;
 /// </summary>
 public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Allocates a batch of <paramref name="size"/> transitions.</summary>
-    public SacBatch(int size, int observationSize, int actionSize)
+    /// <summary>Allocates a batch of <paramref name="size"/> transitions; with <paramref name="horizon"/> n &gt; 1, of n-step
+    /// transitions (each row with its own discount, <see cref="Discounts"/>).</summary>
+    public SacBatch(int size, int observationSize, int actionSize, int horizon = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         if (size < 1 || observationSize < 1 || actionSize < 1)
             throw new ArgumentOutOfRangeException(nameof(size), $"Batch, observation and action sizes must be positive, got {size}, {observationSize}, {actionSize}.");
         Observations = new Tensor<T>(size, observationSize) { Name = "s" };
@@ -21,6 +23,9 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         Terminated = new Tensor<T>(size, 1) { Name = "d" };
         Noise = new Tensor<T>(size, actionSize) { Name = "eps" };
         NextNoise = new Tensor<T>(size, actionSize) { Name = "eps'" };
+        Horizon = horizon;
+        if (horizon > 1)
+            Discounts = new Tensor<T>(size, 1) { Name = "gamma^k" };
     }
 
     private SacBatch(SacBatch<T> parent, int start, int count)
@@ -32,6 +37,8 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         Terminated = parent.Terminated.RowsView(start, count);
         Noise = parent.Noise.RowsView(start, count);
         NextNoise = parent.NextNoise.RowsView(start, count);
+        Horizon = parent.Horizon;
+        Discounts = parent.Discounts?.RowsView(start, count);
     }
 
     /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of this batch, as
@@ -55,6 +62,15 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>d, B × 1: 1 where the transition ended the episode by termination (not by a time limit), else 0.</summary>
     public Tensor<T> Terminated { get; }
+
+    /// <summary>n of n-step returns: 1 for one-step transitions (r is one reward, s′ the next state, discount γ).</summary>
+    public int Horizon { get; }
+
+    /// <summary>
+    /// γᵏ, B × 1, for n-step transitions (null when <see cref="Horizon"/> is 1): a row's r sums k ≤ n discounted rewards
+    /// and s′ is the state k steps on, so its target is r + γᵏ(1 − d)·V(s′).
+    /// </summary>
+    public Tensor<T>? Discounts { get; }
 
     /// <summary>ε for ã ~ π(·|s), B × dim(A), standard normal.</summary>
     public Tensor<T> Noise { get; }

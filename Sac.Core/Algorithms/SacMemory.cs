@@ -18,7 +18,7 @@ public static class SacMemory
     private const int FloatsPerParameter = 4;
 
     /// <summary>The estimate, in bytes, split by what it is for.</summary>
-    /// <param name="Replay">The replay buffer: capacity × (2·dim(S) + dim(A) + 2) floats.</param>
+    /// <param name="Replay">The replay buffer: capacity × (2·dim(S) + dim(A) + 3) floats (r, d and the episode-end flag).</param>
     /// <param name="Networks">Parameters with gradients, Adam moments and target copies.</param>
     /// <param name="Activations">An update's activations over the batch.</param>
     public readonly record struct Estimate(double Replay, double Networks, double Activations)
@@ -32,7 +32,7 @@ public static class SacMemory
     {
         ArgumentNullException.ThrowIfNull(options);
         double obs = observationSize, act = actionSize;
-        double replay = (double)options.BufferSize * (2 * obs + act + 2) * sizeof(float);
+        double replay = (double)options.BufferSize * (2 * obs + act + 3) * sizeof(float);
 
         double Parameters(double inputs, double outputs)
         {

@@ -24,6 +24,13 @@ public sealed record SacOptions
     /// <summary>Discount γ. 0.99 (paper).</summary>
     public double Gamma { get; init; } = 0.99;
 
+    /// <summary>
+    /// n of n-step returns: each target sums up to n discounted rewards and bootstraps with γⁿ (fewer at an episode's end).
+    /// 1 (paper, SB3's default); SB3's NStepReplayBuffer and FastTD3 use 3.
+    /// </summary>
+    [Training.PredatingValue(1)] // added with n-step returns; every run before them used one-step targets
+    public int NStep { get; init; } = 1;
+
     /// <summary>Polyak rate τ of the target networks: ψ̄ ← τψ + (1 − τ)ψ̄. 0.005 (paper).</summary>
     public double Tau { get; init; } = 0.005;
 
@@ -87,7 +94,7 @@ public sealed record SacOptions
     /// <summary>Environment steps between rounds of gradient steps. 1 (paper, SB3).</summary>
     public int TrainFrequency { get; init; } = 1;
 
-    /// <summary>Gradient steps per round. 1 (paper, SB3).</summary>
+    /// <summary>Gradient steps per round; −1 means as many as environment steps in the round (SB3's −1). 1 (paper, SB3).</summary>
     public int GradientSteps { get; init; } = 1;
 
     /// <summary>TD3: the policy and the targets step on every d-th update. 2 (Fujimoto et al. 2018; CleanRL, SB3).</summary>
@@ -116,6 +123,9 @@ public sealed record SacOptions
     /// </summary>
     public static int DefaultThreads { get; } = Math.Clamp(Environment.ProcessorCount, 1, UpdateSharding.Shards);
 
+    /// <summary>The longest n-step return: far past what is published (3 to 5), low enough that a typo is caught.</summary>
+    public const int MaxNStep = 1000;
+
     /// <summary>The most threads an update may use: far past any core count that pays, low enough that a typo is caught.</summary>
     public const int MaxThreads = 256;
 
@@ -129,6 +139,7 @@ public sealed record SacOptions
         }
         Require(AlgorithmRegistry.All.Any(a => a.Version == Version), nameof(Version), Version, $"must be one of {string.Join(", ", AlgorithmRegistry.All.Select(a => a.Name))}");
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must be in [0, 1]");
+        Require(NStep is >= 1 and <= MaxNStep, nameof(NStep), NStep, $"must be between 1 and {MaxNStep}");
         Require(Tau is > 0 and <= 1, nameof(Tau), Tau, "must be in (0, 1]");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h >= 1), nameof(HiddenSizes), HiddenSizes is null ? "null" : string.Join(",", HiddenSizes), "needs at least one layer, each of size ≥ 1");
@@ -147,7 +158,7 @@ public sealed record SacOptions
         Require(BufferSize >= 1, nameof(BufferSize), BufferSize, "must be at least 1");
         Require(LearningStarts >= 0, nameof(LearningStarts), LearningStarts, "must be ≥ 0");
         Require(TrainFrequency >= 1, nameof(TrainFrequency), TrainFrequency, "must be at least 1");
-        Require(GradientSteps >= 0, nameof(GradientSteps), GradientSteps, "must be ≥ 0");
+        Require(GradientSteps >= -1, nameof(GradientSteps), GradientSteps, "must be ≥ 0, or −1 for as many as environment steps");
         Require(Threads is >= 1 and <= MaxThreads, nameof(Threads), Threads, $"must be between 1 and {MaxThreads}");
         Require(PolicyDelay >= 1, nameof(PolicyDelay), PolicyDelay, "must be at least 1");
         Require(TargetPolicyNoise >= 0 && double.IsFinite(TargetPolicyNoise), nameof(TargetPolicyNoise), TargetPolicyNoise, "must be finite and ≥ 0");

@@ -12,13 +12,15 @@ namespace Sac.Core.Algorithms;
 public static class SoftLosses
 {
     /// <summary>
-    /// r + γ(1 − d)·next, on the tape. CRUCIAL: d is 1 only on termination; a time-limit truncation still bootstraps.
+    /// r + γ(1 − d)·next, on the tape; for n-step transitions r + γᵏ(1 − d)·next with each row's γᵏ
+    /// (<see cref="SacBatch{T}.Discounts"/>). CRUCIAL: d is 1 only on termination; a time-limit truncation still bootstraps.
     /// Call it under no-grad: a target carries no gradient.
     /// </summary>
     public static Tensor<T> Bootstrap<T>(Tape<T> tape, SacBatch<T> batch, Tensor<T> next, double gamma) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var notDone = tape.AddScalar(tape.Neg(batch.Terminated), T.One);
-        return tape.Add(batch.Rewards, tape.Scale(tape.Mul(notDone, next), T.CreateChecked(gamma)));
+        var future = tape.Mul(notDone, next);
+        return tape.Add(batch.Rewards, batch.Discounts is { } discounts ? tape.Mul(future, discounts) : tape.Scale(future, T.CreateChecked(gamma)));
     }
 
     /// <summary>Σ_i ½·Σ_b (Q_i(s, a) − Q̂)²·(1/B) for the twin critics <paramref name="q1"/>, <paramref name="q2"/>; Q̂ carries no gradient.</summary>

@@ -61,6 +61,10 @@ public sealed class Box
         return true;
     }
 
+    /// <summary>True when <paramref name="other"/> has the same bounds, bit for bit.</summary>
+    public bool SameAs(Box other) =>
+        other is not null && _low.AsSpan().SequenceEqual(other._low) && _high.AsSpan().SequenceEqual(other._high);
+
     /// <summary>The box as <c>Box(n, low=[…], high=[…])</c>, with shortest round-trip numbers and <c>inf</c> for infinities;
     /// more than four equal bounds print as one number (<c>Box(348, low=-inf, high=inf)</c>).</summary>
     public override string ToString() => $"Box({Dimension}, low={Format(_low)}, high={Format(_high)})";

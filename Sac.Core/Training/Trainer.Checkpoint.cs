@@ -26,7 +26,8 @@ public sealed partial class Trainer
     /// <summary>
     /// Writes <see cref="ModelFileName"/> (the networks' weights in PyTorch's nn.Linear layout: weight out×in, bias [out])
     /// and <see cref="StateFileName"/> (every parameter and target, Adam's moments and step counts, log α, the replay
-    /// buffer, the random generators, both environments' states and the loop's counters) into <paramref name="directory"/>,
+    /// buffer, the random generators, the action noise, every environment copy's state, the evaluation environment's
+    /// and the loop's counters) into <paramref name="directory"/>,
     /// creating it. Files are flushed to disk before returning. For atomic checkpoints use <see cref="CheckpointStore"/>.
     /// </summary>
     public void SaveCheckpoint(string directory)
@@ -182,18 +183,22 @@ public sealed partial class Trainer
         writer.Add("replay.rewards", () => rewards.AsSpan(0, n), n);
         writer.Add("replay.next_observations", () => next.AsSpan(0, n * o), n, o);
         writer.Add("replay.terminated", () => terminated.AsSpan(0, n), n);
-        writer.Add("trainer.observation", _observation, _observation.Length);
+        var episodeEnds = _replay.EpisodeEnds;
+        writer.Add("replay.episode_ends", () => episodeEnds.AsSpan(0, n), n);
+        writer.Add("trainer.observation", _observation, _copies, _replay.ObservationSize);
         writer.Add("trainer.recent_returns", _recentReturns, _recentReturns.Length);
+        if (_actionNoise is not null)
+            writer.Add("trainer.action_noise", _actionNoise.State.Values, _actionNoise.State.Values.Length);
 
         var state = new JsonObject
         {
             ["steps"] = Steps,
             ["episodes"] = Episodes,
             ["updates"] = Agent.Updates,
-            ["needsReset"] = _needsReset,
+            ["copies"] = _copies,
             ["evalEnvSeeded"] = _evalEnvSeeded,
-            ["episodeReturn"] = _episodeReturn,
-            ["episodeLength"] = _episodeLength,
+            ["episodeReturns"] = JsonSerializer.SerializeToNode(_episodeReturn, s_json),
+            ["episodeLengths"] = JsonSerializer.SerializeToNode(_episodeLength, s_json),
             ["replayCount"] = _replay.Count,
             ["replayPosition"] = _replay.Position,
             ["replayCapacity"] = _replay.Capacity,
@@ -203,8 +208,11 @@ public sealed partial class Trainer
                 ["exploration"] = EnvironmentState.SaveRng(_exploration),
                 ["replay"] = EnvironmentState.SaveRng(_replaySampling),
                 ["updateNoise"] = EnvironmentState.SaveRng(_updateNoise),
+                ["actionNoise"] = EnvironmentState.SaveRng(_actionNoise?.Rng),
             },
-            ["environment"] = EnvironmentState.SaveInner(_env),
+            ["actionNoisePositions"] = _actionNoise is null ? null : JsonSerializer.SerializeToNode(_actionNoise.State.Positions, s_json),
+            ["environments"] = _env is IStatefulEnvironment stateful ? stateful.SaveState()
+                : throw new NotSupportedException($"{_env.Id}'s vector environment does not implement IStatefulEnvironment, so its state cannot be checkpointed."),
             ["evaluationEnvironment"] = EnvironmentState.SaveInner(_evalEnv),
             ["options"] = TrajectoryOptions(),
             ["modelSha256"] = modelChecksum,
@@ -228,7 +236,8 @@ public sealed partial class Trainer
         foreach (var (name, parameters, _) in Agent.ParameterSets)
             if (!file.Tensors.TryGetValue($"params.{name}", out var info) || info.Shape.Length != 1 || info.Shape[0] != parameters.Count)
                 throw new CheckpointException($"The checkpoint's '{name}' parameters do not match this run's networks (different sizes or algorithm).");
-        CheckCounters(meta);
+        var copies = ReadCopies(meta);
+        CheckCounters(meta, copies);
 
         foreach (var (name, parameters, optimizer) in Agent.ParameterSets)
         {
@@ -246,23 +255,40 @@ public sealed partial class Trainer
         file.Read("replay.rewards", rewards.AsSpan(0, n));
         file.Read("replay.next_observations", next.AsSpan(0, n * o));
         file.Read("replay.terminated", terminated.AsSpan(0, n));
+        if (file.Tensors.ContainsKey("replay.episode_ends"))
+            file.Read("replay.episode_ends", _replay.EpisodeEnds.AsSpan(0, n));
+        else
+            // NOTE: a state from before n-step returns recorded terminations only; its run has n = 1 for good (NStep
+            // affects the trajectory), which never reads these flags.
+            terminated.AsSpan(0, n).CopyTo(_replay.EpisodeEnds);
         _replay.RestoreCounters(n, position);
         file.Read("trainer.observation", _observation);
         file.Read("trainer.recent_returns", _recentReturns);
+        if (_actionNoise is not null)
+        {
+            file.Read("trainer.action_noise", _actionNoise.State.Values);
+            meta["actionNoisePositions"].Deserialize<int[]>(s_json)!.CopyTo(_actionNoise.State.Positions, 0);
+            _actionNoise.Rng.State = EnvironmentState.RestoreRng(meta["rng"]!["actionNoise"])!.State;
+            _actionNoise.Validate();
+        }
 
         Steps = meta["steps"]!.GetValue<long>();
         Episodes = meta["episodes"]!.GetValue<int>();
         Agent.RestoreUpdates(meta["updates"]!.GetValue<long>());
-        _needsReset = meta["needsReset"]!.GetValue<bool>();
         _evalEnvSeeded = meta["evalEnvSeeded"]!.GetValue<bool>();
-        _episodeReturn = meta["episodeReturn"]!.GetValue<double>();
-        _episodeLength = meta["episodeLength"]!.GetValue<int>();
+        copies.Returns.CopyTo(_episodeReturn, 0);
+        copies.Lengths.CopyTo(_episodeLength, 0);
+        _started = Steps > 0;
+        // A state from before vectorized environments could be saved between an episode's end and the next reset.
+        _pendingReset[0] = copies.NeedsReset && _started;
         _trainingTicks = (long)(meta["trainingSeconds"]!.GetValue<double>() * System.Diagnostics.Stopwatch.Frequency);
         var rng = meta["rng"]!;
         _exploration.State = EnvironmentState.RestoreRng(rng["exploration"])!.State;
         _replaySampling.State = EnvironmentState.RestoreRng(rng["replay"])!.State;
         _updateNoise.State = EnvironmentState.RestoreRng(rng["updateNoise"])!.State;
-        _env.RestoreState((JsonObject)meta["environment"]!);
+        if (_env is not IStatefulEnvironment stateful)
+            throw new NotSupportedException($"{_env.Id}'s vector environment does not implement IStatefulEnvironment, so its state cannot be restored.");
+        stateful.RestoreState(copies.Environments);
         _evalEnv.RestoreState((JsonObject)meta["evaluationEnvironment"]!);
         RestoreMetrics(meta["lastUpdate"] as JsonObject);
         LastEvaluation = meta["lastEvaluation"].Deserialize<EvaluationReport>(s_json);
@@ -326,36 +352,64 @@ public sealed partial class Trainer
             throw new CheckpointException($"The checkpoint's {name} holds a NaN or infinite value; training from it would poison every update.");
     }
 
+    /// <summary>The per-copy part of a saved state, in today's form: a state from before vectorized environments held one
+    /// copy's return, length, reset flag and environment under other keys.</summary>
+    private sealed record SavedCopies(double[] Returns, int[] Lengths, bool NeedsReset, JsonObject Environments);
+
+    private SavedCopies ReadCopies(JsonObject meta)
+    {
+        int copies = meta["copies"]?.GetValue<int>() ?? 1;
+        if (copies != _copies)
+            throw new CheckpointException($"The checkpoint steps {copies} environment copies; this run has {_copies}.");
+        if (meta["episodeReturns"] is JsonArray)
+        {
+            var returns = meta["episodeReturns"].Deserialize<double[]>(s_json)!;
+            var lengths = meta["episodeLengths"].Deserialize<int[]>(s_json)!;
+            if (returns.Length != copies || lengths.Length != copies)
+                throw new CheckpointException($"The checkpoint's episode counters cover {returns.Length} and {lengths.Length} copies, not {copies}.");
+            return new SavedCopies(returns, lengths, false, meta["environments"] as JsonObject ?? throw new CheckpointException("The checkpoint holds no environment states."));
+        }
+        var single = (JsonObject)meta["environment"]!.DeepClone();
+        return new SavedCopies([meta["episodeReturn"]!.GetValue<double>()], [meta["episodeLength"]!.GetValue<int>()],
+            meta["needsReset"]!.GetValue<bool>(), new JsonObject { ["copies"] = new JsonArray(single) });
+    }
+
     /// <summary>
     /// A checksum proves a file intact, not sensible: a state resealed by hand could hold counters no run ever had. Each
     /// counter is checked against its range and against the others, by the rules <see cref="StepUntimed"/> follows.
     /// </summary>
-    private void CheckCounters(JsonObject meta)
+    private void CheckCounters(JsonObject meta, SavedCopies copies)
     {
         long steps = meta["steps"]!.GetValue<long>();
         int episodes = meta["episodes"]!.GetValue<int>();
         long updates = meta["updates"]!.GetValue<long>();
         int count = meta["replayCount"]!.GetValue<int>(), position = meta["replayPosition"]!.GetValue<int>();
-        int episodeLength = meta["episodeLength"]!.GetValue<int>();
-        bool needsReset = meta["needsReset"]!.GetValue<bool>();
-        double seconds = meta["trainingSeconds"]!.GetValue<double>(), episodeReturn = meta["episodeReturn"]!.GetValue<double>();
+        double seconds = meta["trainingSeconds"]!.GetValue<double>();
         void Require(bool condition, string what)
         {
             if (!condition)
                 throw new CheckpointException($"The checkpoint's state is impossible: {what}.");
         }
         Require(steps >= 0, $"steps = {steps} is negative");
-        // Every step stores one transition in the ring.
+        // Every loop step steps every copy and stores one transition per copy in the ring.
+        Require(steps % _copies == 0, $"{steps} steps is not a whole number of steps of {_copies} copies");
         Require(count == Math.Min(steps, _replay.Capacity), $"the replay holds {count} transitions after {steps} steps (capacity {_replay.Capacity})");
         Require(position == steps % _replay.Capacity, $"the replay's position {position} does not follow {steps} steps");
         Require(episodes >= 0 && episodes <= steps, $"episodes = {episodes} for {steps} steps");
-        // Each finished episode took at least one step.
-        Require(episodeLength >= 0 && episodeLength <= steps - episodes, $"the current episode's length {episodeLength} after {steps} steps and {episodes} episodes");
-        // A step that ends an episode sets needsReset and zeroes the length; any other step leaves both as they are.
-        Require(needsReset == (episodeLength == 0), $"needsReset = {needsReset} with an episode of length {episodeLength}");
+        long lengths = 0;
+        for (int i = 0; i < _copies; i++)
+        {
+            int length = copies.Lengths[i];
+            // Each finished episode took at least one step, and a copy's current episode no more than the copy's steps.
+            Require(length >= 0 && length <= steps / _copies, $"copy {i}'s current episode length {length} after {steps / _copies} steps");
+            Require(double.IsFinite(copies.Returns[i]), $"copy {i}'s episode return {copies.Returns[i]}");
+            lengths += length;
+        }
+        Require(lengths <= steps - episodes, $"current episodes of {lengths} steps after {steps} steps and {episodes} episodes");
+        // Before vectorized environments: a step that ended an episode set needsReset and zeroed the length.
+        Require(meta["episodeReturns"] is JsonArray || copies.NeedsReset == (copies.Lengths[0] == 0), $"needsReset = {copies.NeedsReset} with an episode of length {copies.Lengths[0]}");
         Require(updates == ExpectedUpdates(steps), $"{updates} updates after {steps} steps, where the options give {ExpectedUpdates(steps)}");
         Require(double.IsFinite(seconds) && seconds >= 0, $"trainingSeconds = {seconds}");
-        Require(double.IsFinite(episodeReturn), $"episodeReturn = {episodeReturn}");
         foreach (var (name, _, optimizer) in Agent.ParameterSets)
         {
             if (optimizer is null)
@@ -368,17 +422,24 @@ public sealed partial class Trainer
             var report = meta[key].Deserialize<EvaluationReport>(s_json);
             Require(report is null || (report.Step >= 0 && report.Step <= steps && double.IsFinite(report.MeanReturn)), $"the {key} at step {report?.Step} of {steps}");
         }
+        if (_actionNoise is not null)
+        {
+            var positions = meta["actionNoisePositions"].Deserialize<int[]>(s_json);
+            Require(positions?.Length == _copies, "the action noise's state is missing or covers other copies");
+        }
     }
 
-    /// <summary>Updates the loop makes in its first <paramref name="steps"/> steps: <see cref="SacOptions.GradientSteps"/>
-    /// at each step s ≥ <see cref="SacOptions.LearningStarts"/> with s divisible by <see cref="SacOptions.TrainFrequency"/>.</summary>
+    /// <summary>Updates the loop makes in its first <paramref name="steps"/> environment steps: at the end of each round r
+    /// (r loop steps of every copy, r·N environment steps) with r·N ≥ <see cref="SacOptions.LearningStarts"/> and r
+    /// divisible by <see cref="SacOptions.TrainFrequency"/>, <see cref="UpdatesPerRound"/> updates.</summary>
     private long ExpectedUpdates(long steps)
     {
-        long first = Math.Max(SacOptions.LearningStarts, 1);
-        if (steps < first)
+        long rounds = steps / _copies;
+        long first = Math.Max((SacOptions.LearningStarts + _copies - 1) / _copies, 1);
+        if (rounds < first)
             return 0;
         long frequency = SacOptions.TrainFrequency;
-        long due = steps / frequency - (first - 1) / frequency;
-        return due * SacOptions.GradientSteps;
+        long due = rounds / frequency - (first - 1) / frequency;
+        return due * UpdatesPerRound;
     }
 }

@@ -1,58 +1,87 @@
 using Sac.Autodiff;
 using Sac.Core.Algorithms;
 using Sac.Core.Environments;
+using Sac.Core.Exploration;
 using Sac.Core.Replay;
 
 namespace Sac.Core.Training;
 
 /// <summary>
 /// The SAC training loop: act, store, learn, evaluate. Uniformly random actions for the first
-/// <see cref="SacOptions.LearningStarts"/> steps, then stochastic policy actions; <see cref="SacOptions.GradientSteps"/>
-/// updates every <see cref="SacOptions.TrainFrequency"/> steps once learning has started; a deterministic evaluation on a
-/// separate environment every <see cref="TrainerOptions.EvalEvery"/> steps and at the end.
+/// <see cref="SacOptions.LearningStarts"/> environment steps, then stochastic policy actions (white ε, or colored noise:
+/// <see cref="TrainerOptions.ActionNoise"/>); <see cref="SacOptions.GradientSteps"/> updates every
+/// <see cref="SacOptions.TrainFrequency"/> steps once learning has started; a deterministic evaluation on a separate
+/// environment every <see cref="TrainerOptions.EvalEvery"/> environment steps and at the end. With
+/// <see cref="TrainerOptions.NumEnvs"/> copies, one step of the loop steps every copy (SB3's n_envs): it adds one
+/// transition per copy and counts as that many environment steps in <see cref="Steps"/>, while TrainFrequency counts
+/// loop steps, as SB3's train_freq does.
 /// Actions are stored in the policy's [−1, 1] space and rescaled to the environment's bounds for the step.
 /// One seed fixes everything random, and the matrix products are bitwise identical for any thread count, so the same
 /// seed gives bitwise-identical returns and weights.
 /// </summary>
 public sealed partial class Trainer : Checkpoints.ICheckpointable
 {
-    private readonly CheckedEnvironment _env;
+    private readonly IVectorEnvironment _env;
     private readonly CheckedEnvironment _evalEnv;
     private readonly ReplayBuffer _replay;
     private readonly SacBatch<float> _batch;
     private readonly Rng _exploration;
     private readonly Rng _replaySampling;
     private readonly Rng _updateNoise;
+    private readonly ActionNoise? _actionNoise;
     private readonly int _envSeed;
     private readonly int _evalSeed;
-    private readonly float[] _observation;
-    private readonly float[] _nextObservation;
-    private readonly float[] _action;
+    private readonly int _copies;
+    private readonly float[] _observation;       // copies × dim(S): what each copy acts on next
+    private readonly float[] _nextObservation;   // copies × dim(S): after a step (a finished copy's: its reset)
+    private readonly float[] _finalObservation;  // copies × dim(S): a finished copy's true last s′
+    private readonly float[] _action;            // copies × dim(A), in the policy's [−1, 1] space
     private readonly float[] _envAction;
+    private readonly float[] _epsilon;
+    private readonly StepResult[] _results;
     private readonly PolicyActor _actor;
+    private readonly PolicyActor _collector;
     private readonly double[] _recentReturns = new double[100];
-    private bool _needsReset = true;
+    private readonly double[] _episodeReturn;
+    private readonly int[] _episodeLength;
+    private readonly bool[] _pendingReset;
+    private bool _started;
     private bool _evalEnvSeeded;
-    private double _episodeReturn;
-    private int _episodeLength;
     private long _trainingTicks;
 
-    /// <summary>Creates the agent, the replay buffer and every random stream from <paramref name="options"/>.Seed.</summary>
+    /// <summary>Creates the agent, the replay buffer and every random stream from <paramref name="options"/>.Seed, for one
+    /// training environment (<see cref="TrainerOptions.NumEnvs"/> must be 1).</summary>
     /// <param name="environment">The training environment (wrapped in a <see cref="CheckedEnvironment"/> if it is not one).</param>
     /// <param name="evaluationEnvironment">A separate instance for evaluation.</param>
     /// <param name="sacOptions">The algorithm's hyperparameters.</param>
     /// <param name="options">The loop's settings.</param>
     public Trainer(IEnvironment environment, IEnvironment evaluationEnvironment, SacOptions sacOptions, TrainerOptions options)
+        : this(Single(environment, evaluationEnvironment, sacOptions, options), evaluationEnvironment, sacOptions, options)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+    }
+
+    /// <summary>Creates the agent, the replay buffer and every random stream from <paramref name="options"/>.Seed, for
+    /// <see cref="TrainerOptions.NumEnvs"/> training copies stepped together.</summary>
+    /// <param name="environments">The copies (<see cref="VectorEnvironment"/> over separate instances, or a scene's own
+    /// <see cref="IVectorEnvironment"/>); its <see cref="IVectorEnvironment.Count"/> must be NumEnvs.</param>
+    /// <param name="evaluationEnvironment">A separate instance for evaluation.</param>
+    /// <param name="sacOptions">The algorithm's hyperparameters.</param>
+    /// <param name="options">The loop's settings.</param>
+    public Trainer(IVectorEnvironment environments, IEnvironment evaluationEnvironment, SacOptions sacOptions, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environments);
         ArgumentNullException.ThrowIfNull(evaluationEnvironment);
         ArgumentNullException.ThrowIfNull(sacOptions);
         ArgumentNullException.ThrowIfNull(options);
-        if (ReferenceEquals(environment, evaluationEnvironment))
-            throw new ArgumentException("Evaluation needs its own environment instance: sharing one would interrupt training episodes.", nameof(evaluationEnvironment));
         sacOptions.Validate();
         options.Validate();
-        _env = environment as CheckedEnvironment ?? new CheckedEnvironment(environment);
+        if (environments.Count != options.NumEnvs)
+            throw new ArgumentException($"The run has NumEnvs = {options.NumEnvs}, but the vector environment steps {environments.Count} copies.", nameof(environments));
+        if (environments is VectorEnvironment vector)
+            for (int i = 0; i < vector.Count; i++)
+                if (ReferenceEquals(vector[i], evaluationEnvironment) || ReferenceEquals(vector[i].Inner, evaluationEnvironment))
+                    throw new ArgumentException("Evaluation needs its own environment instance: sharing one would interrupt training episodes.", nameof(evaluationEnvironment));
+        _env = environments;
         _evalEnv = evaluationEnvironment as CheckedEnvironment ?? new CheckedEnvironment(evaluationEnvironment);
         int obs = _env.ObservationSpace.Dimension, act = _env.ActionSpace.Dimension;
         if (_evalEnv.ObservationSpace.Dimension != obs || _evalEnv.ActionSpace.Dimension != act)
@@ -60,8 +89,10 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         SacMemory.Check(obs, act, sacOptions);
         SacOptions = sacOptions;
         Options = options;
+        _copies = options.NumEnvs;
 
-        // One seed, split into independent streams in a fixed order.
+        // One seed, split into independent streams in a fixed order (a stream added later comes last, so the earlier
+        // ones, and every run from before it, stay as they were).
         var master = new Rng((ulong)options.Seed);
         Agent = AlgorithmRegistry.Create<float>(obs, act, sacOptions, master.Fork());
         _lastUpdate = new UpdateMetrics(Agent.MetricNames);
@@ -70,17 +101,61 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         _exploration = master.Fork();
         _replaySampling = master.Fork();
         _updateNoise = master.Fork();
+        var actionNoise = master.Fork();
+        if (options.ActionNoise != ActionNoiseKind.White)
+            _actionNoise = new ActionNoise(options.ActionNoise, options.NoiseBeta, _copies, act, EpisodeHorizon(_env), actionNoise);
 
         // NOTE: the buffer's memory is reserved, not touched, until transitions are written, so a large capacity costs
         // nothing for a short run (and a resumed run may be extended past its original step budget).
-        _replay = new ReplayBuffer(sacOptions.BufferSize, obs, act);
-        _batch = new SacBatch<float>(sacOptions.BatchSize, obs, act);
-        _observation = new float[obs];
-        _nextObservation = new float[obs];
-        _action = new float[act];
-        _envAction = new float[act];
+        _replay = new ReplayBuffer(sacOptions.BufferSize, obs, act, _copies);
+        _batch = new SacBatch<float>(sacOptions.BatchSize, obs, act, sacOptions.NStep);
+        _observation = new float[_copies * obs];
+        _nextObservation = new float[_copies * obs];
+        _finalObservation = new float[_copies * obs];
+        _action = new float[_copies * act];
+        _envAction = new float[_copies * act];
+        _epsilon = new float[_copies * act];
+        _results = new StepResult[_copies];
+        _episodeReturn = new double[_copies];
+        _episodeLength = new int[_copies];
+        _pendingReset = new bool[_copies];
         ActionScaling.RequireBounded(_env.ActionSpace, _env.Id);
         _actor = new PolicyActor(Agent);
+        _collector = _copies == 1 ? _actor : new PolicyActor(Agent, _copies);
+    }
+
+    private static VectorEnvironment Single(IEnvironment environment, IEnvironment evaluationEnvironment, SacOptions sacOptions, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(sacOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.NumEnvs != 1)
+            throw new ArgumentException($"NumEnvs = {options.NumEnvs} needs that many copies: pass an IVectorEnvironment (a VectorEnvironment over separate instances).", nameof(environment));
+        if (ReferenceEquals(environment, evaluationEnvironment))
+            throw new ArgumentException("Evaluation needs its own environment instance: sharing one would interrupt training episodes.", nameof(evaluationEnvironment));
+        return new VectorEnvironment([environment]);
+    }
+
+    /// <summary>The length of a colored-noise sequence: the copies' time limit where there is one (Eberhard et al. use
+    /// the episode length), else 1,000 steps (a MuJoCo episode).</summary>
+    private static int EpisodeHorizon(IVectorEnvironment environments)
+    {
+        IEnvironment? environment = environments is VectorEnvironment vector ? vector[0] : null;
+        while (environment is not null)
+        {
+            switch (environment)
+            {
+                case TimeLimit limit:
+                    return Math.Max(limit.MaxEpisodeSteps, 2);
+                case CheckedEnvironment checkedEnvironment:
+                    environment = checkedEnvironment.Inner;
+                    break;
+                default:
+                    environment = null;
+                    break;
+            }
+        }
+        return 1000;
     }
 
     /// <summary>The agent being trained.</summary>
@@ -95,13 +170,13 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
     /// <summary>The replay buffer.</summary>
     public ReplayBuffer Replay => _replay;
 
-    /// <summary>Environment steps taken.</summary>
+    /// <summary>Environment steps taken, over all copies (SB3's num_timesteps).</summary>
     public long Steps { get; private set; }
 
     /// <summary>Gradient updates performed.</summary>
     public long Updates => Agent.Updates;
 
-    /// <summary>Completed training episodes.</summary>
+    /// <summary>Completed training episodes, over all copies.</summary>
     public int Episodes { get; private set; }
 
     /// <summary>The metrics of the most recent update, by name (every value NaN before learning starts).</summary>
@@ -140,7 +215,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         return LastEvaluation;
     }
 
-    /// <summary>One environment step, then any updates and evaluation it is due.</summary>
+    /// <summary>One step of every environment copy, then any updates and evaluation it is due.</summary>
     public void Step()
     {
         if (IsFinished)
@@ -158,61 +233,90 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
 
     private void StepUntimed()
     {
-        if (_needsReset)
+        int o = _env.ObservationSpace.Dimension, a = _env.ActionSpace.Dimension;
+        if (!_started)
         {
-            // The first reset is seeded; later ones continue the environment's own stream (Gymnasium's convention).
-            _env.Reset(_observation, Steps == 0 && Episodes == 0 ? _envSeed : null);
-            _needsReset = false;
+            // The first reset is seeded (copy i with seed + i); later ones continue each copy's own stream (Gymnasium's convention).
+            _env.Reset(_observation, _envSeed);
+            for (int i = 0; i < _copies; i++)
+                _actionNoise?.StartEpisode(i);
+            _started = true;
+        }
+        for (int i = 0; i < _copies; i++)
+        {
+            if (!_pendingReset[i])
+                continue;
+            // Only a checkpoint from before vectorized environments, written just after an episode ended, leaves this.
+            ((VectorEnvironment)_env).ResetCopy(i, _observation.AsSpan(i * o, o));
+            _actionNoise?.StartEpisode(i);
+            _pendingReset[i] = false;
         }
 
+        if (_actionNoise is not null)
+            for (int i = 0; i < _copies; i++)
+                _actionNoise.Next(i, _epsilon.AsSpan(i * a, a)); // the noise keeps the episode's time, also while acting at random
         if (Steps < SacOptions.LearningStarts)
         {
             for (int j = 0; j < _action.Length; j++)
                 _action[j] = (float)_exploration.Uniform(-1, 1);
         }
+        else if (_actionNoise is null)
+            _collector.Act(_observation, _action, deterministic: false, _exploration);
         else
-            Act(_observation, _action, deterministic: false, _exploration);
+            _collector.Act(_observation, _action, _epsilon);
 
-        ActionScaling.ToEnvironment(_action, _env.ActionSpace, _envAction);
-        var result = _env.Step(_envAction, _nextObservation);
-        Steps++;
-        _episodeReturn += result.Reward;
-        _episodeLength++;
+        for (int i = 0; i < _copies; i++)
+            ActionScaling.ToEnvironment<float>(_action.AsSpan(i * a, a), _env.ActionSpace, _envAction.AsSpan(i * a, a));
+        _env.Step(_envAction, _nextObservation, _finalObservation, _results);
+        Steps += _copies;
 
-        // CRUCIAL: store the true s′ (even on truncation) and d = terminated only: a time limit is not a terminal state.
-        _replay.Add(_observation, _action, (float)result.Reward, _nextObservation, result.Terminated);
-
-        if (result.Terminated || result.Truncated)
+        for (int i = 0; i < _copies; i++)
         {
+            var result = _results[i];
+            bool finished = result.Terminated || result.Truncated;
+            _episodeReturn[i] += result.Reward;
+            _episodeLength[i]++;
+            // CRUCIAL: store the true s′ (even on truncation: the copy's last observation, not its reset) and
+            // d = terminated only: a time limit is not a terminal state.
+            var next = (finished ? _finalObservation : _nextObservation).AsSpan(i * o, o);
+            _replay.Add(_observation.AsSpan(i * o, o), _action.AsSpan(i * a, a), (float)result.Reward, next, result.Terminated, result.Truncated);
+            if (!finished)
+                continue;
             Episodes++;
-            _recentReturns[(Episodes - 1) % _recentReturns.Length] = _episodeReturn;
+            _recentReturns[(Episodes - 1) % _recentReturns.Length] = _episodeReturn[i];
             int window = Math.Min(Episodes, _recentReturns.Length);
             double recentMean = System.Numerics.Tensors.TensorPrimitives.Sum<double>(_recentReturns.AsSpan(0, window)) / window;
-            EpisodeCompleted?.Invoke(new EpisodeReport(Steps, Episodes, _episodeReturn, _episodeLength, result.Terminated, recentMean));
-            _episodeReturn = 0;
-            _episodeLength = 0;
-            _needsReset = true;
+            EpisodeCompleted?.Invoke(new EpisodeReport(Steps, Episodes, _episodeReturn[i], _episodeLength[i], result.Terminated, recentMean));
+            _episodeReturn[i] = 0;
+            _episodeLength[i] = 0;
+            _actionNoise?.StartEpisode(i);
         }
-        else
-        {
-            // CRUCIAL: obs = next obs, or the agent keeps acting on a stale state.
-            _nextObservation.CopyTo(_observation, 0);
-        }
+        // CRUCIAL: obs = next obs (a finished copy's is already its new episode's first), or the agent acts on a stale state.
+        _nextObservation.CopyTo(_observation, 0);
 
-        if (Steps >= SacOptions.LearningStarts && Steps % SacOptions.TrainFrequency == 0 && _replay.Count >= 1)
+        long rounds = Steps / _copies;
+        if (Steps >= SacOptions.LearningStarts && rounds % SacOptions.TrainFrequency == 0 && _replay.Count >= 1)
         {
-            for (int g = 0; g < SacOptions.GradientSteps; g++)
+            int updates = UpdatesPerRound;
+            for (int g = 0; g < updates; g++)
             {
-                _replay.Sample(_batch, _replaySampling);
+                _replay.Sample(_batch, _replaySampling, SacOptions.Gamma);
                 _batch.DrawNoise(_updateNoise, Agent.Options.Threads);
                 _lastUpdate.CopyFrom(Agent.Update(_batch));
             }
         }
 
-        bool periodic = Options.EvalEvery > 0 && Steps % Options.EvalEvery == 0;
+        bool periodic = Options.EvalEvery > 0 && Crossed(Options.EvalEvery);
         if (periodic || IsFinished)
             RecordEvaluation(Evaluate(Options.EvalEpisodes));
     }
+
+    /// <summary>Updates per round: <see cref="SacOptions.GradientSteps"/>, or for −1 the environment steps of a round.</summary>
+    private int UpdatesPerRound => SacOptions.GradientSteps >= 0 ? SacOptions.GradientSteps : SacOptions.TrainFrequency * _copies;
+
+    /// <summary>True when the last step took <see cref="Steps"/> across a multiple of <paramref name="every"/> (with one
+    /// copy: when Steps is one).</summary>
+    public bool Crossed(long every) => every > 0 && Steps / every != (Steps - _copies) / every;
 
     /// <summary>Runs <paramref name="episodes"/> deterministic episodes (tanh μ) on the evaluation environment.</summary>
     public EvaluationReport Evaluate(int episodes)

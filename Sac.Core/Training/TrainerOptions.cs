@@ -1,3 +1,5 @@
+using Sac.Core.Exploration;
+
 namespace Sac.Core.Training;
 
 /// <summary>The training loop's settings (the algorithm's hyperparameters are in <see cref="Algorithms.SacOptions"/>).</summary>
@@ -13,6 +15,25 @@ public sealed record TrainerOptions
     /// <summary>Episodes per evaluation (on a separate environment instance).</summary>
     public int EvalEpisodes { get; init; } = 10;
 
+    /// <summary>
+    /// Environment copies stepped in lockstep (SB3's n_envs): each step adds one transition per copy, the policy acts on
+    /// all of them in one batched forward, and <see cref="Algorithms.SacOptions.TrainFrequency"/> counts such steps, as in
+    /// SB3. 1 (the paper).
+    /// </summary>
+    [PredatingValue(1)] // added with vectorized environments; every run before them stepped one
+    public int NumEnvs { get; init; } = 1;
+
+    /// <summary>The noise the exploring policy acts with (<see cref="ActionNoiseKind"/>); the update's ε stays white. White (the paper).</summary>
+    [PredatingValue(ActionNoiseKind.White)]
+    public ActionNoiseKind ActionNoise { get; init; } = ActionNoiseKind.White;
+
+    /// <summary>β of the colored noise (<see cref="ActionNoiseKind.Pink"/>): 1 is pink (Eberhard et al.'s default), 0 white, 2 red.</summary>
+    [PredatingValue(1.0)]
+    public double NoiseBeta { get; init; } = 1.0;
+
+    /// <summary>The most environment copies: far past what one process steps usefully, low enough that a typo is caught.</summary>
+    public const int MaxNumEnvs = 1024;
+
     /// <summary>The one seed behind everything random: environment resets, exploration, network initialization, replay sampling, update noise.</summary>
     public int Seed { get; init; }
 
@@ -25,6 +46,12 @@ public sealed record TrainerOptions
             throw new ArgumentException($"Invalid EvalEvery = {EvalEvery}: must be ≥ 0 (0 evaluates only at the end).", nameof(EvalEvery));
         if (EvalEpisodes is < 1 or > Evaluation.MaxEpisodes)
             throw new ArgumentException($"Invalid EvalEpisodes = {EvalEpisodes}: must be between 1 and {Evaluation.MaxEpisodes}.", nameof(EvalEpisodes));
+        if (NumEnvs is < 1 or > MaxNumEnvs)
+            throw new ArgumentException($"Invalid NumEnvs = {NumEnvs}: must be between 1 and {MaxNumEnvs}.", nameof(NumEnvs));
+        if (!Enum.IsDefined(ActionNoise))
+            throw new ArgumentException($"Invalid ActionNoise = {ActionNoise}: must be white, pink or ou.", nameof(ActionNoise));
+        if (!(NoiseBeta >= 0 && NoiseBeta <= 10))
+            throw new ArgumentException($"Invalid NoiseBeta = {NoiseBeta}: must be between 0 (white) and 10.", nameof(NoiseBeta));
         if (Seed < 0)
             throw new ArgumentException($"Invalid Seed = {Seed}: must be ≥ 0.", nameof(Seed));
     }

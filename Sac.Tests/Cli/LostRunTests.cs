@@ -139,7 +139,8 @@ public class LostRunTests : SweepTestBase
     [TestCase("steps", 149, "after 149 steps")]
     [TestCase("updates", 7, "7 updates after 150 steps")]
     [TestCase("replayPosition", 3, "position 3")]
-    [TestCase("episodeLength", 10_000, "length 10000")]
+    [TestCase("episodeLengths", 10_000, "length 10000")]
+    [TestCase("copies", 2, "2 environment copies")]
     public void TrainingState_ResealedWithImpossibleCounters_IsRefusedByResumeAndEval(string key, long value, string mention)
     {
         // The checksum proves the file intact, not sensible: the state never existed, so no run may start from it.
@@ -147,7 +148,8 @@ public class LostRunTests : SweepTestBase
         Assert.That(Sac(TrainArgs(run, 150)).Code, Is.Zero);
         File.Delete(Path.Combine(run, "summary.json")); // as if interrupted at its last step, so that resume reads it
         string state = Path.Combine(CheckpointStore.Resolve(Checkpoints(run)), Trainer.StateFileName);
-        Reseal(state, s => s[key] = value);
+        // Per-copy counters are arrays (one copy here).
+        Reseal(state, s => s[key] = s[key] is JsonArray ? new JsonArray(value) : value);
         var before = Snapshot();
 
         AssertUsageError(Sac("train", "--resume", run, "--steps", "300"), "impossible", mention);
