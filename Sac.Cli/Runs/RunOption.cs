@@ -34,7 +34,7 @@ public sealed class RunOption
     /// <summary>The help line, without the default (which <see cref="Description"/> appends).</summary>
     public string Help { get; }
 
-    /// <summary>The value's type: int, long, double, double?, bool, string, <see cref="SacVersion"/> or a list of ints.</summary>
+    /// <summary>The value's type: int, long, double, double?, bool, string, <see cref="SacVersion"/>, another enum or a list of ints.</summary>
     public Type ValueType { get; }
 
     /// <summary>The record property the option sets (null for <see cref="Shortcut"/> options).</summary>
@@ -137,6 +137,7 @@ public sealed class RunOption
             _ when type == typeof(bool) => bool.TryParse(value, out bool b) ? b : null,
             _ when type == typeof(string) => value.Length > 0 ? value : null,
             _ when type == typeof(SacVersion) => AlgorithmRegistry.Find(value)?.Version,
+            _ when type.IsEnum => EnumValues(type).FirstOrDefault(e => EnumName(e) == value),
             _ when type == typeof(IReadOnlyList<int>) => ParseSizes(value),
             _ => throw new InvalidOperationException($"--{Name}: no parser for {type.Name}."),
         };
@@ -169,6 +170,7 @@ public sealed class RunOption
     {
         null => null,
         SacVersion version => JsonValue.Create(Format(version)),
+        Enum e => JsonValue.Create(EnumName(e)),
         IReadOnlyList<int> sizes => new JsonArray(sizes.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
         int i => JsonValue.Create(i),
         long l => JsonValue.Create(l),
@@ -183,6 +185,7 @@ public sealed class RunOption
     {
         null => "none",
         SacVersion version => AlgorithmRegistry.For(version).Name,
+        Enum e => EnumName(e),
         IReadOnlyList<int> sizes => string.Join(',', sizes),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
@@ -196,9 +199,21 @@ public sealed class RunOption
         var t when t == typeof(double) => Nullable.GetUnderlyingType(ValueType) is null ? "a number" : "a number or none",
         var t when t == typeof(bool) => "true or false",
         var t when t == typeof(SacVersion) => "one of " + string.Join(", ", AlgorithmRegistry.All.Select(a => a.Name)),
+        var t when t.IsEnum => "one of " + string.Join(", ", EnumValues(t).Select(EnumName)),
         var t when t == typeof(IReadOnlyList<int>) => "positive integers separated by commas (e.g. 256,256)",
         _ => "a value",
     };
+
+    private static IEnumerable<Enum> EnumValues(Type type) => Enum.GetValues(type).Cast<Enum>();
+
+    /// <summary>An enum value's name on the command line and in config.json: its [JsonStringEnumMemberName], else its
+    /// name in lower case (white, pink, ou).</summary>
+    private static string EnumName(Enum value)
+    {
+        var field = value.GetType().GetField(value.ToString())!;
+        return field.GetCustomAttribute<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>()?.Name
+            ?? value.ToString().ToLowerInvariant();
+    }
 
     private static int[]? ParseSizes(string text)
     {

@@ -17,6 +17,7 @@ public enum ActionNoiseKind
     /// An Ornstein–Uhlenbeck process scaled to unit variance (Eberhard et al.'s OU baseline): x ← ρx + √(1 − ρ²)·n with
     /// ρ = 1 − θ·dt, θ = 0.15 and dt = 0.01 (SB3's OrnsteinUhlenbeckActionNoise), started from N(0, 1) each episode.
     /// </summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("ou")]
     OrnsteinUhlenbeck = 2,
 }
 
@@ -146,8 +147,9 @@ public sealed class ActionNoise
 /// <summary>
 /// Gaussian noise with a power-law spectrum S(f) ∝ f^−β, by Timmer and König's method (1995), as the <c>colorednoise</c>
 /// package Eberhard et al. build on: random Fourier coefficients with amplitudes f^−β/2, transformed back to time and
-/// divided by the theoretical standard deviation, so the sequence has unit variance. The lowest frequency 1/T stands in
-/// for f = 0. The inverse transform is a plain real DFT over a cosine table (O(T²) per sequence: about 0.5 M multiply–adds
+/// divided by the theoretical standard deviation of the non-constant frequencies (colorednoise's normalization), so a
+/// sequence varies by 1 about its own mean; its random offset (the f = 0 term, whose amplitude is that of the lowest
+/// frequency 1/T) comes on top for β &gt; 0, as in colorednoise. The inverse transform is a plain real DFT over a cosine table (O(T²) per sequence: about 0.5 M multiply–adds
 /// for T = 1,000, drawn once per episode), so nothing depends on an FFT library and nothing is allocated.
 /// </summary>
 public sealed class ColoredNoise
