@@ -79,6 +79,9 @@ public sealed class VectorEnvironment : IVectorEnvironment, IStatefulEnvironment
     /// <summary>True once timing showed that stepping the copies in parallel pays (see the class remarks).</summary>
     public bool SteppingInParallel { get; private set; }
 
+    /// <summary>Test hook: step in parallel from now on, whatever the timing would decide (results must not change).</summary>
+    internal void StepInParallelForTesting() => SteppingInParallel = true;
+
     /// <inheritdoc/>
     public void Reset(Span<float> observations, int? seed = null)
     {
