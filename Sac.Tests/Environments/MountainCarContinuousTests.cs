@@ -180,7 +180,7 @@ public class MountainCarContinuousTests
         for (int t = 0; t < 999; t++)
         {
             float action = (float)actions.Uniform(-1.6, 1.6);
-            (position, velocity) = StepAgainstOracle(env, observation, position, velocity, action, t + 1);
+            (position, velocity, _) = StepAgainstOracle(env, observation, position, velocity, action, t + 1);
             Assert.That(env.ObservationSpace.Contains(observation), Is.True, $"observation in bounds at step {t + 1}");
         }
     }
