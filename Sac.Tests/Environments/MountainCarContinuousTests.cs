@@ -16,6 +16,22 @@ public class MountainCarContinuousTests
         return (result, observation, env);
     }
 
+    /// <summary>
+    /// Steps with <paramref name="action"/> and checks the reward, termination and observation against
+    /// <see cref="GymnasiumOracle.MountainCarStep"/> from (<paramref name="position"/>, <paramref name="velocity"/>).
+    /// </summary>
+    /// <returns>The oracle's next state, and whether it reached the goal.</returns>
+    private static (double Position, double Velocity, bool Terminated) StepAgainstOracle(
+        MountainCarContinuous env, float[] observation, double position, double velocity, float action, int step)
+    {
+        StepResult result = env.Step([action], observation);
+        var expected = GymnasiumOracle.MountainCarStep(position, velocity, action);
+        Assert.That(result.Reward, Is.EqualTo(expected.Reward), $"reward at step {step}");
+        Assert.That(result.Terminated, Is.EqualTo(expected.Terminated), $"terminated at step {step}");
+        Assert.That(observation, Is.EqualTo(new[] { expected.Position, expected.Velocity }), $"observation at step {step}");
+        return (expected.Position, expected.Velocity, result.Terminated);
+    }
+
     [Test]
     public void Step_FullForceFromValleyAtRest_MatchesHandComputedNumbers()
     {
@@ -164,13 +180,7 @@ public class MountainCarContinuousTests
         for (int t = 0; t < 999; t++)
         {
             float action = (float)actions.Uniform(-1.6, 1.6);
-            StepResult result = env.Step([action], observation);
-            var expected = GymnasiumOracle.MountainCarStep(position, velocity, action);
-            (position, velocity) = (expected.Position, expected.Velocity);
-
-            Assert.That(result.Reward, Is.EqualTo(expected.Reward), $"reward at step {t + 1}");
-            Assert.That(result.Terminated, Is.EqualTo(expected.Terminated), $"terminated at step {t + 1}");
-            Assert.That(observation, Is.EqualTo(new[] { expected.Position, expected.Velocity }), $"observation at step {t + 1}");
+            (position, velocity, _) = StepAgainstOracle(env, observation, position, velocity, action, t + 1);
             Assert.That(env.ObservationSpace.Contains(observation), Is.True, $"observation in bounds at step {t + 1}");
         }
     }
@@ -187,14 +197,7 @@ public class MountainCarContinuousTests
         {
             // Over-driven bang-bang (±1.3, clipped to ±1): reaches the goal, and every step's penalty is 0.169.
             float action = observation[1] >= 0 ? 1.3f : -1.3f;
-            StepResult result = env.Step([action], observation);
-            var expected = GymnasiumOracle.MountainCarStep(position, velocity, action);
-            (position, velocity) = (expected.Position, expected.Velocity);
-
-            Assert.That(result.Reward, Is.EqualTo(expected.Reward), $"reward at step {t + 1}");
-            Assert.That(result.Terminated, Is.EqualTo(expected.Terminated), $"terminated at step {t + 1}");
-            Assert.That(observation, Is.EqualTo(new[] { expected.Position, expected.Velocity }), $"observation at step {t + 1}");
-            reachedGoal = result.Terminated;
+            (position, velocity, reachedGoal) = StepAgainstOracle(env, observation, position, velocity, action, t + 1);
         }
         Assert.That(reachedGoal, Is.True);
     }

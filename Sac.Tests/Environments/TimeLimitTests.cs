@@ -5,31 +5,18 @@ namespace Sac.Tests.Environments;
 /// <summary>Gymnasium's TimeLimit semantics: truncation exactly at max_episode_steps, and terminated kept apart.</summary>
 public class TimeLimitTests
 {
-    [Test]
-    public void Step_PendulumFromRegistry_TruncatesExactlyAtStep200()
+    // A constant action that never ends the episode itself (MountainCar with no force only rocks in the valley).
+    [TestCase("Pendulum-v1", 0.5f, 200, TestName = "Step_PendulumFromRegistry_TruncatesExactlyAtStep200")]
+    [TestCase("MountainCarContinuous-v0", 0f, 999, TestName = "Step_MountainCarThatNeverReachesGoal_TruncatesExactlyAtStep999")]
+    public void Step_FromRegistry_TruncatesExactlyAtMaxEpisodeSteps(string id, float action, int maxEpisodeSteps)
     {
-        IEnvironment env = EnvironmentRegistry.Create("Pendulum-v1");
-        var observation = new float[3];
+        IEnvironment env = EnvironmentRegistry.Create(id);
+        var observation = new float[env.ObservationSpace.Dimension];
         env.Reset(observation, seed: 0);
-        for (int t = 1; t <= 200; t++)
+        for (int t = 1; t <= maxEpisodeSteps; t++)
         {
-            StepResult result = env.Step([0.5f], observation);
-            Assert.That(result.Truncated, Is.EqualTo(t == 200), $"truncated at step {t}");
-            Assert.That(result.Terminated, Is.False, $"terminated at step {t}");
-        }
-    }
-
-    [Test]
-    public void Step_MountainCarThatNeverReachesGoal_TruncatesExactlyAtStep999()
-    {
-        IEnvironment env = EnvironmentRegistry.Create("MountainCarContinuous-v0");
-        var observation = new float[2];
-        env.Reset(observation, seed: 0);
-        for (int t = 1; t <= 999; t++)
-        {
-            // No force: the car only rocks in the valley.
-            StepResult result = env.Step([0f], observation);
-            Assert.That(result.Truncated, Is.EqualTo(t == 999), $"truncated at step {t}");
+            StepResult result = env.Step([action], observation);
+            Assert.That(result.Truncated, Is.EqualTo(t == maxEpisodeSteps), $"truncated at step {t}");
             Assert.That(result.Terminated, Is.False, $"terminated at step {t}");
         }
     }

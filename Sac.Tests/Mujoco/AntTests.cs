@@ -23,40 +23,28 @@ public class AntTests
     private static bool GymnasiumIsHealthy(double[] qpos, double[] qvel) =>
         qpos.Concat(qvel).All(double.IsFinite) && 0.2 <= qpos[2] && qpos[2] <= 1.0;
 
-    private static float[] RandomAction(Rng rng) => [.. Enumerable.Range(0, Nu).Select(_ => (float)rng.Uniform(-1, 1))];
-
-    [Test]
-    public void Spaces_AreGymnasiums()
-    {
-        using var env = new Ant();
-        Assert.That(env.Id, Is.EqualTo("Ant-v5"));
-        Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(105), "13 of qpos (no x, y) + 14 of qvel + 13 bodies × 6 of cfrc_ext");
-        Assert.That(env.ActionSpace.Dimension, Is.EqualTo(8));
-        Assert.That(env.ActionSpace.Low.ToArray(), Is.All.EqualTo(-1f));
-        Assert.That(env.ActionSpace.High.ToArray(), Is.All.EqualTo(1f));
-        Assert.That(env.FrameSkip, Is.EqualTo(5));
-        Assert.That(env.Dt, Is.EqualTo(Dt));
-    }
+    /// <summary>ant_v5.py's numbers and its observation [qpos[2:], qvel, clip(cfrc_ext[1:], −1, 1)].</summary>
+    internal static GymnasiumTask Gymnasium { get; } = new(
+        "Ant-v5", () => new Ant(), ObservationDimension: 105, "13 of qpos (no x, y) + 14 of qvel + 13 bodies × 6 of cfrc_ext",
+        Nq, Nv, Nu, CtrlLimit: 1.0, FrameSkip: 5, Dt, s_initialQpos, ResetNoiseScale, NormalVelocityNoise: true,
+        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(2).Select(x => (float)x),
+            .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(x => (float)x),
+            .. RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody).Skip(6).Select(f => (float)Math.Clamp(f, -1.0, 1.0))],
+        ResetTerms: qpos => [qpos[0], qpos[1], Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]), 0, 0, 0, 0, 0, 0]);
 
     [Test]
     public void StepAndReset_Observation_IsQposWithoutXyThenQvelThenClippedContactForcesWithoutTheWorld()
     {
-        using var env = new Ant();
-        var observation = new float[105];
-        env.Reset(observation, seed: 3);
+        using Ant env = GymnasiumTask.Reset<Ant>(seed: 3, out float[] observation);
         var rng = new Rng(34);
         bool contact = false, clipped = false;
         for (int t = 0; t <= 60; t++)
         {
-            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
             double[] cfrcExt = RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody);
             contact |= cfrcExt.Any(f => f != 0);
             clipped |= cfrcExt.Any(f => Math.Abs(f) > 1);
-            float[] expected = [.. qpos.Skip(2).Select(x => (float)x), .. qvel.Select(x => (float)x),
-                .. cfrcExt.Skip(6).Select(f => (float)Math.Clamp(f, -1.0, 1.0))];
-            Assert.That(observation, Is.EqualTo(expected), t == 0 ? "after Reset (cfrc_ext still zero)" : $"after step {t}");
-            env.Step(RandomAction(rng), observation);
+            Assert.That(observation, Is.EqualTo(Gymnasium.Observation(env)), t == 0 ? "after Reset (cfrc_ext still zero)" : $"after step {t}");
+            env.Step(GymnasiumTask.RandomAction(rng, Nu), observation);
         }
         Assert.That(contact && clipped, Is.True, "the ant touched the floor, with forces beyond ±1, so the clip was exercised");
     }
@@ -64,14 +52,12 @@ public class AntTests
     [Test]
     public void Step_RewardAndTermination_AreGymnasiumsFromTheTorsoPositionBeforeAndAfter()
     {
-        using var env = new Ant();
-        var observation = new float[105];
-        env.Reset(observation, seed: 8);
+        using Ant env = GymnasiumTask.Reset<Ant>(seed: 8, out float[] observation);
         var rng = new Rng(82);
         double maxContactCost = 0;
         for (int t = 0; t < 200; t++)
         {
-            float[] action = RandomAction(rng);
+            float[] action = GymnasiumTask.RandomAction(rng, Nu);
             // The torso's frame position (xpos of body 1) as mj_step left it, before and after the frames.
             double[] before = RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody);
             StepResult result = env.Step(action, observation);
@@ -108,8 +94,7 @@ public class AntTests
     [TestCase(1.0000000000000002, false, TestName = "IsHealthy_ZJustAboveItsUpperBound_IsUnhealthy")]
     public void IsHealthy_ZAtThreshold(double z, bool healthy)
     {
-        using var env = new Ant();
-        env.Reset(new float[105], seed: 0);
+        using Ant env = GymnasiumTask.Reset<Ant>(seed: 0, out _);
         double[] qpos = [.. s_initialQpos];
         qpos[2] = z;
         RawMjData.Write(env, MjDataArrays.qpos, qpos);
@@ -122,8 +107,7 @@ public class AntTests
     [TestCase(double.PositiveInfinity)]
     public void IsHealthy_NonFiniteVelocity_IsUnhealthy(double value)
     {
-        using var env = new Ant();
-        env.Reset(new float[105], seed: 0);
+        using Ant env = GymnasiumTask.Reset<Ant>(seed: 0, out _);
         var qvel = new double[Nv];
         qvel[9] = value;
         RawMjData.Write(env, MjDataArrays.qvel, qvel);
@@ -133,49 +117,12 @@ public class AntTests
     [Test]
     public void Step_FromAnAntOnItsBack_Terminates()
     {
-        using var env = new Ant();
-        var observation = new float[105];
-        env.Reset(observation, seed: 0);
+        using Ant env = GymnasiumTask.Reset<Ant>(seed: 0, out float[] observation);
         // Torso at 1.5 m, above the healthy range: the episode ends after this step.
         double[] qpos = [.. s_initialQpos];
         qpos[2] = 1.5;
-        RawMjData.Write(env, MjDataArrays.qpos, qpos);
-        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
-        StepResult result = env.Step(new float[Nu], observation);
+        StepResult result = GymnasiumTask.StepFrom(env, qpos, new double[Nv], observation);
         Assert.That(result.Terminated, Is.True);
         Assert.That(env.LastTerms[8], Is.Zero, "reward_survive");
-    }
-
-    [Test]
-    public void Reset_Seeded_AddsUniformToQposThenNormalToQvelFromThatSeedsRng()
-    {
-        using var env = new Ant();
-        var observation = new float[105];
-        env.Reset(observation, seed: 9);
-        var rng = new Rng(9);
-        // The quaternion gets its noise too, unnormalized, exactly as Gymnasium adds it...
-        double[] qpos = [.. s_initialQpos.Select(q => q + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        double[] qvel = [.. Enumerable.Range(0, Nv).Select(_ => 0.0 + ResetNoiseScale * rng.Normal())];
-        double[] actual = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-        Assert.That(actual.Take(3).Concat(actual.Skip(7)), Is.EqualTo(qpos.Take(3).Concat(qpos.Skip(7))));
-        // ...and then MuJoCo 2.2.2's mj_forward (mj_kinematics) normalizes it in qpos (3.x normalizes only a copy).
-        double norm = Math.Sqrt(qpos[3] * qpos[3] + qpos[4] * qpos[4] + qpos[5] * qpos[5] + qpos[6] * qpos[6]);
-        Assert.That(actual[3..7], Is.EqualTo(qpos[3..7].Select(q => q / norm)).Within(1e-15));
-        Assert.That(RawMjData.Read(env, MjDataArrays.qvel, Nv), Is.EqualTo(qvel));
-        Assert.That(env.LastTerms.ToArray(), Is.EqualTo(new[] { qpos[0], qpos[1], Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]), 0, 0, 0, 0, 0, 0 }));
-    }
-
-    [Test]
-    public void Reset_SameSeedSameObservation_DifferentSeedDifferent()
-    {
-        using var env = new Ant();
-        var a = new float[105];
-        var b = new float[105];
-        var c = new float[105];
-        env.Reset(a, seed: 21);
-        env.Reset(b, seed: 21);
-        env.Reset(c, seed: 22);
-        Assert.That(b, Is.EqualTo(a));
-        Assert.That(c, Is.Not.EqualTo(a));
     }
 }

@@ -15,9 +15,7 @@ public class FaultTests
     public void Step_NaNAction_ThrowsNamingTheStepTheFrameAndTheActuator()
     {
         // Straight to the task: the CheckedEnvironment the registry adds would refuse the NaN before MuJoCo saw it.
-        using var env = new HalfCheetah();
-        var observation = new float[17];
-        env.Reset(observation, seed: 1);
+        using HalfCheetah env = GymnasiumTask.Reset<HalfCheetah>(seed: 1, out float[] observation);
         for (int t = 0; t < 3; t++)
             env.Step(new float[6], observation);
 
@@ -31,9 +29,7 @@ public class FaultTests
     [Test]
     public void Step_AfterAFailedStep_IsRefusedUntilResetThenWorks()
     {
-        using var env = new Hopper();
-        var observation = new float[11];
-        env.Reset(observation, seed: 1);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 1, out float[] observation);
         Assert.Throws<MujocoException>(() => env.Step([float.NaN, 0, 0], observation));
 
         var refused = Assert.Throws<EnvironmentException>(() => env.Step(new float[3], observation))!;
@@ -61,9 +57,7 @@ public class FaultTests
     [Test]
     public void Step_AbsurdActuatorGear_ThrowsForTheUnstableAccelerationMujocoReset()
     {
-        using var env = new HalfCheetah();
-        var observation = new float[17];
-        env.Reset(observation, seed: 2);
+        using HalfCheetah env = GymnasiumTask.Reset<HalfCheetah>(seed: 2, out float[] observation);
         // gear 1e12 on bthigh: the first forward pass gives |qacc| far beyond 1e10, and mj_step's check resets the state.
         RawMjData.WriteModel(env, MjModelArrays.actuator_gear, 0, 1e12);
         var error = Assert.Throws<MujocoException>(() => env.Step([1, 0, 0, 0, 0, 0], observation))!;
@@ -75,9 +69,7 @@ public class FaultTests
     [Test]
     public void Step_HugeTimestep_ThrowsOnceTheSimulationBlowsUp()
     {
-        using var env = new Hopper();
-        var observation = new float[11];
-        env.Reset(observation, seed: 2);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 2, out float[] observation);
         // 5 s per mj_step instead of 2 ms: the integration diverges within one environment step.
         env.Simulation.Model.Timestep = 5.0;
         var error = Assert.Throws<MujocoException>(() =>
@@ -92,9 +84,7 @@ public class FaultTests
     [Test]
     public void Step_ActionOfWrongLength_ThrowsBeforeMujocoIsCalled()
     {
-        using var env = new Hopper();
-        var observation = new float[11];
-        env.Reset(observation, seed: 0);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out float[] observation);
         var error = Assert.Throws<EnvironmentException>(() => env.Step(new float[6], observation))!;
         Assert.That(error.Message, Does.Contain("Hopper-v5").And.Contain("6 value(s)").And.Contain("expects 3"));
     }

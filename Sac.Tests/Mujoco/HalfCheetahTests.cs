@@ -15,55 +15,23 @@ public class HalfCheetahTests
     private const double Dt = 0.01 * 5; // model.opt.timestep * frame_skip
     private const double ForwardRewardWeight = 1.0, CtrlCostWeight = 0.1, ResetNoiseScale = 0.1;
 
-    private static float[] RandomAction(Rng rng, double scale = 1.0)
-    {
-        var action = new float[Nu];
-        for (int j = 0; j < Nu; j++)
-            action[j] = (float)rng.Uniform(-scale, scale);
-        return action;
-    }
-
-    [Test]
-    public void Spaces_AreGymnasiums()
-    {
-        using var env = new HalfCheetah();
-        Assert.That(env.Id, Is.EqualTo("HalfCheetah-v5"));
-        Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(17), "8 of qpos (no rootx) + 9 of qvel");
-        Assert.That(env.ObservationSpace.Low.ToArray(), Is.All.EqualTo(float.NegativeInfinity));
-        Assert.That(env.ObservationSpace.High.ToArray(), Is.All.EqualTo(float.PositiveInfinity));
-        Assert.That(env.ActionSpace.ToString(), Is.EqualTo("Box(6, low=-1, high=1)"));
-        Assert.That(env.FrameSkip, Is.EqualTo(5));
-        Assert.That(env.Dt, Is.EqualTo(Dt));
-    }
-
-    [Test]
-    public void Step_Observation_IsQposWithoutRootxThenQvel()
-    {
-        using var env = new HalfCheetah();
-        var observation = new float[17];
-        env.Reset(observation, seed: 3);
-        var rng = new Rng(30);
-        for (int t = 0; t <= 50; t++)
-        {
-            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
-            float[] expected = [.. qpos.Skip(1).Select(x => (float)x), .. qvel.Select(x => (float)x)];
-            Assert.That(observation, Is.EqualTo(expected), t == 0 ? "after Reset" : $"after step {t}");
-            env.Step(RandomAction(rng), observation);
-        }
-    }
+    /// <summary>half_cheetah_v5.py's numbers and its observation [qpos[1:], qvel].</summary>
+    internal static GymnasiumTask Gymnasium { get; } = new(
+        "HalfCheetah-v5", () => new HalfCheetah(), ObservationDimension: 17, "8 of qpos (no rootx) + 9 of qvel",
+        Nq, Nv, Nu, CtrlLimit: 1.0, FrameSkip: 5, Dt, InitialQpos: new double[Nq], ResetNoiseScale, NormalVelocityNoise: true,
+        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(1).Select(x => (float)x),
+            .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(x => (float)x)],
+        ResetTerms: qpos => [qpos[0], 0, 0, 0]); // reset info: x_position only
 
     [Test]
     public void Step_Reward_IsForwardVelocityOfRootxMinusControlCost()
     {
-        using var env = new HalfCheetah();
-        var observation = new float[17];
-        env.Reset(observation, seed: 4);
+        using HalfCheetah env = GymnasiumTask.Reset<HalfCheetah>(seed: 4, out float[] observation);
         var rng = new Rng(40);
         double maxVelocity = 0;
         for (int t = 0; t < 100; t++)
         {
-            float[] action = RandomAction(rng);
+            float[] action = GymnasiumTask.RandomAction(rng, Nu);
             double xBefore = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
             StepResult result = env.Step(action, observation);
             double xAfter = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
@@ -100,21 +68,6 @@ public class HalfCheetahTests
     }
 
     [Test]
-    public void Reset_Seeded_AddsUniformToQpos0ThenNormalToQvelFromThatSeedsRng()
-    {
-        using var env = new HalfCheetah();
-        env.Reset(new float[17], seed: 7);
-        // init_qpos = qpos0 = 0 (every joint at its reference), init_qvel = 0; qpos draws first, then qvel.
-        var rng = new Rng(7);
-        double[] qpos = [.. Enumerable.Range(0, Nq).Select(_ => 0.0 + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        double[] qvel = [.. Enumerable.Range(0, Nv).Select(_ => 0.0 + ResetNoiseScale * rng.Normal())];
-        Assert.That(RawMjData.Read(env, MjDataArrays.qpos, Nq), Is.EqualTo(qpos));
-        Assert.That(RawMjData.Read(env, MjDataArrays.qvel, Nv), Is.EqualTo(qvel));
-        Assert.That(RawMjData.ReadTime(env), Is.Zero, "mj_resetData restarts the clock");
-        Assert.That(env.LastTerms.ToArray(), Is.EqualTo(new[] { qpos[0], 0, 0, 0 }), "reset info: x_position only");
-    }
-
-    [Test]
     public void Reset_OverManySeeds_QposNoiseIsWithinScaleAndQvelNoiseHasStdScale()
     {
         using var env = new HalfCheetah();
@@ -134,22 +87,5 @@ public class HalfCheetahTests
         Assert.That(std, Is.InRange(0.095, 0.105));
         Assert.That(mean, Is.InRange(-0.008, 0.008));
         Assert.That(velocities.Max(Math.Abs), Is.GreaterThan(ResetNoiseScale), "normal, not uniform: some exceed one scale");
-    }
-
-    [Test]
-    public void Reset_SameSeedSameState_DifferentSeedDifferentState()
-    {
-        using var env = new HalfCheetah();
-        var a = new float[17];
-        var b = new float[17];
-        var c = new float[17];
-        env.Reset(a, seed: 11);
-        double[] qposA = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-        env.Reset(b, seed: 11);
-        double[] qposB = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-        env.Reset(c, seed: 12);
-        Assert.That(qposB, Is.EqualTo(qposA), "same seed, same qpos");
-        Assert.That(b, Is.EqualTo(a), "same seed, same observation");
-        Assert.That(c, Is.Not.EqualTo(a), "another seed, another start");
     }
 }

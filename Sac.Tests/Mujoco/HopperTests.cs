@@ -27,79 +27,26 @@ public class HopperTests
         return healthyState && healthyZ && healthyAngle;
     }
 
-    private static Hopper ResetHopper(int seed, out float[] observation)
-    {
-        var env = new Hopper();
-        observation = new float[11];
-        env.Reset(observation, seed);
-        return env;
-    }
-
-    [Test]
-    public void Spaces_AreGymnasiums()
-    {
-        using var env = new Hopper();
-        Assert.That(env.Id, Is.EqualTo("Hopper-v5"));
-        Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(11), "5 of qpos (no rootx) + 6 of qvel");
-        Assert.That(env.ActionSpace.ToString(), Is.EqualTo("Box(3, low=[-1, -1, -1], high=[1, 1, 1])"));
-        Assert.That(env.FrameSkip, Is.EqualTo(4));
-        Assert.That(env.Dt, Is.EqualTo(Dt));
-    }
+    /// <summary>hopper_v5.py's numbers and its observation [qpos[1:], clip(qvel, −10, 10)].</summary>
+    internal static GymnasiumTask Gymnasium { get; } = new(
+        "Hopper-v5", () => new Hopper(), ObservationDimension: 11, "5 of qpos (no rootx) + 6 of qvel",
+        Nq, Nv, Nu, CtrlLimit: 1.0, FrameSkip: 4, Dt, s_initialQpos, ResetNoiseScale, NormalVelocityNoise: false,
+        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(1).Select(x => (float)x),
+            .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(v => (float)Math.Clamp(v, -10.0, 10.0))],
+        ResetTerms: qpos => [qpos[0], qpos[1] - 1.25, 0, 0, 0, 0]); // reset info: x_position, z_distance_from_origin
 
     [Test]
     public void Step_Observation_IsQposWithoutRootxThenQvelClippedToTen()
     {
-        using Hopper env = ResetHopper(3, out float[] observation);
         // A hard kick on the foot, so that some velocity is beyond ±10 and the clip is exercised.
-        RawMjData.Write(env, MjDataArrays.qvel, [0, 0, 0, 0, 0, 40]);
-        bool clipped = false;
-        var rng = new Rng(31);
-        for (int t = 1; t <= 10; t++)
-        {
-            env.Step([(float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1)], observation);
-            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
-            clipped |= qvel.Any(v => Math.Abs(v) > 10);
-            float[] expected = [.. qpos.Skip(1).Select(x => (float)x), .. qvel.Select(v => (float)Math.Clamp(v, -10.0, 10.0))];
-            Assert.That(observation, Is.EqualTo(expected), $"after step {t}");
-        }
-        Assert.That(clipped, Is.True, "some |qvel| exceeded 10");
+        PlanarWalkerChecks.ObservationClipsQvel(Gymnasium, seed: 3, kick: [0, 0, 0, 0, 0, 40], new Rng(31));
     }
 
     [Test]
-    public void Step_RewardAndTermination_AreGymnasiumsFromTheStateBeforeAndAfter()
-    {
-        // Random actions until the hopper falls: every step's reward, health and termination against the definition.
-        using Hopper env = ResetHopper(8, out float[] observation);
-        var rng = new Rng(80);
-        bool terminated = false;
-        int t = 0;
-        for (; t < 1000 && !terminated; t++)
-        {
-            float[] action = [(float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1), (float)rng.Uniform(-1, 1)];
-            double xBefore = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
-            StepResult result = env.Step(action, observation);
-            double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-            double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
+    public void Step_RewardAndTermination_AreGymnasiumsFromTheStateBeforeAndAfter() =>
+        PlanarWalkerChecks.RewardsAndTerminationUntilTheFall(Gymnasium, seed: 8, new Rng(80), GymnasiumIsHealthy,
+            ForwardRewardWeight, CtrlCostWeight, HealthyReward);
 
-            bool healthy = GymnasiumIsHealthy(qpos, qvel);
-            double xVelocity = (qpos[0] - xBefore) / Dt;
-            double healthyReward = healthy ? HealthyReward : 0.0;
-            double ctrlCost = CtrlCostWeight * action.Sum(a => (double)a * a);
-            Assert.That(result.Reward, Is.EqualTo(ForwardRewardWeight * xVelocity + healthyReward - ctrlCost).Within(1e-12), $"reward at step {t + 1}");
-            Assert.That(result.Terminated, Is.EqualTo(!healthy), $"terminated at step {t + 1}");
-            Assert.That(result.Truncated, Is.False, "only the TimeLimit truncates");
-            // info: x_position, z_distance_from_origin, x_velocity, reward_forward, reward_ctrl, reward_survive.
-            Assert.That(env.LastTerms.ToArray(),
-                Is.EqualTo(new[] { qpos[0], qpos[1] - 1.25, xVelocity, xVelocity, -ctrlCost, healthyReward }).Within(1e-12));
-            terminated = result.Terminated;
-        }
-        Assert.That(terminated, Is.True, $"the hopper fell within {t} random steps, so termination was exercised");
-        Assert.That(env.LastTerms[5], Is.Zero, "v5: no healthy reward on the unhealthy step");
-    }
-
-    // Each case moves one quantity to just inside or exactly onto its bound; every range is open, so the bound
-    // itself is unhealthy. The base state is the hopper standing still at qpos0.
     [TestCase(1, 0.7, false, TestName = "IsHealthy_ZExactlyAtItsLowerBound_IsUnhealthy")]
     [TestCase(1, 0.70000000000000007, true, TestName = "IsHealthy_ZJustAboveItsLowerBound_IsHealthy")]
     [TestCase(1, 150.0, true, TestName = "IsHealthy_ZFarAbove_IsHealthyAsZIsNotInTheStateRange")]
@@ -112,7 +59,7 @@ public class HopperTests
     [TestCase(0, 1e6, true, TestName = "IsHealthy_RootxFarAway_IsHealthyAsRootxIsNotInTheStateRange")]
     public void IsHealthy_QposAtThreshold(int index, double value, bool healthy)
     {
-        using Hopper env = ResetHopper(0, out _);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out _);
         double[] qpos = [.. s_initialQpos];
         qpos[index] = value;
         RawMjData.Write(env, MjDataArrays.qpos, qpos);
@@ -127,7 +74,7 @@ public class HopperTests
     [TestCase(4, double.NaN, false)]
     public void IsHealthy_QvelAtThreshold_EveryVelocityIsInTheStateRange(int index, double value, bool healthy)
     {
-        using Hopper env = ResetHopper(0, out _);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out _);
         var qvel = new double[Nv];
         qvel[index] = value;
         RawMjData.Write(env, MjDataArrays.qpos, [.. s_initialQpos]);
@@ -140,10 +87,8 @@ public class HopperTests
     [TestCase(1.25, -0.5, TestName = "Step_FromATorsoTiltedBack_Terminates")]
     public void Step_FromScriptedUnhealthyState_TerminatesWithoutHealthyReward(double z, double angle)
     {
-        using Hopper env = ResetHopper(0, out float[] observation);
-        RawMjData.Write(env, MjDataArrays.qpos, [0, z, angle, 0, 0, 0]);
-        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
-        StepResult result = env.Step(new float[Nu], observation);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out float[] observation);
+        StepResult result = GymnasiumTask.StepFrom(env, [0, z, angle, 0, 0, 0], new double[Nv], observation);
         Assert.That(result.Terminated, Is.True);
         Assert.That(env.LastTerms[5], Is.Zero, "reward_survive");
     }
@@ -151,32 +96,17 @@ public class HopperTests
     [Test]
     public void Step_FromTheStandingStart_IsHealthyAndPaysTheHealthyReward()
     {
-        using Hopper env = ResetHopper(0, out float[] observation);
+        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out float[] observation);
         StepResult result = env.Step(new float[Nu], observation);
         Assert.That(result.Terminated, Is.False);
         Assert.That(env.LastTerms[5], Is.EqualTo(1.0), "reward_survive");
     }
 
     [Test]
-    public void Reset_Seeded_AddsUniformNoiseToQposAndQvelFromThatSeedsRng()
-    {
-        using var env = new Hopper();
-        var observation = new float[11];
-        env.Reset(observation, seed: 9);
-        var rng = new Rng(9);
-        double[] qpos = [.. s_initialQpos.Select(q => q + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        double[] qvel = [.. Enumerable.Range(0, Nv).Select(_ => 0.0 + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        Assert.That(RawMjData.Read(env, MjDataArrays.qpos, Nq), Is.EqualTo(qpos));
-        Assert.That(RawMjData.Read(env, MjDataArrays.qvel, Nv), Is.EqualTo(qvel));
-        Assert.That(observation, Is.EqualTo(qpos.Skip(1).Concat(qvel).Select(x => (float)x).ToArray()));
-        Assert.That(env.LastTerms.ToArray(), Is.EqualTo(new[] { qpos[0], qpos[1] - 1.25, 0, 0, 0, 0 }), "reset info: x_position, z_distance_from_origin");
-    }
-
-    [Test]
     public void Reset_OverManySeeds_NoiseStaysWithinScaleOfTheStart()
     {
         using var env = new Hopper();
-        var observation = new float[11];
+        var observation = new float[Gymnasium.ObservationDimension];
         double maxQpos = 0, maxQvel = 0;
         for (int seed = 0; seed < 300; seed++)
         {
@@ -187,19 +117,5 @@ public class HopperTests
         }
         Assert.That(maxQpos, Is.LessThanOrEqualTo(ResetNoiseScale).And.GreaterThan(0.99 * ResetNoiseScale));
         Assert.That(maxQvel, Is.LessThanOrEqualTo(ResetNoiseScale).And.GreaterThan(0.99 * ResetNoiseScale));
-    }
-
-    [Test]
-    public void Reset_SameSeedSameObservation_DifferentSeedDifferent()
-    {
-        using var env = new Hopper();
-        var a = new float[11];
-        var b = new float[11];
-        var c = new float[11];
-        env.Reset(a, seed: 21);
-        env.Reset(b, seed: 21);
-        env.Reset(c, seed: 22);
-        Assert.That(b, Is.EqualTo(a));
-        Assert.That(c, Is.Not.EqualTo(a));
     }
 }

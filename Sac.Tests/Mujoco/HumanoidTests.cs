@@ -17,7 +17,23 @@ public class HumanoidTests
     private const double HealthyReward = 5.0, ResetNoiseScale = 1e-2;
     private static readonly double[] s_initialQpos = [0, 0, 1.4, 1, 0, 0, 0, .. new double[17]];
 
-    private static float[] RandomAction(Rng rng) => [.. Enumerable.Range(0, Nu).Select(_ => (float)rng.Uniform(-0.4, 0.4))];
+    /// <summary>humanoid_v5.py's numbers and its observation, six slices without the world body.</summary>
+    internal static GymnasiumTask Gymnasium { get; } = new(
+        "Humanoid-v5", () => new Humanoid(), ObservationDimension: 348, "22 + 23 + 130 + 78 + 17 + 78",
+        Nq, Nv, Nu, CtrlLimit: 0.4, FrameSkip: 5, Dt, s_initialQpos, ResetNoiseScale, NormalVelocityNoise: false,
+        Observation: GymnasiumObservation,
+        ResetTerms: qpos => [qpos[0], qpos[1], Math.Sqrt(qpos[0] * qpos[0] + qpos[1] * qpos[1]), 0, 0, 0, 0, 0, 0]);
+
+    /// <summary>[qpos[2:], qvel, cinert[1:], cvel[1:], qfrc_actuator[6:], cfrc_ext[1:]], each flattened row by row.</summary>
+    private static float[] GymnasiumObservation(MujocoEnvironment env) =>
+    [
+        .. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(2).Select(x => (float)x),
+        .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(x => (float)x),
+        .. RawMjData.Read(env, MjDataArrays.cinert, 10 * Nbody).Skip(10).Select(x => (float)x),
+        .. RawMjData.Read(env, MjDataArrays.cvel, 6 * Nbody).Skip(6).Select(x => (float)x),
+        .. RawMjData.Read(env, MjDataArrays.qfrc_actuator, Nv).Skip(6).Select(x => (float)x),
+        .. RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody).Skip(6).Select(x => (float)x),
+    ];
 
     /// <summary>humanoid_v5.py's mass_center: Σ mass·xipos / Σ mass, x and y.</summary>
     private static (double X, double Y) GymnasiumMassCenter(Humanoid env)
@@ -30,39 +46,14 @@ public class HumanoidTests
     }
 
     [Test]
-    public void Spaces_AreGymnasiums()
-    {
-        using var env = new Humanoid();
-        Assert.That(env.Id, Is.EqualTo("Humanoid-v5"));
-        Assert.That(env.ObservationSpace.Dimension, Is.EqualTo(348), "22 + 23 + 130 + 78 + 17 + 78");
-        Assert.That(env.ActionSpace.Dimension, Is.EqualTo(17));
-        Assert.That(env.ActionSpace.Low.ToArray(), Is.All.EqualTo(-0.4f));
-        Assert.That(env.ActionSpace.High.ToArray(), Is.All.EqualTo(0.4f));
-        Assert.That(env.FrameSkip, Is.EqualTo(5));
-        Assert.That(env.Dt, Is.EqualTo(Dt));
-    }
-
-    [Test]
     public void StepAndReset_Observation_IsGymnasiumsSixSlicesWithoutTheWorldBody()
     {
-        using var env = new Humanoid();
-        var observation = new float[348];
-        env.Reset(observation, seed: 3);
+        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 3, out float[] observation);
         var rng = new Rng(35);
         for (int t = 0; t <= 40; t++)
         {
-            // [qpos[2:], qvel, cinert[1:], cvel[1:], qfrc_actuator[6:], cfrc_ext[1:]], each flattened row by row.
-            float[] expected =
-            [
-                .. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(2).Select(x => (float)x),
-                .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(x => (float)x),
-                .. RawMjData.Read(env, MjDataArrays.cinert, 10 * Nbody).Skip(10).Select(x => (float)x),
-                .. RawMjData.Read(env, MjDataArrays.cvel, 6 * Nbody).Skip(6).Select(x => (float)x),
-                .. RawMjData.Read(env, MjDataArrays.qfrc_actuator, Nv).Skip(6).Select(x => (float)x),
-                .. RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody).Skip(6).Select(x => (float)x),
-            ];
-            Assert.That(observation, Is.EqualTo(expected), t == 0 ? "after Reset" : $"after step {t}");
-            env.Step(RandomAction(rng), observation);
+            Assert.That(observation, Is.EqualTo(GymnasiumObservation(env)), t == 0 ? "after Reset" : $"after step {t}");
+            env.Step(GymnasiumTask.RandomAction(rng, Nu, 0.4), observation);
         }
         Assert.That(observation[(348 - 78)..], Has.Some.Not.Zero, "contact forces reached the observation");
     }
@@ -70,15 +61,13 @@ public class HumanoidTests
     [Test]
     public void Step_RewardAndTermination_AreGymnasiumsFromTheMassCenterBeforeAndAfter()
     {
-        using var env = new Humanoid();
-        var observation = new float[348];
-        env.Reset(observation, seed: 8);
+        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 8, out float[] observation);
         var rng = new Rng(83);
         bool terminated = false;
         int t = 0;
         for (; t < 1000 && !terminated; t++)
         {
-            float[] action = RandomAction(rng);
+            float[] action = GymnasiumTask.RandomAction(rng, Nu, 0.4);
             (double xBefore, double yBefore) = GymnasiumMassCenter(env);
             StepResult result = env.Step(action, observation);
             (double xAfter, double yAfter) = GymnasiumMassCenter(env);
@@ -106,9 +95,7 @@ public class HumanoidTests
     [Test]
     public void Step_HardLanding_ClipsTheContactCostAtTen()
     {
-        using var env = new Humanoid();
-        var observation = new float[348];
-        env.Reset(observation, seed: 0);
+        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 0, out float[] observation);
         // Dropped feet first at 8 m/s: the impact forces make 5e-7·Σ cfrc_ext² far larger than the cap of 10.
         double[] qvel = new double[Nv];
         qvel[2] = -8;
@@ -130,8 +117,7 @@ public class HumanoidTests
     [TestCase(1.9999999999999998, true, TestName = "IsHealthy_ZJustBelowItsUpperBound_IsHealthy")]
     public void IsHealthy_ZAtThreshold(double z, bool healthy)
     {
-        using var env = new Humanoid();
-        env.Reset(new float[348], seed: 0);
+        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 0, out _);
         double[] qpos = [.. s_initialQpos];
         qpos[2] = z;
         RawMjData.Write(env, MjDataArrays.qpos, qpos);
@@ -142,44 +128,12 @@ public class HumanoidTests
     [Test]
     public void Step_FromAFallenHumanoid_TerminatesWithoutHealthyReward()
     {
-        using var env = new Humanoid();
-        var observation = new float[348];
-        env.Reset(observation, seed: 0);
+        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 0, out float[] observation);
         double[] qpos = [.. s_initialQpos];
         qpos[2] = 0.9;
         RawMjData.Write(env, MjDataArrays.qpos, qpos);
         StepResult result = env.Step(new float[Nu], observation);
         Assert.That(result.Terminated, Is.True);
         Assert.That(env.LastTerms[5], Is.Zero, "reward_survive");
-    }
-
-    [Test]
-    public void Reset_Seeded_AddsUniformNoiseToQposAndQvelFromThatSeedsRng()
-    {
-        using var env = new Humanoid();
-        env.Reset(new float[348], seed: 9);
-        var rng = new Rng(9);
-        double[] qpos = [.. s_initialQpos.Select(q => q + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        double[] qvel = [.. Enumerable.Range(0, Nv).Select(_ => 0.0 + rng.Uniform(-ResetNoiseScale, ResetNoiseScale))];
-        double[] actual = RawMjData.Read(env, MjDataArrays.qpos, Nq);
-        Assert.That(actual.Take(3).Concat(actual.Skip(7)), Is.EqualTo(qpos.Take(3).Concat(qpos.Skip(7))));
-        // MuJoCo 2.2.2's mj_forward normalizes the free joint's noisy quaternion in qpos.
-        double norm = Math.Sqrt(qpos[3] * qpos[3] + qpos[4] * qpos[4] + qpos[5] * qpos[5] + qpos[6] * qpos[6]);
-        Assert.That(actual[3..7], Is.EqualTo(qpos[3..7].Select(q => q / norm)).Within(1e-15));
-        Assert.That(RawMjData.Read(env, MjDataArrays.qvel, Nv), Is.EqualTo(qvel));
-    }
-
-    [Test]
-    public void Reset_SameSeedSameObservation_DifferentSeedDifferent()
-    {
-        using var env = new Humanoid();
-        var a = new float[348];
-        var b = new float[348];
-        var c = new float[348];
-        env.Reset(a, seed: 21);
-        env.Reset(b, seed: 21);
-        env.Reset(c, seed: 22);
-        Assert.That(b, Is.EqualTo(a));
-        Assert.That(c, Is.Not.EqualTo(a));
     }
 }

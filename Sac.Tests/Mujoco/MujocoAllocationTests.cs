@@ -1,20 +1,13 @@
 using Sac.Core.Environments;
 using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
-using Sac.Mujoco;
 
 namespace Sac.Tests.Mujoco;
 
 /// <summary>Stepping a MuJoCo task through the trainer's wrappers allocates nothing once warmed up.</summary>
 public class MujocoAllocationTests
 {
-    private static IEnumerable<string> Ids()
-    {
-        MujocoEnvironments.Register();
-        return MujocoEnvironments.Ids;
-    }
-
-    [TestCaseSource(nameof(Ids))]
+    [TestCaseSource(typeof(GymnasiumTask), nameof(GymnasiumTask.RegisteredIds))]
     public void Step_CheckedTimeLimitedTaskAfterWarmUp_AllocatesNothing(string id)
     {
         IEnvironment env = EnvironmentRegistry.Create(id);

@@ -14,12 +14,6 @@ namespace Sac.Tests.Mujoco;
 /// </summary>
 public class ResumeTests
 {
-    private static IEnumerable<string> Ids()
-    {
-        MujocoEnvironments.Register();
-        return MujocoEnvironments.Ids;
-    }
-
     private record struct Transition(float[] Observation, double Reward, bool Terminated, bool Truncated, double[] Terms);
 
     private static List<Transition> Run(IEnvironment env, float[][] actions, float[] observation)
@@ -63,7 +57,7 @@ public class ResumeTests
         return (original, ((IStatefulEnvironment)original).SaveState(), actions[save..(save + 30)], observation);
     }
 
-    [TestCaseSource(nameof(Ids))]
+    [TestCaseSource(typeof(GymnasiumTask), nameof(GymnasiumTask.RegisteredIds))]
     public void RestoreState_IntoAFreshEnvironment_ContinuesBitForBitAcrossResets(string id)
     {
         var (original, state, continuation, observation) = SaveBeforeAnEpisodeEnd(id);

@@ -24,38 +24,13 @@ import os
 import torch
 import torch.nn.functional as F
 
-torch.set_default_dtype(torch.float64)
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "Sac.Tests", "Fixtures")
+from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params
 
-OBS, ACT, HIDDEN, BATCH = 3, 2, [16, 16], 8
-GAMMA, TAU = 0.99, 0.005
+torch.set_default_dtype(torch.float64)
+
 LR_ACTOR, LR_CRITIC, LR_VALUE, LR_ALPHA = 3e-4, 1e-3, 5e-4, 2e-3
 ALPHA_V1, INITIAL_ALPHA = 0.2, 0.7
-BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
 LOG_STD_MIN, LOG_STD_MAX = -20.0, 2.0
-
-
-def mlp_params(gen, name, sizes):
-    """PyTorch nn.Linear init, W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), stored in Sac's in x out layout."""
-    params = []
-    for i in range(len(sizes) - 1):
-        bound = 1.0 / math.sqrt(sizes[i])
-        w = (torch.rand(sizes[i], sizes[i + 1], generator=gen) * 2 - 1) * bound
-        b = (torch.rand(1, sizes[i + 1], generator=gen) * 2 - 1) * bound
-        params.append((f"{name}.{i}.weight", w.requires_grad_()))
-        params.append((f"{name}.{i}.bias", b.requires_grad_()))
-    return params
-
-
-def mlp(params, x, detach=False):
-    tensors = [p.detach() if detach else p for _, p in params]
-    h = x
-    for i in range(0, len(tensors), 2):
-        h = F.linear(h, tensors[i].t(), tensors[i + 1].reshape(-1))
-        if i + 2 < len(tensors):
-            h = F.relu(h)
-    return h
 
 
 def sample(pi, s, eps):
@@ -78,23 +53,8 @@ def half_mse(x, y):
     return 0.5 * ((x - y) ** 2).mean()
 
 
-def dump(params):
-    return {n: {"rows": p.shape[0], "cols": p.shape[1], "data": p.detach().reshape(-1).tolist()} for n, p in params}
-
-
 def grads(params):
     return {n: p.grad.reshape(-1).tolist() for n, p in params}
-
-
-def make_batch(gen):
-    s = torch.randn(BATCH, OBS, generator=gen)
-    a = torch.rand(BATCH, ACT, generator=gen) * 1.8 - 0.9
-    r = torch.randn(BATCH, 1, generator=gen)
-    s2 = torch.randn(BATCH, OBS, generator=gen)
-    d = torch.tensor([[0.0], [1.0], [0.0], [0.0], [1.0], [0.0], [0.0], [0.0]])
-    eps = torch.randn(BATCH, ACT, generator=gen)
-    eps2 = torch.randn(BATCH, ACT, generator=gen)
-    return s, a, r, s2, d, eps, eps2
 
 
 def common(gen):
@@ -105,11 +65,6 @@ def common(gen):
     q1 = mlp_params(gen, "q1", [OBS + ACT] + HIDDEN + [1])
     q2 = mlp_params(gen, "q2", [OBS + ACT] + HIDDEN + [1])
     return pi, q1, q2
-
-
-def batch_json(s, a, r, s2, d, eps, eps2):
-    t = lambda x: {"rows": x.shape[0], "cols": x.shape[1], "data": x.reshape(-1).tolist()}
-    return {"s": t(s), "a": t(a), "r": t(r), "s2": t(s2), "d": t(d), "eps": t(eps), "eps2": t(eps2)}
 
 
 def config(version):

@@ -17,43 +17,18 @@ the sum of the two critics' mean squared errors against y = r + gamma (1 - d) mi
 update the actor minimizes -mean Q1(s, mu(s)) (critic parameters held) and then both targets move by tau.
 """
 import json
-import math
 import os
 
 import torch
 import torch.nn.functional as F
 
-torch.set_default_dtype(torch.float64)
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "Sac.Tests", "Fixtures")
+from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params
 
-OBS, ACT, HIDDEN, BATCH, UPDATES = 3, 2, [16, 16], 8, 3
-GAMMA, TAU = 0.99, 0.005
+torch.set_default_dtype(torch.float64)
+
+UPDATES = 3
 LR_ACTOR, LR_CRITIC = 5e-4, 1e-3
 POLICY_DELAY, TARGET_NOISE, NOISE_CLIP = 2, 0.2, 0.5
-BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
-
-
-def mlp_params(gen, name, sizes):
-    """PyTorch nn.Linear init, W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), stored in Sac's in x out layout."""
-    params = []
-    for i in range(len(sizes) - 1):
-        bound = 1.0 / math.sqrt(sizes[i])
-        w = (torch.rand(sizes[i], sizes[i + 1], generator=gen) * 2 - 1) * bound
-        b = (torch.rand(1, sizes[i + 1], generator=gen) * 2 - 1) * bound
-        params.append((f"{name}.{i}.weight", w.requires_grad_()))
-        params.append((f"{name}.{i}.bias", b.requires_grad_()))
-    return params
-
-
-def mlp(params, x, detach=False):
-    tensors = [p.detach() if detach else p for _, p in params]
-    h = x
-    for i in range(0, len(tensors), 2):
-        h = F.linear(h, tensors[i].t(), tensors[i + 1].reshape(-1))
-        if i + 2 < len(tensors):
-            h = F.relu(h)
-    return h
 
 
 def target_copy(gen, params, old, new):
@@ -65,26 +40,11 @@ def target_copy(gen, params, old, new):
     return copy
 
 
-def dump(params):
-    return {n: {"rows": p.shape[0], "cols": p.shape[1], "data": p.detach().reshape(-1).tolist()} for n, p in params}
-
-
-def make_batch(gen):
-    s = torch.randn(BATCH, OBS, generator=gen)
-    a = torch.rand(BATCH, ACT, generator=gen) * 1.8 - 0.9
-    r = torch.randn(BATCH, 1, generator=gen)
-    s2 = torch.randn(BATCH, OBS, generator=gen)
-    d = torch.tensor([[0.0], [1.0], [0.0], [0.0], [1.0], [0.0], [0.0], [0.0]])
-    eps = torch.randn(BATCH, ACT, generator=gen)
-    eps2 = torch.randn(BATCH, ACT, generator=gen)
+def make_td3_batch(gen):
+    s, a, r, s2, d, eps, eps2 = make_batch(gen)
     # Noise large enough that the smoothing clip (|0.2 eps| > 0.5) binds for some entries.
     eps2[0, 0], eps2[3, 1], eps2[6, 0] = 3.1, -2.9, 4.0
     return s, a, r, s2, d, eps, eps2
-
-
-def batch_json(s, a, r, s2, d, eps, eps2):
-    t = lambda x: {"rows": x.shape[0], "cols": x.shape[1], "data": x.reshape(-1).tolist()}
-    return {"s": t(s), "a": t(a), "r": t(r), "s2": t(s2), "d": t(d), "eps": t(eps), "eps2": t(eps2)}
 
 
 def main():
@@ -98,7 +58,7 @@ def main():
     pi_target = target_copy(gen, pi, "pi.", "pi_target.")
     q1_target = target_copy(gen, q1, "q1.", "q1_target.")
     q2_target = target_copy(gen, q2, "q2.", "q2_target.")
-    batches = [make_batch(gen) for _ in range(UPDATES)]
+    batches = [make_td3_batch(gen) for _ in range(UPDATES)]
     every = lambda: {**dump(pi), **dump(q1), **dump(q2), **dump(pi_target), **dump(q1_target), **dump(q2_target)}
     fixture = {
         "config": {"version": 3, "obs": OBS, "act": ACT, "hidden": HIDDEN, "batch": BATCH, "gamma": GAMMA, "tau": TAU,
