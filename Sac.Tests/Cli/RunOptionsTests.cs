@@ -45,6 +45,7 @@ public class RunOptionsTests : CliTestBase
         _ => option.Default switch
         {
             SacVersion => SacVersion.V1,
+            Enum e => Enum.GetValues(e.GetType()).Cast<Enum>().First(v => !v.Equals(e)),
             IReadOnlyList<int> => new[] { 8, 8 },
             bool b => !b,
             int i => i + 3,
