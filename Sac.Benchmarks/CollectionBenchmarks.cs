@@ -13,7 +13,8 @@ namespace Sac.Benchmarks;
 /// action rescaled, the copies stepped with resets, the transitions stored), with <see cref="Copies"/> environment copies
 /// acting as one batch: one copy (batch 1, the paper's loop) against 16 (--num-envs 16). Every invocation collects 16
 /// transitions (16 loop steps of one copy, or one of 16), so the reported time is per environment step. Updates are
-/// not included: with the same updates per environment step they cost the same either way.
+/// not included: with the same updates per environment step they cost the same either way. With two threads, 16 MuJoCo
+/// copies are stepped over the worker pool (their steps take longer than <see cref="VectorEnvironment.ParallelThreshold"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class CollectionBenchmarks
@@ -28,6 +29,10 @@ public class CollectionBenchmarks
     [Params(1, 16)]
     public int Copies { get; set; }
 
+    /// <summary>Threads the copies may be stepped on (the vector environment goes parallel only when timing shows it pays).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     private VectorEnvironment _env = null!;
     private PolicyActor _actor = null!;
     private ReplayBuffer _replay = null!;
@@ -40,7 +45,7 @@ public class CollectionBenchmarks
     public void Setup()
     {
         MujocoEnvironments.Register();
-        _env = VectorEnvironment.Create(Env, Copies, threads: 1);
+        _env = VectorEnvironment.Create(Env, Copies, Threads);
         int o = _env.ObservationSpace.Dimension, a = _env.ActionSpace.Dimension;
         var agent = AlgorithmRegistry.Create<float>(o, a, new SacOptions { Threads = 1 }, new Rng(1));
         _actor = new PolicyActor(agent, Copies);
