@@ -43,7 +43,7 @@ public static class ExportCommand
         string file = OutPath(parse.GetValue(Out)!);
         // Everything that can refuse the output is asked before the checkpoint is read, and asked again as it is written.
         RefuseExisting(file);
-        string directory = WritableDirectory(file);
+        string directory = WritableOutput.NearestDirectory(file, $"--out {file}");
 
         var options = new OnnxExportOptions { Raw = parse.GetValue(Raw), GaussianHead = parse.GetValue(GaussianHead) };
         var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
@@ -103,33 +103,6 @@ public static class ExportCommand
             throw new UsageException($"--out {file} is a directory; name the model file to write (e.g. {Path.Combine(file, "policy.onnx")}).");
         if (File.Exists(file) || new FileInfo(file).LinkTarget is not null)
             throw new UsageException($"--out {file} already exists; 'sac export' never replaces a file (remove it or choose another --out).");
-    }
-
-    /// <summary>
-    /// The nearest existing directory above <paramref name="file"/>, once it has taken a new file (asked of the file
-    /// system by creating and deleting one: mode bits do not tell for root, ACLs or read-only mounts). The directories
-    /// missing below it are created only when the model is written.
-    /// </summary>
-    private static string WritableDirectory(string file)
-    {
-        string directory = Path.GetDirectoryName(file)!;
-        while (!Directory.Exists(directory))
-        {
-            if (File.Exists(directory))
-                throw new UsageException($"--out {file} cannot be written: {directory} is a file, not a directory.");
-            directory = Path.GetDirectoryName(directory) ?? throw new UsageException($"--out {file} cannot be written: no directory above it exists.");
-        }
-        string probe = Path.Combine(directory, $".sac-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--out {file} cannot be written: {directory} does not take new files ({e.Message}).");
-        }
-        return directory;
     }
 
     /// <summary>

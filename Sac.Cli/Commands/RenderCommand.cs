@@ -93,9 +93,9 @@ public static class RenderCommand
         // Every file to be written is checked before the episodes are played: a refusal costs nothing, and replaces nothing.
         bool overwrite = parse.GetValue(Overwrite);
         RefuseExisting(FilesWritten(file, still), overwrite);
-        RequireWritable(file);
+        WritableOutput.NearestDirectory(file, file);
         if (inRun)
-            RequireWritable(run.Page); // refreshed after the video, with its plots, in the run directory itself
+            WritableOutput.NearestDirectory(run.Page, run.Page); // refreshed after the video, with its plots, in the run directory itself
 
         var (checkpoint, trainer) = found.Load();
         // A training run may have pruned the checkpoint found before it was read, and the newer one read instead: the
@@ -182,33 +182,6 @@ public static class RenderCommand
             ? "it is replaced only with --overwrite"
             : "'sac render' writes a video with <name>.csv and <name>.png beside it and replaces none of them without --overwrite";
         throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Length == 1 ? "s" : "")}; {what} (or choose another --out).");
-    }
-
-    /// <summary>
-    /// A usage error unless <paramref name="file"/> can be created: its directory, or the nearest one above it that
-    /// exists (the missing ones are created when the files are written), must take a new file. Asked of the file system
-    /// by creating and deleting a file there, since mode bits do not tell (root, ACLs, read-only mounts, immutable
-    /// directories); a file where a directory should be is named.
-    /// </summary>
-    private static void RequireWritable(string file)
-    {
-        string directory = Path.GetDirectoryName(file)!;
-        while (!Directory.Exists(directory))
-        {
-            if (File.Exists(directory))
-                throw new UsageException($"{file} cannot be written: {directory} is a file, not a directory.");
-            directory = Path.GetDirectoryName(directory) ?? throw new UsageException($"{file} cannot be written: no directory above it exists.");
-        }
-        string probe = Path.Combine(directory, $".sac-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{file} cannot be written: {directory} does not take new files ({e.Message}).");
-        }
     }
 
     /// <summary>Runs the write; a file that appeared meanwhile (another process) is refused as <see cref="RefuseExisting"/> refuses it.</summary>

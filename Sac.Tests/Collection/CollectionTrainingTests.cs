@@ -5,6 +5,7 @@ using Sac.Core.Checkpoints;
 using Sac.Core.Environments;
 using Sac.Core.Exploration;
 using Sac.Core.Training;
+using Sac.Tests.Training;
 
 namespace Sac.Tests.Collection;
 
@@ -12,31 +13,17 @@ namespace Sac.Tests.Collection;
 /// The trainer with several environment copies, colored noise and n-step returns: SB3's counting, bitwise resume
 /// mid-episode (noise and every copy included), nothing allocated per step, and a scene's own vector environment.
 /// </summary>
-public class CollectionTrainingTests
+public class CollectionTrainingTests() : TemporaryDirectoryTest("sac-collect-")
 {
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("sac-collect-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     private static Trainer NewTrainer(int copies, ActionNoiseKind noise, int nStep, long steps = 1200, int gradientSteps = 1, int trainFrequency = 1) => new(
         VectorEnvironment.Create("Pendulum-v1", copies, threads: 2), EnvironmentRegistry.Create("Pendulum-v1"),
         new SacOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000, NStep = nStep, GradientSteps = gradientSteps, TrainFrequency = trainFrequency },
         new TrainerOptions { TotalSteps = steps, Seed = 5, EvalEvery = 400, EvalEpisodes = 1, NumEnvs = copies, ActionNoise = noise });
 
-    private static byte[] Weights(Trainer trainer) =>
-        Sac.Tests.Core.PyTorchFixture.AllParameters(trainer.Agent).SelectMany(t => t.Span.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+    private static byte[] Weights(Trainer trainer) => TrainerRecording.Weights(trainer);
 
-    private static List<double> Observe(Trainer trainer, List<double>? returns = null)
-    {
-        returns ??= [];
-        trainer.EpisodeCompleted += e => returns.Add(e.Return);
-        trainer.EvaluationCompleted += e => returns.Add(e.MeanReturn);
-        return returns;
-    }
+    private static List<double> Observe(Trainer trainer, List<double>? returns = null) => TrainerRecording.Observe(trainer, returns);
 
     [TestCase(4, ActionNoiseKind.Pink, 3)]
     [TestCase(3, ActionNoiseKind.OrnsteinUhlenbeck, 1)]
@@ -53,7 +40,7 @@ public class CollectionTrainingTests
         var returns = Observe(first);
         for (int i = 0; i < 150; i++)
             first.Step();
-        string checkpoint = CheckpointStore.Save(first, _dir);
+        string checkpoint = CheckpointStore.Save(first, Dir);
         var resumed = NewTrainer(copies, noise, nStep);
         resumed.LoadCheckpoint(checkpoint);
         Observe(resumed, returns);
@@ -140,7 +127,7 @@ public class CollectionTrainingTests
     {
         var trainer = NewTrainer(2, ActionNoiseKind.Pink, 1, steps: 200);
         trainer.Run();
-        string checkpoint = CheckpointStore.Save(trainer, _dir);
+        string checkpoint = CheckpointStore.Save(trainer, Dir);
         Assert.That(() => NewTrainer(3, ActionNoiseKind.Pink, 1, steps: 300).LoadCheckpoint(checkpoint), Throws.TypeOf<CheckpointException>().With.Message.Contains("NumEnvs"));
         Assert.That(() => NewTrainer(2, ActionNoiseKind.White, 1, steps: 300).LoadCheckpoint(checkpoint), Throws.TypeOf<CheckpointException>().With.Message.Contains("ActionNoise"));
         Assert.That(() => NewTrainer(2, ActionNoiseKind.Pink, 3, steps: 300).LoadCheckpoint(checkpoint), Throws.TypeOf<CheckpointException>().With.Message.Contains("NStep"));
@@ -259,7 +246,7 @@ public class CollectionTrainingTests
         var returns = Observe(first);
         for (int i = 0; i < 263; i++)
             first.Step();
-        string checkpoint = CheckpointStore.Save(first, _dir);
+        string checkpoint = CheckpointStore.Save(first, Dir);
         var resumed = New();
         resumed.LoadCheckpoint(checkpoint);
         Observe(resumed, returns);

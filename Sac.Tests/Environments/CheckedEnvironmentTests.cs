@@ -13,6 +13,15 @@ public class CheckedEnvironmentTests
         return env;
     }
 
+    /// <summary>A Pendulum reset with seed 0, unwrapped (the reference a checked one must agree with).</summary>
+    private static Pendulum RawPendulum(out float[] observation)
+    {
+        var env = new Pendulum();
+        observation = new float[3];
+        env.Reset(observation, seed: 0);
+        return env;
+    }
+
     [TestCase(2)]
     [TestCase(0)]
     public void Step_ActionOfWrongLength_ThrowsNamingIdLengthAndSpace(int length)
@@ -55,9 +64,7 @@ public class CheckedEnvironmentTests
     public void Step_FiniteActionOutsideBounds_IsPassedOnForTheEnvironmentToClip()
     {
         var env = ResetPendulum(out var observation);
-        var raw = new Pendulum();
-        var rawObservation = new float[3];
-        raw.Reset(rawObservation, seed: 0);
+        var raw = RawPendulum(out var rawObservation);
 
         StepResult result = env.Step([100f], observation);
         StepResult expected = raw.Step([2f], rawObservation);
@@ -149,9 +156,7 @@ public class CheckedEnvironmentTests
     public void Step_ValidUse_PassesResultsThroughUnchanged()
     {
         var env = ResetPendulum(out var observation);
-        var raw = new Pendulum();
-        var rawObservation = new float[3];
-        raw.Reset(rawObservation, seed: 0);
+        var raw = RawPendulum(out var rawObservation);
         Assert.That(observation, Is.EqualTo(rawObservation));
         for (int t = 0; t < 50; t++)
         {

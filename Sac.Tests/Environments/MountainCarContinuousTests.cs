@@ -6,6 +6,15 @@ namespace Sac.Tests.Environments;
 /// <summary>MountainCarContinuous-v0 against hand-computed numbers and against <see cref="GymnasiumOracle"/>.</summary>
 public class MountainCarContinuousTests
 {
+    /// <summary>A new MountainCarContinuous reset with <paramref name="seed"/>, and its first observation.</summary>
+    private static (MountainCarContinuous Env, float[] Observation) Seeded(int seed)
+    {
+        var env = new MountainCarContinuous();
+        var observation = new float[2];
+        env.Reset(observation, seed);
+        return (env, observation);
+    }
+
     private static (StepResult Result, float[] Observation, MountainCarContinuous Env) StepFrom(double position, double velocity, float action)
     {
         var env = new MountainCarContinuous();
@@ -146,9 +155,7 @@ public class MountainCarContinuousTests
     public void Step_PushingWithTheVelocity_ReachesTheGoalAndEndsWithGoalReward()
     {
         // Bang-bang on the sign of v pumps energy in every half-swing; it reaches the flag well within 999 steps.
-        var env = new MountainCarContinuous();
-        var observation = new float[2];
-        env.Reset(observation, seed: 5);
+        var (env, observation) = Seeded(5);
         for (int t = 1; t <= 999; t++)
         {
             float action = observation[1] >= 0 ? 1f : -1f;
@@ -168,9 +175,7 @@ public class MountainCarContinuousTests
     [Test]
     public void Step_SeededOpenLoopTrajectory_MatchesOracleExactly()
     {
-        var env = new MountainCarContinuous();
-        var observation = new float[2];
-        env.Reset(observation, seed: 77);
+        var (env, observation) = Seeded(77);
         // The reset state is a float64 draw (Gymnasium rounds only from the first step on), so read it from the env.
         var (position, velocity) = env.State;
         Assert.That(observation, Is.EqualTo(new[] { (float)position, (float)velocity }));
@@ -188,9 +193,7 @@ public class MountainCarContinuousTests
     [Test]
     public void Step_SeededClosedLoopTrajectoryToTheGoal_MatchesOracleExactly()
     {
-        var env = new MountainCarContinuous();
-        var observation = new float[2];
-        env.Reset(observation, seed: 8);
+        var (env, observation) = Seeded(8);
         var (position, velocity) = env.State;
         bool reachedGoal = false;
         for (int t = 0; t < 999 && !reachedGoal; t++)

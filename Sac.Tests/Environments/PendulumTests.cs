@@ -6,6 +6,15 @@ namespace Sac.Tests.Environments;
 /// <summary>Pendulum-v1 against hand-computed numbers and against <see cref="GymnasiumOracle"/>.</summary>
 public class PendulumTests
 {
+    /// <summary>A new Pendulum reset with <paramref name="seed"/>, and its first observation.</summary>
+    private static (Pendulum Env, float[] Observation) Seeded(int seed)
+    {
+        var env = new Pendulum();
+        var observation = new float[3];
+        env.Reset(observation, seed);
+        return (env, observation);
+    }
+
     private static (StepResult Result, float[] Observation, Pendulum Env) StepFrom(double theta, double thetaDot, float action, double gravity = 10.0)
     {
         var env = new Pendulum(gravity);
@@ -90,9 +99,7 @@ public class PendulumTests
     [Test]
     public void Reset_FirstObservation_IsFloat32OfCosSinThetaDot()
     {
-        var env = new Pendulum();
-        var observation = new float[3];
-        env.Reset(observation, seed: 11);
+        var (env, observation) = Seeded(11);
         var (theta, thetaDot) = env.State;
         Assert.That(observation, Is.EqualTo(GymnasiumOracle.PendulumObservation(theta, thetaDot)));
     }
@@ -100,9 +107,7 @@ public class PendulumTests
     [Test]
     public void Step_SeededTrajectoryWithOutOfBoundsActions_MatchesOracleExactly()
     {
-        var env = new Pendulum();
-        var observation = new float[3];
-        env.Reset(observation, seed: 2024);
+        var (env, observation) = Seeded(2024);
         // The initial state comes from the env: the float32 observation cannot give θ back exactly.
         var (th, thdot) = env.State;
 
@@ -126,9 +131,7 @@ public class PendulumTests
         // Single steps from states all over the place (θ up to several turns, θ̇ across ±8, u past ±2) so that every
         // rounding in the cost and the update is compared, including the few where pow(x, 2) ≠ x·x.
         var rng = new Rng(99);
-        var env = new Pendulum();
-        var observation = new float[3];
-        env.Reset(observation, seed: 1);
+        var (env, observation) = Seeded(1);
         for (int i = 0; i < 20_000; i++)
         {
             double th = rng.Uniform(-20, 20), thdot = rng.Uniform(-8, 8);

@@ -5,6 +5,17 @@ namespace Sac.Tests.Environments;
 /// <summary>Gymnasium's TimeLimit semantics: truncation exactly at max_episode_steps, and terminated kept apart.</summary>
 public class TimeLimitTests
 {
+    /// <summary>A Pendulum limited to <paramref name="limit"/> steps, reset with seed 0 and stepped <paramref name="steps"/> times with a = 0.</summary>
+    private static TimeLimit AfterSteps(int limit, int steps, out float[] observation)
+    {
+        var env = new TimeLimit(new Pendulum(), limit);
+        observation = new float[3];
+        env.Reset(observation, seed: 0);
+        for (int t = 0; t < steps; t++)
+            env.Step([0f], observation);
+        return env;
+    }
+
     // A constant action that never ends the episode itself (MountainCar with no force only rocks in the valley).
     [TestCase("Pendulum-v1", 0.5f, 200, TestName = "Step_PendulumFromRegistry_TruncatesExactlyAtStep200")]
     [TestCase("MountainCarContinuous-v0", 0f, 999, TestName = "Step_MountainCarThatNeverReachesGoal_TruncatesExactlyAtStep999")]
@@ -55,11 +66,7 @@ public class TimeLimitTests
     [Test]
     public void ElapsedSteps_CountsStepsAndResetsToZero()
     {
-        var env = new TimeLimit(new Pendulum(), maxEpisodeSteps: 10);
-        var observation = new float[3];
-        env.Reset(observation, seed: 0);
-        for (int t = 0; t < 4; t++)
-            env.Step([0f], observation);
+        var env = AfterSteps(10, 4, out var observation);
         Assert.That(env.ElapsedSteps, Is.EqualTo(4));
         env.Reset(observation);
         Assert.That(env.ElapsedSteps, Is.EqualTo(0));
@@ -69,11 +76,7 @@ public class TimeLimitTests
     [Test]
     public void Step_AfterTruncationWithoutReset_ThrowsNamingTheEnvironment()
     {
-        var env = new TimeLimit(new Pendulum(), maxEpisodeSteps: 3);
-        var observation = new float[3];
-        env.Reset(observation, seed: 0);
-        for (int t = 0; t < 3; t++)
-            env.Step([0f], observation);
+        var env = AfterSteps(3, 3, out var observation);
         Assert.That(() => env.Step([0f], observation), Throws.TypeOf<EnvironmentException>()
             .With.Message.Contains("Pendulum-v1").And.Message.Contains("ended at step 3").And.Message.Contains("Reset"));
 

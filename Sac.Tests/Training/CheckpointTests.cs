@@ -8,15 +8,8 @@ using Sac.Core.Training;
 namespace Sac.Tests.Training;
 
 /// <summary>Checkpoints: bitwise resume, the safetensors format, corrupt and truncated files, atomic commits.</summary>
-public class CheckpointTests
+public class CheckpointTests() : TemporaryDirectoryTest("sac-ckpt-")
 {
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("sac-ckpt-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A source that writes half of a trainer's checkpoint and then fails, as a crash or a full disk would.</summary>
     private sealed class FailingMidWrite(Trainer trainer) : ICheckpointable
@@ -36,45 +29,34 @@ public class CheckpointTests
         new SacOptions { Version = version, HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000 },
         new TrainerOptions { TotalSteps = steps, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
 
-    private static (List<double> Returns, byte[] Weights) Observe(Trainer trainer, List<double>? returns = null)
-    {
-        returns ??= [];
-        trainer.EpisodeCompleted += e => returns.Add(e.Return);
-        trainer.EvaluationCompleted += e => returns.Add(e.MeanReturn);
-        return (returns, []);
-    }
-
     /// <summary>A 150-step v2 run checkpointed through the store: its checkpoint directory and training-state file.</summary>
     private (string Directory, string StateFile) SavedRun()
     {
         var trainer = NewTrainer(SacVersion.V2, steps: 150);
         trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
+        string dir = CheckpointStore.Save(trainer, Dir);
         return (dir, Path.Combine(dir, Trainer.StateFileName));
     }
 
-    private static byte[] AllWeights(Trainer trainer) => PyTorchFixtureWeights(trainer.Agent);
-
-    private static byte[] PyTorchFixtureWeights(Algorithm<float> agent) =>
-        Sac.Tests.Core.PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+    private static byte[] AllWeights(Trainer trainer) => TrainerRecording.Weights(trainer);
 
     [Test]
     public void Resume_MidEpisodeAfterInterruption_ContinuesBitwiseIdentically([Values(SacVersion.V1, SacVersion.V2)] SacVersion version)
     {
         // Uninterrupted reference run.
         var reference = NewTrainer(version);
-        var (referenceReturns, _) = Observe(reference);
+        var referenceReturns = TrainerRecording.Observe(reference);
         reference.Run();
 
         // Interrupted at step 333 (mid-episode, after learning started, between evaluations), checkpointed, restored in a fresh trainer.
         var first = NewTrainer(version);
-        var (returns, _) = Observe(first);
+        var returns = TrainerRecording.Observe(first);
         for (int i = 0; i < 333; i++)
             first.Step();
-        string checkpoint = CheckpointStore.Save(first, _dir);
+        string checkpoint = CheckpointStore.Save(first, Dir);
         var resumed = NewTrainer(version);
         resumed.LoadCheckpoint(checkpoint);
-        Observe(resumed, returns);
+        TrainerRecording.Observe(resumed, returns);
         resumed.Run();
 
         Assert.That(resumed.Steps, Is.EqualTo(reference.Steps));
@@ -88,8 +70,8 @@ public class CheckpointTests
     {
         var trainer = NewTrainer(SacVersion.V2, steps: 150);
         trainer.Run();
-        trainer.SaveCheckpoint(_dir);
-        byte[] bytes = File.ReadAllBytes(Path.Combine(_dir, Trainer.ModelFileName));
+        trainer.SaveCheckpoint(Dir);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Dir, Trainer.ModelFileName));
 
         // Spec: u64 little-endian header size N, then N bytes of JSON, then the data; offsets are relative to the data start.
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -140,11 +122,11 @@ public class CheckpointTests
     [Test]
     public void LoadCheckpoint_GarbageHeader_IsRejected()
     {
-        Directory.CreateDirectory(Path.Combine(_dir, "bad"));
-        File.WriteAllBytes(Path.Combine(_dir, "bad", Trainer.StateFileName), [16, 0, 0, 0, 0, 0, 0, 0, .. "{not json at all"u8.ToArray()]);
-        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(_dir, "bad")));
+        Directory.CreateDirectory(Path.Combine(Dir, "bad"));
+        File.WriteAllBytes(Path.Combine(Dir, "bad", Trainer.StateFileName), [16, 0, 0, 0, 0, 0, 0, 0, .. "{not json at all"u8.ToArray()]);
+        var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(Dir, "bad")));
         Assert.That(ex!.Message, Does.Contain("corrupt"));
-        Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(_dir, "missing")));
+        Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(Path.Combine(Dir, "missing")));
     }
 
     [Test]
@@ -152,7 +134,7 @@ public class CheckpointTests
     {
         var trainer = NewTrainer(SacVersion.V1, steps: 150);
         trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
+        string dir = CheckpointStore.Save(trainer, Dir);
         var ex = Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2, steps: 150).LoadCheckpoint(dir));
         Assert.That(ex!.Message, Does.Contain("trained with Version = 1").And.Contain("Version = 2"));
     }
@@ -195,9 +177,9 @@ public class CheckpointTests
     {
         var trainer = NewTrainer(SacVersion.V2);
         for (int i = 0; i < 150; i++) trainer.Step();
-        string older = CheckpointStore.Save(trainer, _dir);
+        string older = CheckpointStore.Save(trainer, Dir);
         for (int i = 0; i < 50; i++) trainer.Step();
-        string dir = CheckpointStore.Save(trainer, _dir);
+        string dir = CheckpointStore.Save(trainer, Dir);
         string model = Path.Combine(dir, Trainer.ModelFileName);
         byte[] good = File.ReadAllBytes(model);
         string Refusal() => Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(dir))!.Message;
@@ -216,8 +198,8 @@ public class CheckpointTests
         var other = new Trainer(EnvironmentRegistry.Create("Pendulum-v1"), EnvironmentRegistry.Create("Pendulum-v1"),
             new SacOptions { HiddenSizes = [8], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000 },
             new TrainerOptions { TotalSteps = 700, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
-        other.SaveCheckpoint(Path.Combine(_dir, "other"));
-        File.Copy(Path.Combine(_dir, "other", Trainer.ModelFileName), model, overwrite: true);
+        other.SaveCheckpoint(Path.Combine(Dir, "other"));
+        File.Copy(Path.Combine(Dir, "other", Trainer.ModelFileName), model, overwrite: true);
         Assert.That(Refusal(), Does.Contain("model.safetensors"));
 
         File.WriteAllBytes(model, good);
@@ -229,7 +211,7 @@ public class CheckpointTests
     {
         var trainer = NewTrainer(SacVersion.V2, steps: 150);
         trainer.Run();
-        string dir = CheckpointStore.Save(trainer, _dir);
+        string dir = CheckpointStore.Save(trainer, Dir);
         var changed = new Trainer(EnvironmentRegistry.Create("Pendulum-v1"), EnvironmentRegistry.Create("Pendulum-v1"),
             new SacOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 100, BufferSize = 10_000, Gamma = 0.95 },
             new TrainerOptions { TotalSteps = 150, Seed = 5, EvalEvery = 250, EvalEpisodes = 1 });
@@ -243,7 +225,7 @@ public class CheckpointTests
         var trainer = NewTrainer(SacVersion.V2, steps: 150);
         trainer.Run();
         Assert.That(trainer.TrainingTime, Is.GreaterThan(TimeSpan.Zero));
-        string dir = CheckpointStore.Save(trainer, _dir);
+        string dir = CheckpointStore.Save(trainer, Dir);
         var resumed = NewTrainer(SacVersion.V2, steps: 300);
         resumed.LoadCheckpoint(dir);
         Assert.That(resumed.TrainingTime.TotalSeconds, Is.EqualTo(trainer.TrainingTime.TotalSeconds).Within(1e-6));
@@ -254,15 +236,15 @@ public class CheckpointTests
     {
         var trainer = NewTrainer(SacVersion.V2);
         for (int i = 0; i < 200; i++) trainer.Step();
-        string good = CheckpointStore.Save(trainer, _dir);
+        string good = CheckpointStore.Save(trainer, Dir);
         for (int i = 0; i < 50; i++) trainer.Step();
 
-        Assert.Throws<IOException>(() => CheckpointStore.Save(new FailingMidWrite(trainer), _dir));
+        Assert.Throws<IOException>(() => CheckpointStore.Save(new FailingMidWrite(trainer), Dir));
 
-        Assert.That(CheckpointStore.Resolve(_dir), Is.EqualTo(good), "the pointer still names the previous checkpoint");
-        Assert.That(Directory.GetDirectories(_dir), Has.Length.EqualTo(1), "no half-written checkpoint is left behind");
+        Assert.That(CheckpointStore.Resolve(Dir), Is.EqualTo(good), "the pointer still names the previous checkpoint");
+        Assert.That(Directory.GetDirectories(Dir), Has.Length.EqualTo(1), "no half-written checkpoint is left behind");
         var restored = NewTrainer(SacVersion.V2);
-        restored.LoadCheckpoint(CheckpointStore.Resolve(_dir));
+        restored.LoadCheckpoint(CheckpointStore.Resolve(Dir));
         Assert.That(restored.Steps, Is.EqualTo(200));
     }
 
@@ -273,9 +255,9 @@ public class CheckpointTests
         foreach (int steps in new[] { 100, 100, 100 })
         {
             for (int i = 0; i < steps; i++) trainer.Step();
-            CheckpointStore.Save(trainer, _dir);
+            CheckpointStore.Save(trainer, Dir);
         }
-        Assert.That(CheckpointStore.List(_dir), Is.EqualTo(new[] { "step-0000000200", "step-0000000300" }));
-        Assert.That(Path.GetFileName(CheckpointStore.Resolve(_dir)), Is.EqualTo("step-0000000300"));
+        Assert.That(CheckpointStore.List(Dir), Is.EqualTo(new[] { "step-0000000200", "step-0000000300" }));
+        Assert.That(Path.GetFileName(CheckpointStore.Resolve(Dir)), Is.EqualTo("step-0000000300"));
     }
 }

@@ -13,15 +13,8 @@ namespace Sac.Tests.Training;
 /// --hidden makes one at once. They are written and verified by streaming, and resume bitwise (issue 24).
 /// </summary>
 [NonParallelizable]
-public class LargeCheckpointTests
+public class LargeCheckpointTests() : TemporaryDirectoryTest("sac-large-")
 {
-    private string Root = null!;
-
-    [SetUp]
-    public void CreateRoot() => Root = Directory.CreateTempSubdirectory("sac-large-").FullName;
-
-    [TearDown]
-    public void DeleteRoot() => Directory.Delete(Root, recursive: true);
 
     /// <summary>Above 2³¹ bytes of data, and not a multiple of any chunk size.</summary>
     private const int Elements = (1 << 29) + (1 << 27) + 12_345;
@@ -29,7 +22,7 @@ public class LargeCheckpointTests
     [Test]
     public void SafeTensors_FileLargerThanTwoGiB_RoundTripsAndAFlippedByteAtTheEndIsRefused()
     {
-        string path = Path.Combine(Root, "large.safetensors");
+        string path = Path.Combine(Dir, "large.safetensors");
         var values = GC.AllocateUninitializedArray<float>(Elements);
         for (int i = 0; i < values.Length; i++)
             values[i] = i * 0.25f - 1e6f;
@@ -98,7 +91,7 @@ public class LargeCheckpointTests
     [Test]
     public void Trainer_TrainingStateOverTwoGiB_IsWrittenVerifiedAndResumedBitwise()
     {
-        string straightRoot = Path.Combine(Root, "straight");
+        string straightRoot = Path.Combine(Dir, "straight");
         (string State, string Data) expected;
         string expectedModel;
         {
@@ -113,7 +106,7 @@ public class LargeCheckpointTests
         GC.Collect();
 
         // Stopped after step 3 (one update: Adam's moments are not zero), saved, and resumed by a new trainer.
-        string root = Path.Combine(Root, "run");
+        string root = Path.Combine(Dir, "run");
         {
             var first = LargeTrainer();
             for (int i = 0; i < 3; i++)
