@@ -15,3 +15,17 @@ public abstract class TemporaryDirectoryTest(string prefix)
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(Dir, recursive: true);
 }
+
+/// <summary>File-system helpers the tests share.</summary>
+internal static class TestFiles
+{
+    /// <summary>Copies the directory <paramref name="from"/> with everything below it to <paramref name="to"/>.</summary>
+    public static void CopyDirectory(string from, string to)
+    {
+        foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(directory.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to));
+    }
+}

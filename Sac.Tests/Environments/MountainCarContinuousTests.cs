@@ -7,13 +7,7 @@ namespace Sac.Tests.Environments;
 public class MountainCarContinuousTests
 {
     /// <summary>A new MountainCarContinuous reset with <paramref name="seed"/>, and its first observation.</summary>
-    private static (MountainCarContinuous Env, float[] Observation) Seeded(int seed)
-    {
-        var env = new MountainCarContinuous();
-        var observation = new float[2];
-        env.Reset(observation, seed);
-        return (env, observation);
-    }
+    private static (MountainCarContinuous Env, float[] Observation) Seeded(int seed) => SeededEnvironment.Create(new MountainCarContinuous(), seed);
 
     private static (StepResult Result, float[] Observation, MountainCarContinuous Env) StepFrom(double position, double velocity, float action)
     {

@@ -7,13 +7,7 @@ namespace Sac.Tests.Environments;
 public class PendulumTests
 {
     /// <summary>A new Pendulum reset with <paramref name="seed"/>, and its first observation.</summary>
-    private static (Pendulum Env, float[] Observation) Seeded(int seed)
-    {
-        var env = new Pendulum();
-        var observation = new float[3];
-        env.Reset(observation, seed);
-        return (env, observation);
-    }
+    private static (Pendulum Env, float[] Observation) Seeded(int seed) => SeededEnvironment.Create(new Pendulum(), seed);
 
     private static (StepResult Result, float[] Observation, Pendulum Env) StepFrom(double theta, double thetaDot, float action, double gravity = 10.0)
     {

@@ -92,9 +92,9 @@ public class ReportTests : SweepTestBase
         string folder = Path.Combine(Root, "runs");
         Directory.CreateDirectory(folder);
         foreach (string run in RunsOf(_sweep)[..3])
-            CopyDirectory(run, Path.Combine(folder, Path.GetFileName(run)));
+            TestFiles.CopyDirectory(run, Path.Combine(folder, Path.GetFileName(run)));
         string unfinished = Path.Combine(folder, "unfinished");
-        CopyDirectory(RunsOf(_sweep)[3], unfinished);
+        TestFiles.CopyDirectory(RunsOf(_sweep)[3], unfinished);
         File.Delete(Path.Combine(unfinished, "summary.json"));
         var result = Sac("report", folder);
         Assert.That(result.Code, Is.Zero, result.Err);
@@ -187,7 +187,7 @@ public class ReportTests : SweepTestBase
 
         // With nothing intact left: one line, exit 2, naming why.
         string lone = Path.Combine(Root, "lone");
-        CopyDirectory(runs[0], Path.Combine(lone, "r"));
+        TestFiles.CopyDirectory(runs[0], Path.Combine(lone, "r"));
         var before = Snapshot();
         AssertUsageError(Sac("report", lone), "No finished runs", "progress.csv is empty");
         Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
@@ -426,7 +426,7 @@ public class ReportTests : SweepTestBase
     private string[] CopyRuns(string folder, params int[] cells) => cells.Select(i =>
     {
         string to = Path.Combine(folder, $"run-{i}");
-        CopyDirectory(RunsOf(_sweep)[i], to);
+        TestFiles.CopyDirectory(RunsOf(_sweep)[i], to);
         return to;
     }).ToArray();
 
@@ -458,14 +458,5 @@ public class ReportTests : SweepTestBase
         int column = Array.IndexOf(lines[0].Split(','), "eval/mean_reward");
         return lines.Skip(1).Select(l => l.Split(',')).Where(c => c[column].Length > 0 && double.Parse(c[0], CultureInfo.InvariantCulture) == step)
             .Select(c => double.Parse(c[column], CultureInfo.InvariantCulture)).Single();
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(directory.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, file.Replace(from, to));
     }
 }

@@ -31,22 +31,13 @@ public class MainCompatibilityTests : CliTestBase
         return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(model))).ToLowerInvariant();
     }
 
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(directory.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, file.Replace(from, to));
-    }
-
     [Test]
     public void Checkpoint_WrittenByMainEb2e961_ResumesBitwise()
     {
         // A checkpoint from before run_history.json, the streamed writer and the counter checks: it must load, and its
         // extension from 300 to 600 steps must be the one that build computed.
         string run = Path.Combine(Root, "run");
-        CopyDirectory(Path.Combine(Fixture, "run"), run);
+        TestFiles.CopyDirectory(Path.Combine(Fixture, "run"), run);
         Assert.That(CheckpointStore.List(Path.Combine(run, "checkpoints")), Is.EqualTo(new[] { "step-0000000300" }));
         var resumed = Sac("train", "--resume", run, "--steps", "600");
         Assert.That(resumed.Code, Is.Zero, resumed.Err);
@@ -54,19 +45,8 @@ public class MainCompatibilityTests : CliTestBase
         Assert.That(ModelHash(run, 600), Is.EqualTo(Golden()["pendulum-fixture-extended-600"]));
     }
 
-    [TestCase("pendulum", "v1", 1)]
-    [TestCase("pendulum", "v1", 2)]
-    [TestCase("pendulum", "v1", 3)]
-    [TestCase("pendulum", "v2", 1)]
-    [TestCase("pendulum", "v2", 2)]
-    [TestCase("pendulum", "v2", 3)]
-    [TestCase("halfcheetah", "v1", 1)]
-    [TestCase("halfcheetah", "v1", 2)]
-    [TestCase("halfcheetah", "v1", 3)]
-    [TestCase("halfcheetah", "v2", 1)]
-    [TestCase("halfcheetah", "v2", 2)]
-    [TestCase("halfcheetah", "v2", 3)]
-    public void ShortRun_ModelBytes_EqualMainEb2e961(string task, string algo, int threads)
+    [Test]
+    public void ShortRun_ModelBytes_EqualMainEb2e961([Values("pendulum", "halfcheetah")] string task, [Values("v1", "v2")] string algo, [Values(1, 2, 3)] int threads)
     {
         // The same command lines as make.sh.
         string run = Path.Combine(Root, "run");
