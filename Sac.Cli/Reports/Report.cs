@@ -246,13 +246,26 @@ public static class Report
     private static string PerSeed(ResultGroup group, Func<RunResult, double> value) =>
         string.Join("; ", group.Runs.Select(r => F($"s{r.Config.Seed} {value(r):N0}")));
 
-    /// <summary>A run's machines: "Zen 4 (AMD EPYC, AVX-512, 2 cores)", or per segment "… 0–300k; … 300k–1M" when resumed elsewhere.</summary>
-    private static string Machines(RunSummary summary) => summary.Segments.Count switch
+    /// <summary>A run's machines: "Zen 4 (AMD EPYC, AVX-512, 2 cores)", or per stretch "… 0–300k; … 300k–1M" when resumed
+    /// elsewhere. Consecutive segments on machines described alike (a run stopped and resumed on the same kind) are one stretch.</summary>
+    private static string Machines(RunSummary summary)
     {
-        0 => Machine.Unknown,
-        1 => summary.Segments[0].Machine?.Describe() ?? Machine.Unknown,
-        _ => string.Join("; ", summary.Segments.Select(s => $"{s.Machine?.Describe() ?? Machine.Unknown} {Anchors.Steps(s.FromStep)}–{Anchors.Steps(s.ToStep)}")),
-    };
+        var stretches = new List<(string Machine, long From, long To)>();
+        foreach (var segment in summary.Segments)
+        {
+            string machine = segment.Machine?.Describe() ?? Machine.Unknown;
+            if (stretches.Count > 0 && stretches[^1].Machine == machine)
+                stretches[^1] = (machine, stretches[^1].From, segment.ToStep);
+            else
+                stretches.Add((machine, segment.FromStep, segment.ToStep));
+        }
+        return stretches.Count switch
+        {
+            0 => Machine.Unknown,
+            1 => stretches[0].Machine,
+            _ => string.Join("; ", stretches.Select(s => $"{s.Machine} {Anchors.Steps(s.From)}–{Anchors.Steps(s.To)}")),
+        };
+    }
 
     /// <summary>"42.0 s", "37 min", "6.7 h", or "unknown".</summary>
     private static string Duration(double? seconds) => seconds switch

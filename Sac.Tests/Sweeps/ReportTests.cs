@@ -294,7 +294,11 @@ public class ReportTests : SweepTestBase
             s["wallSeconds"] = 2.0;
             s["stepsPerSecond"] = 200.0;
             s["machine"] = JsonNode.Parse("""{"cpu": "AMD EPYC", "family": 25, "model": 17, "kind": "Zen 4", "isa": "AVX-512", "cores": 2}""");
-            s.Remove("segments"); // this machine's, written by the run itself: the test's machine stands for it
+            // Stopped and resumed on the same kind: one machine, not two stretches.
+            s["segments"] = JsonNode.Parse("""
+                [{"fromStep": 0, "toStep": 150, "seconds": 0.7, "machine": {"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}},
+                 {"fromStep": 150, "toStep": 400, "seconds": 1.3, "machine": {"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}}]
+                """);
         });
         EditSummary(runs[1], s =>
         {
@@ -302,7 +306,8 @@ public class ReportTests : SweepTestBase
             s["stepsPerSecond"] = 100.0;
             s["machine"] = JsonNode.Parse("""{"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}""");
             s["segments"] = JsonNode.Parse("""
-                [{"fromStep": 0, "toStep": 200, "seconds": 1.5, "machine": {"cpu": "AMD EPYC", "kind": "Zen 3", "isa": "AVX2", "cores": 4}},
+                [{"fromStep": 0, "toStep": 100, "seconds": 0.7, "machine": {"cpu": "AMD EPYC", "kind": "Zen 3", "isa": "AVX2", "cores": 4}},
+                 {"fromStep": 100, "toStep": 200, "seconds": 0.8, "machine": {"cpu": "AMD EPYC", "kind": "Zen 3", "isa": "AVX2", "cores": 4}},
                  {"fromStep": 200, "toStep": 400, "seconds": 2.5, "machine": {"cpu": "AMD EPYC", "kind": "Zen 4", "isa": "AVX-512", "cores": 2}}]
                 """);
         });
