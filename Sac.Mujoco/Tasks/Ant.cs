@@ -54,29 +54,22 @@ public sealed class Ant : MujocoEnvironment
                 ["learningStarts"] = 10_000, ["evalEvery"] = 5_000, ["checkpointEvery"] = 50_000,
             }));
 
-    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.</summary>
-    public const double ForwardRewardWeight = 1.0;
-
-    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 0.5.</summary>
-    public const double CtrlCostWeight = 0.5;
-
-    /// <summary>Gymnasium's <c>contact_cost_weight</c>, 5e-4.</summary>
-    public const double ContactCostWeight = 5e-4;
-
-    /// <summary>Gymnasium's <c>healthy_reward</c>, 1.0, paid only on healthy steps.</summary>
-    public const double HealthyReward = 1.0;
-
-    /// <summary>Gymnasium's <c>healthy_z_range</c>, [0.2, 1.0] (closed), for the torso height qpos[2].</summary>
-    public static readonly (double Low, double High) HealthyZRange = (0.2, 1.0);
-
-    /// <summary>Gymnasium's <c>contact_force_range</c>, (−1, 1): cfrc_ext is clipped to it, in the observation and the cost.</summary>
-    public static readonly (double Low, double High) ContactForceRange = (-1.0, 1.0);
-
-    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 0.1: U(−0.1, 0.1) on qpos, N(0, 0.1²) on qvel.</summary>
-    public const double DefaultResetNoiseScale = 0.1;
-
-    /// <summary>Gymnasium's <c>frame_skip</c>, 5.</summary>
-    public const int DefaultFrameSkip = 5;
+    /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/ant_v5.py, <c>AntEnv.__init__</c>).</summary>
+    /// <remarks>
+    /// The reset noise is U(−0.1, 0.1) on qpos, N(0, 0.1²) on qvel; the healthy z range is closed (see the class
+    /// remarks); the forces are clipped to the contact force range in the observation and in the contact cost.
+    /// </remarks>
+    public static GymnasiumArguments Arguments { get; } = new()
+    {
+        FrameSkip = 5,
+        ResetNoiseScale = 0.1,
+        ForwardRewardWeight = 1.0,
+        CtrlCostWeight = 0.5,
+        ContactCostWeight = 5e-4,
+        HealthyReward = 1.0,
+        HealthyZRange = (0.2, 1.0),
+        ContactForceRange = (-1.0, 1.0),
+    };
 
     private static readonly string[] s_termNames =
     [
@@ -89,8 +82,7 @@ public sealed class Ant : MujocoEnvironment
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public Ant()
-        : base(EnvironmentId, "ant.xml", DefaultFrameSkip, observationDimension: 105,
-            DefaultResetNoiseScale, normalVelocityNoise: true, s_termNames)
+        : base(EnvironmentId, "ant.xml", Arguments, observationDimension: 105, normalVelocityNoise: true, s_termNames)
     {
         RequireSizes(nq: 15, nv: 14, nu: 8, nbody: 14);
         _torso = Simulation.Model.Id(MjObj.mjOBJ_BODY, "torso");
@@ -102,7 +94,8 @@ public sealed class Ant : MujocoEnvironment
         ReadOnlySpan<double> qpos = Simulation.Qpos;
         double z = qpos[2];
         bool finite = AllFinite(qpos) && AllFinite(Simulation.Qvel);
-        return finite && HealthyZRange.Low <= z && z <= HealthyZRange.High;
+        (double zLow, double zHigh) = Arguments.HealthyZRange;
+        return finite && zLow <= z && z <= zHigh;
     }
 
     private protected override StepResult StepTask(ReadOnlySpan<float> action, Span<float> observation)
@@ -114,10 +107,10 @@ public sealed class Ant : MujocoEnvironment
         double yVelocity = (yAfter - yBefore) / Dt;
 
         bool healthy = IsHealthy();
-        double forwardReward = xVelocity * ForwardRewardWeight;
-        double healthyReward = healthy ? HealthyReward : 0.0;
-        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
-        double contactCost = ContactCostWeight * ClippedContactForceSquares();
+        double forwardReward = xVelocity * Arguments.ForwardRewardWeight;
+        double healthyReward = healthy ? Arguments.HealthyReward : 0.0;
+        double ctrlCost = Arguments.CtrlCostWeight * SumOfSquares(action);
+        double contactCost = Arguments.ContactCostWeight * ClippedContactForceSquares();
         double reward = forwardReward + healthyReward - (ctrlCost + contactCost);
 
         WriteObservation(observation);
@@ -137,7 +130,8 @@ public sealed class Ant : MujocoEnvironment
         int n = Write(Simulation.Qpos[2..], observation);
         n += Write(Simulation.Qvel, observation[n..]);
         // The world body's six entries (always zero) are left out, as in v5.
-        WriteClipped(Simulation.CfrcExt[6..], ContactForceRange.Low, ContactForceRange.High, observation[n..]);
+        (double low, double high) = Arguments.ContactForceRange;
+        WriteClipped(Simulation.CfrcExt[6..], low, high, observation[n..]);
     }
 
     private protected override void WriteResetTerms(Span<double> terms)
@@ -157,10 +151,11 @@ public sealed class Ant : MujocoEnvironment
     /// <summary>Σ clip(cfrc_ext, −1, 1)² over every body, the world's included.</summary>
     private double ClippedContactForceSquares()
     {
+        (double low, double high) = Arguments.ContactForceRange;
         double sum = 0;
         foreach (double f in Simulation.CfrcExt)
         {
-            double clipped = Math.Clamp(f, ContactForceRange.Low, ContactForceRange.High);
+            double clipped = Math.Clamp(f, low, high);
             sum += clipped * clipped;
         }
         return sum;

@@ -34,25 +34,22 @@ public sealed class HalfCheetah : MujocoEnvironment
         Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -15, LookatOffset: (0, 0, -0.25)),
         Profile: TrainingProfile.Tianshou);
 
-    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
-    public const double ForwardRewardWeight = 1.0;
-
-    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 0.1.</summary>
-    public const double CtrlCostWeight = 0.1;
-
-    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 0.1: U(−0.1, 0.1) on qpos, N(0, 0.1²) on qvel.</summary>
-    public const double DefaultResetNoiseScale = 0.1;
-
-    /// <summary>Gymnasium's <c>frame_skip</c>, 5.</summary>
-    public const int DefaultFrameSkip = 5;
+    /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/half_cheetah_v5.py, <c>HalfCheetahEnv.__init__</c>).</summary>
+    /// <remarks>The reset noise is U(−0.1, 0.1) on qpos, N(0, 0.1²) on qvel.</remarks>
+    public static GymnasiumArguments Arguments { get; } = new()
+    {
+        FrameSkip = 5,
+        ResetNoiseScale = 0.1,
+        ForwardRewardWeight = 1.0,
+        CtrlCostWeight = 0.1,
+    };
 
     private static readonly string[] s_termNames = ["x_position", "x_velocity", "reward_forward", "reward_ctrl"];
 
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public HalfCheetah()
-        : base(EnvironmentId, "half_cheetah.xml", DefaultFrameSkip, observationDimension: 17,
-            DefaultResetNoiseScale, normalVelocityNoise: true, s_termNames)
+        : base(EnvironmentId, "half_cheetah.xml", Arguments, observationDimension: 17, normalVelocityNoise: true, s_termNames)
     {
         RequireSizes(nq: 9, nv: 9, nu: 6, nbody: 8);
     }
@@ -64,8 +61,8 @@ public sealed class HalfCheetah : MujocoEnvironment
         double xAfter = Simulation.Qpos[0];
         double xVelocity = (xAfter - xBefore) / Dt;
 
-        double forwardReward = ForwardRewardWeight * xVelocity;
-        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
+        double forwardReward = Arguments.ForwardRewardWeight * xVelocity;
+        double ctrlCost = Arguments.CtrlCostWeight * SumOfSquares(action);
         double reward = forwardReward - ctrlCost;
 
         WriteObservation(observation);

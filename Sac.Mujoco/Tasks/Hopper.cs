@@ -38,38 +38,24 @@ public sealed class Hopper : PlanarWalker
         Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.3)),
         Profile: TrainingProfile.Tianshou);
 
-    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
-    public const double ForwardRewardWeight = 1.0;
-
-    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 1e-3.</summary>
-    public const double CtrlCostWeight = 1e-3;
-
-    /// <summary>Gymnasium's <c>healthy_reward</c>, 1.0, paid only on healthy steps (the v5 fix).</summary>
-    public const double HealthyReward = 1.0;
-
-    /// <summary>Gymnasium's <c>healthy_state_range</c>, (−100, 100), for every element of [qpos[2:], qvel].</summary>
-    public static readonly (double Low, double High) HealthyStateRange = (-100.0, 100.0);
-
-    /// <summary>Gymnasium's <c>healthy_z_range</c>, (0.7, ∞), for z = qpos[1].</summary>
-    public static readonly (double Low, double High) HealthyZRange = (0.7, double.PositiveInfinity);
-
-    /// <summary>Gymnasium's <c>healthy_angle_range</c>, (−0.2, 0.2), for the torso angle qpos[2].</summary>
-    public static readonly (double Low, double High) HealthyAngleRange = (-0.2, 0.2);
-
-    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 5e-3: U(−0.005, 0.005) on qpos and qvel.</summary>
-    public const double DefaultResetNoiseScale = 5e-3;
-
-    /// <summary>Gymnasium's <c>frame_skip</c>, 4.</summary>
-    public const int DefaultFrameSkip = 4;
-
-    /// <summary>|qvel| is clipped to this in the observation (only there).</summary>
-    public const double ObservationVelocityLimit = 10.0;
+    /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/hopper_v5.py, <c>HopperEnv.__init__</c>).</summary>
+    /// <remarks>The reset noise is U(−0.005, 0.005) on qpos and qvel; the health checks are all strict (see the class remarks).</remarks>
+    public static GymnasiumArguments Arguments { get; } = new()
+    {
+        FrameSkip = 4,
+        ResetNoiseScale = 5e-3,
+        ForwardRewardWeight = 1.0,
+        CtrlCostWeight = 1e-3,
+        HealthyReward = 1.0,
+        HealthyStateRange = (-100.0, 100.0),
+        HealthyZRange = (0.7, double.PositiveInfinity),
+        HealthyAngleRange = (-0.2, 0.2),
+    };
 
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public Hopper()
-        : base(EnvironmentId, "hopper.xml", DefaultFrameSkip, observationDimension: 11, DefaultResetNoiseScale,
-            ForwardRewardWeight, CtrlCostWeight, HealthyReward, ObservationVelocityLimit)
+        : base(EnvironmentId, "hopper.xml", Arguments, observationDimension: 11)
     {
         RequireSizes(nq: 6, nv: 6, nu: 3, nbody: 5);
     }
@@ -80,9 +66,10 @@ public sealed class Hopper : PlanarWalker
         ReadOnlySpan<double> qpos = Simulation.Qpos;
         double z = qpos[1], angle = qpos[2];
         // state_vector()[2:]: rootx and rootz are left out, every velocity is in.
-        bool healthyState = AllStrictlyWithin(qpos[2..], HealthyStateRange) && AllStrictlyWithin(Simulation.Qvel, HealthyStateRange);
-        bool healthyZ = HealthyZRange.Low < z && z < HealthyZRange.High;
-        bool healthyAngle = HealthyAngleRange.Low < angle && angle < HealthyAngleRange.High;
+        (double Low, double High) stateRange = Arguments.HealthyStateRange;
+        bool healthyState = AllStrictlyWithin(qpos[2..], stateRange) && AllStrictlyWithin(Simulation.Qvel, stateRange);
+        bool healthyZ = StrictlyWithin(z, Arguments.HealthyZRange);
+        bool healthyAngle = StrictlyWithin(angle, Arguments.HealthyAngleRange);
         return healthyState && healthyZ && healthyAngle;
     }
 
@@ -91,7 +78,7 @@ public sealed class Hopper : PlanarWalker
     {
         foreach (double x in values)
         {
-            if (!(range.Low < x && x < range.High))
+            if (!StrictlyWithin(x, range))
                 return false;
         }
         return true;

@@ -42,29 +42,22 @@ public sealed class Humanoid : MujocoEnvironment
         Camera: new TrackingCamera("torso", Distance: 4.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.4)),
         Profile: TrainingProfile.Tianshou);
 
-    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.25.</summary>
-    public const double ForwardRewardWeight = 1.25;
-
-    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 0.1.</summary>
-    public const double CtrlCostWeight = 0.1;
-
-    /// <summary>Gymnasium's <c>contact_cost_weight</c>, 5e-7.</summary>
-    public const double ContactCostWeight = 5e-7;
-
-    /// <summary>Gymnasium's <c>contact_cost_range</c>, (−∞, 10): the contact cost (not the forces) is clipped to it.</summary>
-    public static readonly (double Low, double High) ContactCostRange = (double.NegativeInfinity, 10.0);
-
-    /// <summary>Gymnasium's <c>healthy_reward</c>, 5.0, paid only on healthy steps.</summary>
-    public const double HealthyReward = 5.0;
-
-    /// <summary>Gymnasium's <c>healthy_z_range</c>, (1.0, 2.0), for the torso height qpos[2].</summary>
-    public static readonly (double Low, double High) HealthyZRange = (1.0, 2.0);
-
-    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 1e-2: U(−0.01, 0.01) on qpos and qvel.</summary>
-    public const double DefaultResetNoiseScale = 1e-2;
-
-    /// <summary>Gymnasium's <c>frame_skip</c>, 5.</summary>
-    public const int DefaultFrameSkip = 5;
+    /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/humanoid_v5.py, <c>HumanoidEnv.__init__</c>).</summary>
+    /// <remarks>
+    /// The reset noise is U(−0.01, 0.01) on qpos and qvel; the healthy z range is open (see the class remarks); the
+    /// contact cost, not the forces, is clipped.
+    /// </remarks>
+    public static GymnasiumArguments Arguments { get; } = new()
+    {
+        FrameSkip = 5,
+        ResetNoiseScale = 1e-2,
+        ForwardRewardWeight = 1.25,
+        CtrlCostWeight = 0.1,
+        ContactCostWeight = 5e-7,
+        ContactCostRange = (double.NegativeInfinity, 10.0),
+        HealthyReward = 5.0,
+        HealthyZRange = (1.0, 2.0),
+    };
 
     private static readonly string[] s_termNames =
     [
@@ -78,8 +71,7 @@ public sealed class Humanoid : MujocoEnvironment
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public Humanoid()
-        : base(EnvironmentId, "humanoid.xml", DefaultFrameSkip, observationDimension: 348,
-            DefaultResetNoiseScale, normalVelocityNoise: false, s_termNames)
+        : base(EnvironmentId, "humanoid.xml", Arguments, observationDimension: 348, normalVelocityNoise: false, s_termNames)
     {
         RequireSizes(nq: 24, nv: 23, nu: 17, nbody: 14);
         _bodyMass = Simulation.Model.Array<double>(MjModelArrays.body_mass).ToArray();
@@ -91,7 +83,7 @@ public sealed class Humanoid : MujocoEnvironment
     internal bool IsHealthy()
     {
         double z = Simulation.Qpos[2];
-        return HealthyZRange.Low < z && z < HealthyZRange.High;
+        return StrictlyWithin(z, Arguments.HealthyZRange);
     }
 
     /// <summary>Gymnasium's <c>mass_center</c>: the mass-weighted mean of the bodies' xipos, x and y.</summary>
@@ -116,10 +108,11 @@ public sealed class Humanoid : MujocoEnvironment
         double yVelocity = (yAfter - yBefore) / Dt;
 
         bool healthy = IsHealthy();
-        double forwardReward = ForwardRewardWeight * xVelocity;
-        double healthyReward = healthy ? HealthyReward : 0.0;
-        double ctrlCost = CtrlCostWeight * SumOfSquares(action);
-        double contactCost = Math.Clamp(ContactCostWeight * ContactForceSquares(), ContactCostRange.Low, ContactCostRange.High);
+        double forwardReward = Arguments.ForwardRewardWeight * xVelocity;
+        double healthyReward = healthy ? Arguments.HealthyReward : 0.0;
+        double ctrlCost = Arguments.CtrlCostWeight * SumOfSquares(action);
+        (double contactCostLow, double contactCostHigh) = Arguments.ContactCostRange;
+        double contactCost = Math.Clamp(Arguments.ContactCostWeight * ContactForceSquares(), contactCostLow, contactCostHigh);
         double reward = forwardReward + healthyReward - (ctrlCost + contactCost);
 
         WriteObservation(observation);

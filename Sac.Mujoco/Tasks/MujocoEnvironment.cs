@@ -48,17 +48,16 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
     /// <summary>Loads <paramref name="assetFile"/> and sets up the spaces; the subclass fixes every other number.</summary>
     /// <param name="id">The Gymnasium id.</param>
     /// <param name="assetFile">The embedded MJCF file, e.g. <c>hopper.xml</c>.</param>
-    /// <param name="frameSkip">mj_step calls per environment step (Gymnasium's <c>frame_skip</c>).</param>
+    /// <param name="arguments">The task's Gymnasium arguments; this class reads <c>frame_skip</c> and <c>reset_noise_scale</c>.</param>
     /// <param name="observationDimension">The observation length the task defines (its <see cref="RequireSizes"/> call checks the model is the one it is written for).</param>
-    /// <param name="resetNoiseScale">Half-width (or standard deviation) of the reset noise.</param>
     /// <param name="normalVelocityNoise">True when qvel noise is N(0, scale²) (HalfCheetah, Ant), false for U(−scale, scale).</param>
     /// <param name="termNames">The names of <see cref="LastTerms"/>, as Gymnasium's info keys.</param>
-    private protected MujocoEnvironment(string id, string assetFile, int frameSkip, int observationDimension,
-        double resetNoiseScale, bool normalVelocityNoise, string[] termNames)
+    private protected MujocoEnvironment(string id, string assetFile, GymnasiumArguments arguments, int observationDimension,
+        bool normalVelocityNoise, string[] termNames)
     {
         Id = id;
-        FrameSkip = frameSkip;
-        ResetNoiseScale = resetNoiseScale;
+        FrameSkip = arguments.FrameSkip;
+        ResetNoiseScale = arguments.ResetNoiseScale;
         NormalVelocityNoise = normalVelocityNoise;
         MujocoModel model = MujocoModel.LoadAsset(assetFile);
         try
@@ -72,7 +71,7 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
         }
 
         // Gymnasium: dt = model.opt.timestep * frame_skip; init_qpos/init_qvel = the data's state before any reset.
-        Dt = model.Timestep * frameSkip;
+        Dt = model.Timestep * FrameSkip;
         _initialQpos = Simulation.Qpos.ToArray();
         _initialQvel = Simulation.Qvel.ToArray();
 
@@ -233,6 +232,9 @@ public abstract class MujocoEnvironment : IEnvironment, IStatefulEnvironment, IR
             $"{Id}: the model {Simulation.Model.FileName} has nq={s.nq}, nv={s.nv}, nu={s.nu}, nbody={s.nbody}, but the task " +
             $"is defined for nq={nq}, nv={nv}, nu={nu}, nbody={nbody}.");
     }
+
+    /// <summary>low &lt; x &lt; high, as Gymnasium's strict health checks test a range; NaN fails.</summary>
+    private protected static bool StrictlyWithin(double x, (double Low, double High) range) => range.Low < x && x < range.High;
 
     /// <summary>Σ aⱼ² over the action as given (Gymnasium's <c>np.sum(np.square(action))</c>), in double.</summary>
     private protected static double SumOfSquares(ReadOnlySpan<float> action)

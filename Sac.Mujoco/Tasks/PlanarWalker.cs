@@ -21,29 +21,24 @@ public abstract class PlanarWalker : MujocoEnvironment
     private static readonly string[] s_termNames =
         ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"];
 
-    private readonly double _forwardRewardWeight;
-    private readonly double _ctrlCostWeight;
-    private readonly double _healthyReward;
-    private readonly double _observationVelocityLimit;
+    // NOTE: not an argument: hopper_v5.py and walker2d_v5.py both write np.clip(qvel, -10, 10) in _get_obs.
+    private const double ObservationVelocityLimit = 10.0;
+
+    private readonly GymnasiumArguments _arguments;
 
     /// <summary>Loads the model; the task gives every number (Gymnasium's default arguments).</summary>
     /// <param name="id">The Gymnasium id.</param>
     /// <param name="assetFile">The embedded MJCF file.</param>
-    /// <param name="frameSkip">Gymnasium's <c>frame_skip</c>.</param>
+    /// <param name="arguments">
+    /// The task's Gymnasium arguments: the step reads <c>forward_reward_weight</c>, <c>ctrl_cost_weight</c> and
+    /// <c>healthy_reward</c>, the task's <see cref="IsHealthy"/> its healthy ranges; the reset noise is U(−scale, scale)
+    /// on qpos and qvel.
+    /// </param>
     /// <param name="observationDimension">nq − 1 + nv.</param>
-    /// <param name="resetNoiseScale">Gymnasium's <c>reset_noise_scale</c>: U(−scale, scale) on qpos and qvel.</param>
-    /// <param name="forwardRewardWeight">Gymnasium's <c>forward_reward_weight</c>.</param>
-    /// <param name="ctrlCostWeight">Gymnasium's <c>ctrl_cost_weight</c>.</param>
-    /// <param name="healthyReward">Gymnasium's <c>healthy_reward</c>, paid only on healthy steps (the v5 fix).</param>
-    /// <param name="observationVelocityLimit">|qvel| is clipped to this in the observation (only there).</param>
-    private protected PlanarWalker(string id, string assetFile, int frameSkip, int observationDimension, double resetNoiseScale,
-        double forwardRewardWeight, double ctrlCostWeight, double healthyReward, double observationVelocityLimit)
-        : base(id, assetFile, frameSkip, observationDimension, resetNoiseScale, normalVelocityNoise: false, s_termNames)
+    private protected PlanarWalker(string id, string assetFile, GymnasiumArguments arguments, int observationDimension)
+        : base(id, assetFile, arguments, observationDimension, normalVelocityNoise: false, s_termNames)
     {
-        _forwardRewardWeight = forwardRewardWeight;
-        _ctrlCostWeight = ctrlCostWeight;
-        _healthyReward = healthyReward;
-        _observationVelocityLimit = observationVelocityLimit;
+        _arguments = arguments;
     }
 
     /// <summary>Whether the current state is healthy (see the task's remarks); the episode terminates when it is not.</summary>
@@ -57,9 +52,9 @@ public abstract class PlanarWalker : MujocoEnvironment
         double xVelocity = (xAfter - xBefore) / Dt;
 
         bool healthy = IsHealthy();
-        double forwardReward = _forwardRewardWeight * xVelocity;
-        double healthyReward = healthy ? _healthyReward : 0.0;
-        double ctrlCost = _ctrlCostWeight * SumOfSquares(action);
+        double forwardReward = _arguments.ForwardRewardWeight * xVelocity;
+        double healthyReward = healthy ? _arguments.HealthyReward : 0.0;
+        double ctrlCost = _arguments.CtrlCostWeight * SumOfSquares(action);
         double reward = forwardReward + healthyReward - ctrlCost;
 
         WriteObservation(observation);
@@ -76,7 +71,7 @@ public abstract class PlanarWalker : MujocoEnvironment
     private protected override void WriteObservation(Span<float> observation)
     {
         int n = Write(Simulation.Qpos[1..], observation);
-        WriteClipped(Simulation.Qvel, -_observationVelocityLimit, _observationVelocityLimit, observation[n..]);
+        WriteClipped(Simulation.Qvel, -ObservationVelocityLimit, ObservationVelocityLimit, observation[n..]);
     }
 
     private protected override void WriteResetTerms(Span<double> terms)

@@ -38,35 +38,23 @@ public sealed class Walker2d : PlanarWalker
         Camera: new TrackingCamera("torso", Distance: 3.0, AzimuthDegrees: 90, ElevationDegrees: -10, LookatOffset: (0, 0, -0.3)),
         Profile: TrainingProfile.Tianshou);
 
-    /// <summary>Gymnasium's <c>forward_reward_weight</c>, 1.0.</summary>
-    public const double ForwardRewardWeight = 1.0;
-
-    /// <summary>Gymnasium's <c>ctrl_cost_weight</c>, 1e-3.</summary>
-    public const double CtrlCostWeight = 1e-3;
-
-    /// <summary>Gymnasium's <c>healthy_reward</c>, 1.0, paid only on healthy steps.</summary>
-    public const double HealthyReward = 1.0;
-
-    /// <summary>Gymnasium's <c>healthy_z_range</c>, (0.8, 2.0), for z = qpos[1].</summary>
-    public static readonly (double Low, double High) HealthyZRange = (0.8, 2.0);
-
-    /// <summary>Gymnasium's <c>healthy_angle_range</c>, (−1, 1), for the torso angle qpos[2].</summary>
-    public static readonly (double Low, double High) HealthyAngleRange = (-1.0, 1.0);
-
-    /// <summary>Gymnasium's <c>reset_noise_scale</c>, 5e-3: U(−0.005, 0.005) on qpos and qvel.</summary>
-    public const double DefaultResetNoiseScale = 5e-3;
-
-    /// <summary>Gymnasium's <c>frame_skip</c>, 4.</summary>
-    public const int DefaultFrameSkip = 4;
-
-    /// <summary>|qvel| is clipped to this in the observation (only there).</summary>
-    public const double ObservationVelocityLimit = 10.0;
+    /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/walker2d_v5.py, <c>Walker2dEnv.__init__</c>).</summary>
+    /// <remarks>The reset noise is U(−0.005, 0.005) on qpos and qvel; both health checks are strict (see the class remarks).</remarks>
+    public static GymnasiumArguments Arguments { get; } = new()
+    {
+        FrameSkip = 4,
+        ResetNoiseScale = 5e-3,
+        ForwardRewardWeight = 1.0,
+        CtrlCostWeight = 1e-3,
+        HealthyReward = 1.0,
+        HealthyZRange = (0.8, 2.0),
+        HealthyAngleRange = (-1.0, 1.0),
+    };
 
     /// <summary>Loads the model (and, on first use, MuJoCo); call <see cref="MujocoEnvironment.Reset"/> before stepping.</summary>
     /// <exception cref="MujocoException">MuJoCo 2.2.2 is not installed, or the model does not load.</exception>
     public Walker2d()
-        : base(EnvironmentId, "walker2d.xml", DefaultFrameSkip, observationDimension: 17, DefaultResetNoiseScale,
-            ForwardRewardWeight, CtrlCostWeight, HealthyReward, ObservationVelocityLimit)
+        : base(EnvironmentId, "walker2d.xml", Arguments, observationDimension: 17)
     {
         RequireSizes(nq: 9, nv: 9, nu: 6, nbody: 8);
     }
@@ -76,8 +64,8 @@ public sealed class Walker2d : PlanarWalker
     {
         ReadOnlySpan<double> qpos = Simulation.Qpos;
         double z = qpos[1], angle = qpos[2];
-        bool healthyZ = HealthyZRange.Low < z && z < HealthyZRange.High;
-        bool healthyAngle = HealthyAngleRange.Low < angle && angle < HealthyAngleRange.High;
+        bool healthyZ = StrictlyWithin(z, Arguments.HealthyZRange);
+        bool healthyAngle = StrictlyWithin(angle, Arguments.HealthyAngleRange);
         return healthyZ && healthyAngle;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using Sac.Core.Training;
 using Sac.Tests.Cli;
@@ -124,65 +123,11 @@ public class OnnxExportCommandTests : CliTestBase
         string run = Run();
         string locked = Out("locked");
         Directory.CreateDirectory(locked);
-        using (ReadOnly(locked))
+        using (ReadOnlyDirectory.Lock(locked))
         {
             AssertRefusedTouchingNothing(["export", "--run", run, "--out", Path.Combine(locked, "policy.onnx")], locked, "cannot be written");
             AssertRefusedTouchingNothing(["export", "--run", run, "--out", Path.Combine(locked, "sub", "policy.onnx")], locked, "cannot be written");
         }
         Assert.That(Directory.GetFileSystemEntries(locked), Is.Empty);
-    }
-
-    /// <summary>Makes <paramref name="directory"/> refuse new files (mode 555, and chattr +i for root, whom modes do not stop) until disposed.</summary>
-    [UnsupportedOSPlatform("windows")]
-    private static IDisposable ReadOnly(string directory)
-    {
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        bool immutable = Accepts(directory) && Chattr("+i", directory);
-        var undo = new Undo(() =>
-        {
-            if (immutable)
-                Chattr("-i", directory);
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        });
-        if (Accepts(directory))
-        {
-            undo.Dispose();
-            Assert.Ignore($"{directory} cannot be made read-only here (root without chattr +i).");
-        }
-        return undo;
-    }
-
-    private static bool Accepts(string directory)
-    {
-        string probe = Path.Combine(directory, "probe");
-        try
-        {
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool Chattr(string flag, string path)
-    {
-        try
-        {
-            using var chattr = Process.Start(new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true, UseShellExecute = false })!;
-            chattr.WaitForExit();
-            return chattr.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
-
-    private sealed class Undo(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
     }
 }

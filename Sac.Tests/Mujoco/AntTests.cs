@@ -57,11 +57,8 @@ public class AntTests
         double maxContactCost = 0;
         for (int t = 0; t < 200; t++)
         {
-            float[] action = GymnasiumTask.RandomAction(rng, Nu);
             // The torso's frame position (xpos of body 1) as mj_step left it, before and after the frames.
-            double[] before = RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody);
-            StepResult result = env.Step(action, observation);
-            double[] after = RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody);
+            var (action, result, before, after) = Gymnasium.StepRandomly(env, rng, observation, () => RawMjData.Read(env, MjDataArrays.xpos, 3 * Nbody));
             double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
             double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, Nv);
             double[] cfrcExt = RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody);
@@ -92,16 +89,8 @@ public class AntTests
     [TestCase(0.19999999999999998, false, TestName = "IsHealthy_ZJustBelowItsLowerBound_IsUnhealthy")]
     [TestCase(1.0, true, TestName = "IsHealthy_ZExactlyAtItsUpperBound_IsHealthyAsTheRangeIsClosed")]
     [TestCase(1.0000000000000002, false, TestName = "IsHealthy_ZJustAboveItsUpperBound_IsUnhealthy")]
-    public void IsHealthy_ZAtThreshold(double z, bool healthy)
-    {
-        using Ant env = GymnasiumTask.Reset<Ant>(seed: 0, out _);
-        double[] qpos = [.. s_initialQpos];
-        qpos[2] = z;
-        RawMjData.Write(env, MjDataArrays.qpos, qpos);
-        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
-        Assert.That(GymnasiumIsHealthy(qpos, new double[Nv]), Is.EqualTo(healthy), "the case itself is what the definition says");
-        Assert.That(env.IsHealthy(), Is.EqualTo(healthy));
-    }
+    public void IsHealthy_ZAtThreshold(double z, bool healthy) =>
+        Gymnasium.AssertHealthWithQpos<Ant>(index: 2, z, healthy, GymnasiumIsHealthy, env => env.IsHealthy());
 
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]

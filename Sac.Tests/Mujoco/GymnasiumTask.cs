@@ -59,6 +59,38 @@ public sealed record GymnasiumTask(
     public static float[] RandomAction(Rng rng, int nu, double limit = 1.0) =>
         [.. Enumerable.Range(0, nu).Select(_ => (float)rng.Uniform(-limit, limit))];
 
+    /// <summary>
+    /// One step with an action of U(−<see cref="CtrlLimit"/>, <see cref="CtrlLimit"/>) per actuator, reading
+    /// <paramref name="position"/> just before and just after it, as Gymnasium reads the position its velocity comes from.
+    /// </summary>
+    /// <returns>The action, the step's result, and the position before and after.</returns>
+    public (float[] Action, StepResult Result, TPosition Before, TPosition After) StepRandomly<TPosition>(
+        MujocoEnvironment env, Rng rng, float[] observation, Func<TPosition> position)
+    {
+        float[] action = RandomAction(rng, Nu, CtrlLimit);
+        TPosition before = position();
+        StepResult result = env.Step(action, observation);
+        return (action, result, before, position());
+    }
+
+    /// <summary>
+    /// A <typeparamref name="TTask"/> reset with seed 0, then scripted to qpos0 with qpos[<paramref name="index"/>] =
+    /// <paramref name="value"/> and a zero qvel: Gymnasium's definition (<paramref name="gymnasiumIsHealthy"/>) says
+    /// <paramref name="healthy"/>, so the case itself is right, and so does the task (<paramref name="isHealthy"/>).
+    /// </summary>
+    public void AssertHealthWithQpos<TTask>(int index, double value, bool healthy,
+        Func<double[], double[], bool> gymnasiumIsHealthy, Func<TTask, bool> isHealthy) where TTask : MujocoEnvironment, new()
+    {
+        using TTask env = Reset<TTask>(seed: 0, out _);
+        double[] qpos = [.. InitialQpos];
+        qpos[index] = value;
+        var qvel = new double[Nv];
+        RawMjData.Write(env, MjDataArrays.qpos, qpos);
+        RawMjData.Write(env, MjDataArrays.qvel, qvel);
+        Assert.That(gymnasiumIsHealthy(qpos, qvel), Is.EqualTo(healthy), "the case itself is what the definition says");
+        Assert.That(isHealthy(env), Is.EqualTo(healthy));
+    }
+
     /// <summary>Scripts the state (a zero qvel unless given), then steps with a zero action.</summary>
     public static StepResult StepFrom(MujocoEnvironment env, double[] qpos, double[] qvel, float[] observation)
     {

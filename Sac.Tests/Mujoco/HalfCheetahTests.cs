@@ -31,10 +31,7 @@ public class HalfCheetahTests
         double maxVelocity = 0;
         for (int t = 0; t < 100; t++)
         {
-            float[] action = GymnasiumTask.RandomAction(rng, Nu);
-            double xBefore = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
-            StepResult result = env.Step(action, observation);
-            double xAfter = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
+            var (action, result, xBefore, xAfter) = Gymnasium.StepRandomly(env, rng, observation, () => RawMjData.Read(env, MjDataArrays.qpos, 1)[0]);
 
             double xVelocity = (xAfter - xBefore) / Dt;
             double ctrlCost = CtrlCostWeight * action.Sum(a => (double)a * a);

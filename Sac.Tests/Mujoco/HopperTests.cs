@@ -12,8 +12,6 @@ namespace Sac.Tests.Mujoco;
 public class HopperTests
 {
     private const int Nq = 6, Nv = 6, Nu = 3;
-    private const double Dt = 0.002 * 4;
-    private const double ForwardRewardWeight = 1.0, CtrlCostWeight = 1e-3, HealthyReward = 1.0, ResetNoiseScale = 5e-3;
     private static readonly double[] s_initialQpos = [0, 1.25, 0, 0, 0, 0];
 
     /// <summary>hopper_v5.py's is_healthy, over a raw qpos and qvel.</summary>
@@ -27,13 +25,10 @@ public class HopperTests
         return healthyState && healthyZ && healthyAngle;
     }
 
-    /// <summary>hopper_v5.py's numbers and its observation [qpos[1:], clip(qvel, −10, 10)].</summary>
-    internal static GymnasiumTask Gymnasium { get; } = new(
-        "Hopper-v5", () => new Hopper(), ObservationDimension: 11, "5 of qpos (no rootx) + 6 of qvel",
-        Nq, Nv, Nu, CtrlLimit: 1.0, FrameSkip: 4, Dt, s_initialQpos, ResetNoiseScale, NormalVelocityNoise: false,
-        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(1).Select(x => (float)x),
-            .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(v => (float)Math.Clamp(v, -10.0, 10.0))],
-        ResetTerms: qpos => [qpos[0], qpos[1] - 1.25, 0, 0, 0, 0]); // reset info: x_position, z_distance_from_origin
+    /// <summary>hopper_v5.py's numbers; its observation [qpos[1:], clip(qvel, −10, 10)] and reset info are a planar walker's.</summary>
+    internal static GymnasiumTask Gymnasium { get; } = PlanarWalkerChecks.Gymnasium(
+        "Hopper-v5", () => new Hopper(), observationDimension: 11, "5 of qpos (no rootx) + 6 of qvel",
+        Nq, Nv, Nu, frameSkip: 4, dt: 0.002 * 4, s_initialQpos, resetNoiseScale: 5e-3);
 
     [Test]
     public void Step_Observation_IsQposWithoutRootxThenQvelClippedToTen()
@@ -45,7 +40,7 @@ public class HopperTests
     [Test]
     public void Step_RewardAndTermination_AreGymnasiumsFromTheStateBeforeAndAfter() =>
         PlanarWalkerChecks.RewardsAndTerminationUntilTheFall(Gymnasium, seed: 8, new Rng(80), GymnasiumIsHealthy,
-            ForwardRewardWeight, CtrlCostWeight, HealthyReward);
+            forwardRewardWeight: 1.0, ctrlCostWeight: 1e-3, healthyReward: 1.0);
 
     [TestCase(1, 0.7, false, TestName = "IsHealthy_ZExactlyAtItsLowerBound_IsUnhealthy")]
     [TestCase(1, 0.70000000000000007, true, TestName = "IsHealthy_ZJustAboveItsLowerBound_IsHealthy")]
@@ -57,16 +52,8 @@ public class HopperTests
     [TestCase(3, -100.0, false, TestName = "IsHealthy_JointAngleAtMinus100_IsUnhealthy")]
     [TestCase(3, -99.999999999999986, true, TestName = "IsHealthy_JointAngleJustInsideMinus100_IsHealthy")]
     [TestCase(0, 1e6, true, TestName = "IsHealthy_RootxFarAway_IsHealthyAsRootxIsNotInTheStateRange")]
-    public void IsHealthy_QposAtThreshold(int index, double value, bool healthy)
-    {
-        using Hopper env = GymnasiumTask.Reset<Hopper>(seed: 0, out _);
-        double[] qpos = [.. s_initialQpos];
-        qpos[index] = value;
-        RawMjData.Write(env, MjDataArrays.qpos, qpos);
-        RawMjData.Write(env, MjDataArrays.qvel, new double[Nv]);
-        Assert.That(GymnasiumIsHealthy(qpos, new double[Nv]), Is.EqualTo(healthy), "the case itself is what the definition says");
-        Assert.That(env.IsHealthy(), Is.EqualTo(healthy));
-    }
+    public void IsHealthy_QposAtThreshold(int index, double value, bool healthy) =>
+        Gymnasium.AssertHealthWithQpos<Hopper>(index, value, healthy, GymnasiumIsHealthy, env => env.IsHealthy());
 
     [TestCase(0, 100.0, false)]
     [TestCase(0, 99.999999999999986, true)]
@@ -115,7 +102,8 @@ public class HopperTests
             maxQpos = Math.Max(maxQpos, qpos.Zip(s_initialQpos, (q, q0) => Math.Abs(q - q0)).Max());
             maxQvel = Math.Max(maxQvel, RawMjData.Read(env, MjDataArrays.qvel, Nv).Max(Math.Abs));
         }
-        Assert.That(maxQpos, Is.LessThanOrEqualTo(ResetNoiseScale).And.GreaterThan(0.99 * ResetNoiseScale));
-        Assert.That(maxQvel, Is.LessThanOrEqualTo(ResetNoiseScale).And.GreaterThan(0.99 * ResetNoiseScale));
+        double scale = Gymnasium.ResetNoiseScale;
+        Assert.That(maxQpos, Is.LessThanOrEqualTo(scale).And.GreaterThan(0.99 * scale));
+        Assert.That(maxQvel, Is.LessThanOrEqualTo(scale).And.GreaterThan(0.99 * scale));
     }
 }

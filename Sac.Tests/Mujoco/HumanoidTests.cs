@@ -17,6 +17,9 @@ public class HumanoidTests
     private const double HealthyReward = 5.0, ResetNoiseScale = 1e-2;
     private static readonly double[] s_initialQpos = [0, 0, 1.4, 1, 0, 0, 0, .. new double[17]];
 
+    /// <summary>humanoid_v5.py's is_healthy: 1.0 &lt; z = qpos[2] &lt; 2.0 (strict).</summary>
+    private static bool GymnasiumIsHealthy(double[] qpos) => 1.0 < qpos[2] && qpos[2] < 2.0;
+
     /// <summary>humanoid_v5.py's numbers and its observation, six slices without the world body.</summary>
     internal static GymnasiumTask Gymnasium { get; } = new(
         "Humanoid-v5", () => new Humanoid(), ObservationDimension: 348, "22 + 23 + 130 + 78 + 17 + 78",
@@ -67,15 +70,12 @@ public class HumanoidTests
         int t = 0;
         for (; t < 1000 && !terminated; t++)
         {
-            float[] action = GymnasiumTask.RandomAction(rng, Nu, 0.4);
-            (double xBefore, double yBefore) = GymnasiumMassCenter(env);
-            StepResult result = env.Step(action, observation);
-            (double xAfter, double yAfter) = GymnasiumMassCenter(env);
+            var (action, result, (xBefore, yBefore), (xAfter, yAfter)) = Gymnasium.StepRandomly(env, rng, observation, () => GymnasiumMassCenter(env));
             double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, Nq);
             double[] cfrcExt = RawMjData.Read(env, MjDataArrays.cfrc_ext, 6 * Nbody);
 
             double xVelocity = (xAfter - xBefore) / Dt, yVelocity = (yAfter - yBefore) / Dt;
-            bool healthy = 1.0 < qpos[2] && qpos[2] < 2.0;
+            bool healthy = GymnasiumIsHealthy(qpos);
             double healthyReward = healthy ? HealthyReward : 0.0;
             double ctrlCost = CtrlCostWeight * action.Sum(a => (double)a * a);
             double contactCost = Math.Min(ContactCostWeight * cfrcExt.Sum(f => f * f), ContactCostMax);
@@ -115,15 +115,8 @@ public class HumanoidTests
     [TestCase(1.0000000000000002, true, TestName = "IsHealthy_ZJustAboveItsLowerBound_IsHealthy")]
     [TestCase(2.0, false, TestName = "IsHealthy_ZExactlyAtItsUpperBound_IsUnhealthy")]
     [TestCase(1.9999999999999998, true, TestName = "IsHealthy_ZJustBelowItsUpperBound_IsHealthy")]
-    public void IsHealthy_ZAtThreshold(double z, bool healthy)
-    {
-        using Humanoid env = GymnasiumTask.Reset<Humanoid>(seed: 0, out _);
-        double[] qpos = [.. s_initialQpos];
-        qpos[2] = z;
-        RawMjData.Write(env, MjDataArrays.qpos, qpos);
-        Assert.That(1.0 < z && z < 2.0, Is.EqualTo(healthy), "the case itself is what the definition says");
-        Assert.That(env.IsHealthy(), Is.EqualTo(healthy));
-    }
+    public void IsHealthy_ZAtThreshold(double z, bool healthy) =>
+        Gymnasium.AssertHealthWithQpos<Humanoid>(index: 2, z, healthy, (qpos, _) => GymnasiumIsHealthy(qpos), env => env.IsHealthy());
 
     [Test]
     public void Step_FromAFallenHumanoid_TerminatesWithoutHealthyReward()

@@ -12,6 +12,19 @@ namespace Sac.Tests.Mujoco;
 internal static class PlanarWalkerChecks
 {
     /// <summary>
+    /// A planar walker's Gymnasium numbers with what hopper_v5.py and walker2d_v5.py share: ctrl in [−1, 1], U(−scale,
+    /// scale) reset noise on qpos and qvel, the observation [qpos[1:], clip(qvel, −10, 10)], and the reset info
+    /// x_position and z_distance_from_origin (qpos[1] − qpos0[1]).
+    /// </summary>
+    public static GymnasiumTask Gymnasium(string id, Func<MujocoEnvironment> create, int observationDimension, string observationLayout,
+        int nq, int nv, int nu, int frameSkip, double dt, double[] initialQpos, double resetNoiseScale) => new(
+        id, create, observationDimension, observationLayout, nq, nv, nu, CtrlLimit: 1.0, frameSkip, dt, initialQpos, resetNoiseScale,
+        NormalVelocityNoise: false,
+        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, nq).Skip(1).Select(x => (float)x),
+            .. RawMjData.Read(env, MjDataArrays.qvel, nv).Select(v => (float)Math.Clamp(v, -10.0, 10.0))],
+        ResetTerms: qpos => [qpos[0], qpos[1] - initialQpos[1], 0, 0, 0, 0]);
+
+    /// <summary>
     /// After a kick to qvel, ten steps of random actions: every observation is <paramref name="task"/>'s
     /// [qpos[1:], clip(qvel, −10, 10)], and some |qvel| went beyond 10, so the clip was exercised.
     /// </summary>
@@ -46,9 +59,7 @@ internal static class PlanarWalkerChecks
         int t = 0;
         for (; t < 1000 && !terminated; t++)
         {
-            float[] action = GymnasiumTask.RandomAction(rng, task.Nu);
-            double xBefore = RawMjData.Read(env, MjDataArrays.qpos, 1)[0];
-            StepResult result = env.Step(action, observation);
+            var (action, result, xBefore, _) = task.StepRandomly(env, rng, observation, () => RawMjData.Read(env, MjDataArrays.qpos, 1)[0]);
             double[] qpos = RawMjData.Read(env, MjDataArrays.qpos, task.Nq);
             double[] qvel = RawMjData.Read(env, MjDataArrays.qvel, task.Nv);
 

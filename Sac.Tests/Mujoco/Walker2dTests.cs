@@ -12,20 +12,15 @@ namespace Sac.Tests.Mujoco;
 public class Walker2dTests
 {
     private const int Nq = 9, Nv = 9, Nu = 6;
-    private const double Dt = 0.002 * 4;
-    private const double ForwardRewardWeight = 1.0, CtrlCostWeight = 1e-3, HealthyReward = 1.0, ResetNoiseScale = 5e-3;
     private static readonly double[] s_initialQpos = [0, 1.25, 0, 0, 0, 0, 0, 0, 0];
 
     /// <summary>walker2d_v5.py's is_healthy: z and angle only, both open intervals.</summary>
     private static bool GymnasiumIsHealthy(double[] qpos) => 0.8 < qpos[1] && qpos[1] < 2.0 && -1.0 < qpos[2] && qpos[2] < 1.0;
 
-    /// <summary>walker2d_v5.py's numbers and its observation [qpos[1:], clip(qvel, −10, 10)].</summary>
-    internal static GymnasiumTask Gymnasium { get; } = new(
-        "Walker2d-v5", () => new Walker2d(), ObservationDimension: 17, "8 of qpos (no rootx) + 9 of qvel",
-        Nq, Nv, Nu, CtrlLimit: 1.0, FrameSkip: 4, Dt, s_initialQpos, ResetNoiseScale, NormalVelocityNoise: false,
-        Observation: env => [.. RawMjData.Read(env, MjDataArrays.qpos, Nq).Skip(1).Select(x => (float)x),
-            .. RawMjData.Read(env, MjDataArrays.qvel, Nv).Select(v => (float)Math.Clamp(v, -10.0, 10.0))],
-        ResetTerms: qpos => [qpos[0], qpos[1] - 1.25, 0, 0, 0, 0]); // reset info: x_position, z_distance_from_origin
+    /// <summary>walker2d_v5.py's numbers; its observation [qpos[1:], clip(qvel, −10, 10)] and reset info are a planar walker's.</summary>
+    internal static GymnasiumTask Gymnasium { get; } = PlanarWalkerChecks.Gymnasium(
+        "Walker2d-v5", () => new Walker2d(), observationDimension: 17, "8 of qpos (no rootx) + 9 of qvel",
+        Nq, Nv, Nu, frameSkip: 4, dt: 0.002 * 4, s_initialQpos, resetNoiseScale: 5e-3);
 
     [Test]
     public void Step_Observation_IsQposWithoutRootxThenQvelClippedToTen()
@@ -37,7 +32,7 @@ public class Walker2dTests
     [Test]
     public void Step_RewardAndTermination_AreGymnasiumsFromTheStateBeforeAndAfter() =>
         PlanarWalkerChecks.RewardsAndTerminationUntilTheFall(Gymnasium, seed: 8, new Rng(81), (qpos, _) => GymnasiumIsHealthy(qpos),
-            ForwardRewardWeight, CtrlCostWeight, HealthyReward);
+            forwardRewardWeight: 1.0, ctrlCostWeight: 1e-3, healthyReward: 1.0);
 
     [TestCase(1, 0.8, false, TestName = "IsHealthy_ZExactlyAtItsLowerBound_IsUnhealthy")]
     [TestCase(1, 0.80000000000000016, true, TestName = "IsHealthy_ZJustAboveItsLowerBound_IsHealthy")]
@@ -48,15 +43,8 @@ public class Walker2dTests
     [TestCase(2, -1.0, false, TestName = "IsHealthy_AngleExactlyAtItsLowerBound_IsUnhealthy")]
     [TestCase(2, -0.99999999999999989, true, TestName = "IsHealthy_AngleJustAboveItsLowerBound_IsHealthy")]
     [TestCase(3, -200.0, true, TestName = "IsHealthy_JointFarOut_IsHealthyAsWalkerHasNoStateRange")]
-    public void IsHealthy_QposAtThreshold(int index, double value, bool healthy)
-    {
-        using Walker2d env = GymnasiumTask.Reset<Walker2d>(seed: 0, out _);
-        double[] qpos = [.. s_initialQpos];
-        qpos[index] = value;
-        RawMjData.Write(env, MjDataArrays.qpos, qpos);
-        Assert.That(GymnasiumIsHealthy(qpos), Is.EqualTo(healthy), "the case itself is what the definition says");
-        Assert.That(env.IsHealthy(), Is.EqualTo(healthy));
-    }
+    public void IsHealthy_QposAtThreshold(int index, double value, bool healthy) =>
+        Gymnasium.AssertHealthWithQpos<Walker2d>(index, value, healthy, (qpos, _) => GymnasiumIsHealthy(qpos), env => env.IsHealthy());
 
     [TestCase(0.5, 0.0, TestName = "Step_FromAFallenWalker_Terminates")]
     [TestCase(2.5, 0.0, TestName = "Step_FromAWalkerTooHigh_Terminates")]

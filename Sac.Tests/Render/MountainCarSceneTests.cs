@@ -1,5 +1,3 @@
-using Sac.Render;
-using Sac.Render.Recording;
 using Sac.Render.Scenes;
 using SkiaSharp;
 
@@ -11,13 +9,12 @@ namespace Sac.Tests.Render;
 /// </summary>
 public class MountainCarSceneTests
 {
-    private const int W = 600, H = 400;
-    private static readonly RenderSettings Settings = new() { Width = W, Height = H, Overlay = false };
+    private static readonly SceneCanvas Canvas = new(W: 600, H: 400);
 
     private static (double X, double Y) Screen(double x, double y)
     {
-        double scale = Math.Min(W / 1.8, H / 1.2), left = (W - 1.8 * scale) / 2;
-        return (left + (x + 1.2) * scale, H - y * scale);
+        double scale = Math.Min(Canvas.W / 1.8, Canvas.H / 1.2), left = (Canvas.W - 1.8 * scale) / 2;
+        return (left + (x + 1.2) * scale, Canvas.H - y * scale);
     }
 
     /// <summary>A point a little above the hill at x, along its normal (inside the car's body when the car is there).</summary>
@@ -36,9 +33,7 @@ public class MountainCarSceneTests
     public void Frame_AtPosition_HasTheCarOnTheCurveThere(double position)
     {
         var scene = new MountainCarScene();
-        double[] state = scene.CaptureState([(float)position, 0f]);
-        using var bitmap = EpisodeVideo.NewBitmap(Settings);
-        scene.Draw(bitmap, SceneFrames.Frame(state), Settings);
+        using SKBitmap bitmap = Canvas.Draw(scene, scene.CaptureState([(float)position, 0f]));
 
         // The body's middle: the wheels' clearance (0.03) plus half the body's height (0.03) above the track.
         var (x, y) = AboveTrack(position, 0.06);
@@ -58,8 +53,7 @@ public class MountainCarSceneTests
     public void Frame_HasTheTrackOnTheCurve()
     {
         var scene = new MountainCarScene();
-        using var bitmap = EpisodeVideo.NewBitmap(Settings);
-        scene.Draw(bitmap, SceneFrames.Frame(scene.CaptureState([0.55f, 0f])), Settings);
+        using SKBitmap bitmap = Canvas.Draw(scene, scene.CaptureState([0.55f, 0f]));
         foreach (double x in new[] { -1.0, -0.7, -0.3, 0.1 })
         {
             var (sx, sy) = Screen(x, 0.45 * Math.Sin(3 * x) + 0.55);

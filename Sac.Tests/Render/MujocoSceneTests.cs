@@ -5,7 +5,6 @@ using Sac.Mujoco.Native;
 using Sac.Mujoco.Tasks;
 using Sac.Render;
 using Sac.Render.Raster;
-using Sac.Render.Recording;
 using Sac.Render.Scenes;
 using SkiaSharp;
 
@@ -18,8 +17,7 @@ namespace Sac.Tests.Render;
 /// </summary>
 public class MujocoSceneTests
 {
-    private const int W = 480, H = 360;
-    private static readonly RenderSettings Settings = new() { Width = W, Height = H, Overlay = false };
+    private static readonly SceneCanvas Canvas = new(W: 480, H: 360);
 
     // Six primitive shapes in six hues at known places, and a sphere coloured by its material (its own rgba left at
     // MuJoCo's default, so the material's cyan shows). The ball hangs from a free joint, so a test can move it.
@@ -81,16 +79,9 @@ public class MujocoSceneTests
         double[] up = [right[1] * forward[2] - right[2] * forward[1], right[2] * forward[0] - right[0] * forward[2], right[0] * forward[1] - right[1] * forward[0]];
         double[] d = [p[0] - eye[0], p[1] - eye[1], p[2] - eye[2]];
         double Dot(double[] u, double[] v) => u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
-        double f = H / 2.0 / Math.Tan(rig.FovYDegrees * Math.PI / 360);
+        double f = Canvas.H / 2.0 / Math.Tan(rig.FovYDegrees * Math.PI / 360);
         double depth = Dot(d, forward);
-        return (W / 2.0 + f * Dot(d, right) / depth, H / 2.0 - f * Dot(d, up) / depth);
-    }
-
-    private static SKBitmap Draw(MujocoGeomScene scene, double[] state)
-    {
-        var bitmap = EpisodeVideo.NewBitmap(Settings);
-        scene.Draw(bitmap, SceneFrames.Frame(state), Settings);
-        return bitmap;
+        return (Canvas.W / 2.0 + f * Dot(d, right) / depth, Canvas.H / 2.0 - f * Dot(d, up) / depth);
     }
 
     [Test]
@@ -111,7 +102,7 @@ public class MujocoSceneTests
                 moved.CopyTo(simulation.Qpos);
                 simulation.Forward();
             }
-            using SKBitmap bitmap = Draw(scene, scene.Capture(view));
+            using SKBitmap bitmap = Canvas.Draw(scene, scene.Capture(view));
             double[] positions = RawGeomPositions(simulation.Pointer, ngeom);
             double[] torso = RawBodyPosition(simulation.Pointer, 1);
             if (moved is not null)
@@ -126,7 +117,7 @@ public class MujocoSceneTests
             }
             // The floor behind them and the sky above are neither geom-coloured nor each other's.
             var (fx, fy) = Project([0.2, 4, 0], torso, Rig);
-            SKColor floor = Pixels.At(bitmap, fx, fy), sky = Pixels.At(bitmap, W / 2, 3);
+            SKColor floor = Pixels.At(bitmap, fx, fy), sky = Pixels.At(bitmap, Canvas.W / 2, 3);
             Assert.That(Pixels.Hsv(floor).Saturation, Is.LessThan(0.2), $"the floor at ({fx:F0}, {fy:F0}) is {floor}");
             Assert.That(Pixels.HueDistance(Pixels.Hsv(sky).Hue, 212), Is.LessThan(20), $"the sky is blue, not {sky}");
             Assert.That(Pixels.Hsv(sky).Saturation, Is.GreaterThan(0.15), "the top of the sky is blue, not grey");
@@ -156,7 +147,7 @@ public class MujocoSceneTests
                 action[j] = (float)rng.Uniform(-1, 1);
             env.Step(action, observation);
         }
-        using SKBitmap bitmap = Draw(scene, scene.CaptureState(observation));
+        using SKBitmap bitmap = Canvas.Draw(scene, scene.CaptureState(observation));
 
         // Gymnasium's half_cheetah.xml: 9 geoms (the floor, then torso, head and six leg capsules), body 1 the torso.
         const int ngeom = 9;

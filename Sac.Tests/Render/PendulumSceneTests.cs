@@ -1,5 +1,3 @@
-using Sac.Render;
-using Sac.Render.Recording;
 using Sac.Render.Scenes;
 using SkiaSharp;
 
@@ -12,14 +10,13 @@ namespace Sac.Tests.Render;
 /// </summary>
 public class PendulumSceneTests
 {
-    private const int W = 400, H = 300;
-    private static readonly RenderSettings Settings = new() { Width = W, Height = H, Overlay = false };
+    private static readonly SceneCanvas Canvas = new(W: 400, H: 300);
 
     /// <summary>The screen point at distance r (in rod lengths) from the axle in the direction of angle θ.</summary>
     private static (double X, double Y) Along(double theta, double r)
     {
-        double scale = Math.Min(W, H) / 4.4;
-        return (W / 2.0 - Math.Sin(theta) * r * scale, H / 2.0 - Math.Cos(theta) * r * scale);
+        double scale = Math.Min(Canvas.W, Canvas.H) / 4.4;
+        return (Canvas.W / 2.0 - Math.Sin(theta) * r * scale, Canvas.H / 2.0 - Math.Cos(theta) * r * scale);
     }
 
     private static bool IsRod(SKColor c) => Math.Abs(c.Red - 204) < 30 && Math.Abs(c.Green - 77) < 30 && Math.Abs(c.Blue - 77) < 30;
@@ -35,9 +32,7 @@ public class PendulumSceneTests
     {
         var scene = new PendulumScene();
         // The angle comes in the way the environment reports it: [cos θ, sin θ, θ̇].
-        double[] state = scene.CaptureState([(float)Math.Cos(theta), (float)Math.Sin(theta), 0.3f]);
-        using var bitmap = EpisodeVideo.NewBitmap(Settings);
-        scene.Draw(bitmap, SceneFrames.Frame(state), Settings);
+        using SKBitmap bitmap = Canvas.Draw(scene, scene.CaptureState([(float)Math.Cos(theta), (float)Math.Sin(theta), 0.3f]));
 
         // Along θ, from near the axle to near the tip: the rod. Half a rod-width off the line on either side at mid-length
         // is still rod; well off it, at θ ± 50° and behind the axle (θ + π), is the white background.

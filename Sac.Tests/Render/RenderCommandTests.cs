@@ -20,6 +20,10 @@ public class RenderCommandTests : CliTestBase
         return run;
     }
 
+    /// <summary>`sac render` of <paramref name="run"/>'s episode at 64×48 (small, should it not be refused), with <paramref name="options"/>.</summary>
+    private static (int Code, string Out, string Err) RenderSmall(string run, params string[] options) =>
+        Sac(["render", "--run", run, "--width", "64", "--height", "48", .. options]);
+
     [Test]
     public void Render_TwoEpisodes_VideoHasEveryFrame_AndTheReturnsSacEvalReports()
     {
@@ -95,13 +99,13 @@ public class RenderCommandTests : CliTestBase
         string video = Path.Combine(Root, "clip.webm"), table = Path.Combine(Root, "clip.csv"), poster = Path.Combine(Root, "clip.png");
         File.WriteAllText(table, "the user's own table\n");
         var before = Snapshot();
-        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), table, "--overwrite");
+        AssertUsageError(RenderSmall(run, "--out", video), table, "--overwrite");
         Assert.That(Snapshot(), Is.EqualTo(before), "neither replaced nor joined by a video");
 
         File.Delete(table);
         File.WriteAllText(poster, "the user's own picture");
         before = Snapshot();
-        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), poster, "--overwrite");
+        AssertUsageError(RenderSmall(run, "--out", video), poster, "--overwrite");
         Assert.That(Snapshot(), Is.EqualTo(before));
     }
 
@@ -112,12 +116,12 @@ public class RenderCommandTests : CliTestBase
         string video = Path.Combine(Root, "clip.webm");
         File.WriteAllText(video, "an older video");
         var before = Snapshot();
-        AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video), video, "exists", "--overwrite");
+        AssertUsageError(RenderSmall(run, "--out", video), video, "exists", "--overwrite");
         Assert.That(Snapshot(), Is.EqualTo(before));
 
         File.WriteAllText(Path.ChangeExtension(video, ".csv"), "stale");
         File.WriteAllText(Path.ChangeExtension(video, ".png"), "stale");
-        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video, "--overwrite");
+        var result = RenderSmall(run, "--out", video, "--overwrite");
         Assert.That(result.Code, Is.Zero, result.Err);
         // All three are this render's: a whole video, its 201-row table, a decodable poster.
         Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
@@ -132,12 +136,11 @@ public class RenderCommandTests : CliTestBase
     {
         // The default name (videos/render-<checkpoint>-seed<seed>.webm) follows the same rule as --out.
         string run = TrainedRun();
-        string[] args = ["render", "--run", run, "--width", "64", "--height", "48"];
-        Assert.That(Sac(args).Code, Is.Zero);
+        Assert.That(RenderSmall(run).Code, Is.Zero);
         var before = Snapshot();
-        AssertUsageError(Sac(args), "render-step-0000000300-seed1000000.webm", "--overwrite");
+        AssertUsageError(RenderSmall(run), "render-step-0000000300-seed1000000.webm", "--overwrite");
         Assert.That(Snapshot(), Is.EqualTo(before), "the first render, its table, poster and run page, untouched");
-        var again = Sac([.. args, "--overwrite"]);
+        var again = RenderSmall(run, "--overwrite");
         Assert.That(again.Code, Is.Zero, again.Err);
 
         string png = Path.Combine(Root, "frame.png");
@@ -159,7 +162,7 @@ public class RenderCommandTests : CliTestBase
         string[] theirs = ["clip.tmp.webm", "clip.tmp.png", "clip.csv.tmp"];
         foreach (string name in theirs)
             File.WriteAllText(Path.Combine(Root, name), "the user's " + name);
-        var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(Root, "clip.webm"));
+        var result = RenderSmall(run, "--out", Path.Combine(Root, "clip.webm"));
         Assert.That(result.Code, Is.Zero, result.Err);
         foreach (string name in theirs)
             Assert.That(File.ReadAllText(Path.Combine(Root, name)), Is.EqualTo("the user's " + name));
@@ -172,70 +175,6 @@ public class RenderCommandTests : CliTestBase
         var help = Sac("render", "--help");
         Assert.That(help.Out, Does.Contain("<name>.csv").And.Contain("<name>.png"), "what is written beside the video");
         Assert.That(help.Out, Does.Contain("--overwrite"));
-    }
-
-    /// <summary>
-    /// Makes <paramref name="directory"/> refuse new files until disposed: mode 0555, and for root (whom modes do not
-    /// stop) the immutable attribute too. Ignores the test where neither works (then nothing here could show the defect).
-    /// </summary>
-    [UnsupportedOSPlatform("windows")] // modes and a shell script
-    private static IDisposable ReadOnly(string directory)
-    {
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
-                                        UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        bool immutable = !Accepts(directory) || Chattr("+i", directory);
-        var undo = new Undo(() =>
-        {
-            if (immutable)
-                Chattr("-i", directory);
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        });
-        if (Accepts(directory))
-        {
-            undo.Dispose();
-            Assert.Ignore($"{directory} cannot be made read-only here (root without chattr +i).");
-        }
-        return undo;
-    }
-
-    private static bool Accepts(string directory)
-    {
-        string probe = Path.Combine(directory, "probe");
-        try
-        {
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool Chattr(string flag, string path)
-    {
-        try
-        {
-            using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path]);
-            chattr.WaitForExit();
-            return chattr.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
-
-    private sealed class Undo(Action undo) : IDisposable
-    {
-        private Action? _undo = undo;
-
-        public void Dispose()
-        {
-            _undo?.Invoke();
-            _undo = null;
-        }
     }
 
     /// <summary>Runs <paramref name="test"/> with SAC_FFMPEG set to a wrapper of ffmpeg that logs its arguments; returns the log's lines.</summary>
@@ -267,6 +206,21 @@ public class RenderCommandTests : CliTestBase
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="refusals"/> (calls of `sac render` that each assert their refusal) with ffmpeg logged, then
+    /// checks they were refused before rendering: ffmpeg was never given frames, and the tree under the root is as it
+    /// was. Returns ffmpeg's calls.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")] // a shell script
+    private string[] AssertRefusedBeforeRendering(string nothingWritten, Action refusals)
+    {
+        var before = Snapshot();
+        string[] calls = WithFfmpegLogged(refusals);
+        Assert.That(calls, Has.None.Contain("pipe:0"), $"ffmpeg was never given frames: {string.Join("\n", calls)}");
+        Assert.That(Snapshot(), Is.EqualTo(before), nothingWritten);
+        return calls;
+    }
+
     [UnsupportedOSPlatform("windows")] // modes and a shell script
     [Test]
     public void Render_OutInAReadOnlyDirectory_IsRefusedBeforeRendering_AndWritesNothing()
@@ -274,17 +228,15 @@ public class RenderCommandTests : CliTestBase
         string run = TrainedRun();
         string locked = Path.Combine(Root, "locked");
         Directory.CreateDirectory(locked);
-        using var readOnly = ReadOnly(locked);
-        var before = Snapshot();
-        string[] calls = WithFfmpegLogged(() =>
+        using var readOnly = ReadOnlyDirectory.Lock(locked);
+        string[] calls = AssertRefusedBeforeRendering("nothing written", () =>
         {
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "clip.webm")), locked, "cannot be written");
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", Path.Combine(locked, "new", "clip.webm")), locked, "cannot be written");
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--still", "3", "--out", Path.Combine(locked, "frame.png")), locked, "cannot be written");
+            AssertUsageError(RenderSmall(run, "--out", Path.Combine(locked, "clip.webm")), locked, "cannot be written");
+            AssertUsageError(RenderSmall(run, "--out", Path.Combine(locked, "new", "clip.webm")), locked, "cannot be written");
+            AssertUsageError(RenderSmall(run, "--still", "3", "--out", Path.Combine(locked, "frame.png")), locked, "cannot be written");
         });
-        // ffmpeg was asked whether it is installed, and never given frames: no episode was rendered.
-        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
-        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
+        // ffmpeg was asked whether it is installed (and, above, never given frames: no episode was rendered).
+        Assert.That(calls, Is.Not.Empty);
     }
 
     [UnsupportedOSPlatform("windows")] // modes and a shell script
@@ -293,12 +245,10 @@ public class RenderCommandTests : CliTestBase
     {
         // The default --out is the run's videos/, which does not exist yet: the run directory itself must take it.
         string run = TrainedRun();
-        using var readOnly = ReadOnly(run);
-        var before = Snapshot();
-        string[] calls = WithFfmpegLogged(() =>
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "render-step-0000000300-seed1000000.webm", "cannot be written"));
-        Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), string.Join("\n", calls));
-        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, not even the run page");
+        using var readOnly = ReadOnlyDirectory.Lock(run);
+        string[] calls = AssertRefusedBeforeRendering("nothing written, not even the run page", () =>
+            AssertUsageError(RenderSmall(run), "render-step-0000000300-seed1000000.webm", "cannot be written"));
+        Assert.That(calls, Is.Not.Empty, "ffmpeg was asked whether it is installed");
     }
 
     [UnsupportedOSPlatform("windows")] // modes and a shell script
@@ -308,12 +258,9 @@ public class RenderCommandTests : CliTestBase
         // videos/ takes the video, but the run page (index.html, in the run directory) would fail after it.
         string run = TrainedRun();
         Directory.CreateDirectory(Path.Combine(run, "videos"));
-        using var readOnly = ReadOnly(run);
-        var before = Snapshot();
-        string[] calls = WithFfmpegLogged(() =>
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), Path.Combine(run, "index.html"), "cannot be written"));
-        Assert.That(calls, Has.None.Contain("pipe:0"), "ffmpeg was never given frames");
-        Assert.That(Snapshot(), Is.EqualTo(before), "no video without its place on the run page");
+        using var readOnly = ReadOnlyDirectory.Lock(run);
+        AssertRefusedBeforeRendering("no video without its place on the run page", () =>
+            AssertUsageError(RenderSmall(run), Path.Combine(run, "index.html"), "cannot be written"));
     }
 
     [Test]
@@ -362,14 +309,14 @@ public class RenderCommandTests : CliTestBase
             esac
             """;
         string[] calls = WithFfmpegWrapper(withoutX264, () =>
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48", "--format", "mp4"), "libx264", "mp4"));
+            AssertUsageError(RenderSmall(run, "--format", "mp4"), "libx264", "mp4"));
         Assert.That(calls, Is.Not.Empty.And.None.Contain("pipe:0"), "ffmpeg was never given frames");
         Assert.That(Snapshot(), Is.EqualTo(before));
 
         // That ffmpeg still writes WebM (VP9): only the missing encoder is refused.
         string video = Path.Combine(Root, "clip.webm");
         WithFfmpegWrapper(withoutX264, () =>
-            Assert.That(Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", video).Code, Is.Zero));
+            Assert.That(RenderSmall(run, "--out", video).Code, Is.Zero));
         Assert.That(VideoProbe.Of(video).Frames, Is.EqualTo(201));
     }
 
@@ -379,9 +326,9 @@ public class RenderCommandTests : CliTestBase
         string run = TrainedRun();
         using (new RunDirectory(run, "--run").Lock())
         {
-            AssertUsageError(Sac("render", "--run", run, "--width", "64", "--height", "48"), "in use", "--out");
+            AssertUsageError(RenderSmall(run), "in use", "--out");
             string outside = Path.Combine(Root, "outside.webm");
-            var result = Sac("render", "--run", run, "--width", "64", "--height", "48", "--out", outside);
+            var result = RenderSmall(run, "--out", outside);
             Assert.That(result.Code, Is.Zero, result.Err);
             Assert.That(VideoProbe.Of(outside).Frames, Is.EqualTo(201));
         }
