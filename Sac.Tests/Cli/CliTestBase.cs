@@ -58,6 +58,15 @@ public abstract class CliTestBase
         .ToDictionary(f => f, f => new FileInfo(f).LinkTarget is string target ? $"-> {target}" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>Exit code 2 and exactly one line "sac: error: …" naming each of <paramref name="mentions"/>, no stack trace.</summary>
+    /// <summary>`sac args…` is refused with one line naming <paramref name="mentions"/> (exit 2), and the file tree under
+    /// <see cref="Root"/> is unchanged.</summary>
+    protected void AssertRefusedTouchingNothing(string[] args, params string[] mentions)
+    {
+        var before = Snapshot();
+        AssertUsageError(Sac(args), mentions);
+        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, nothing lost");
+    }
+
     protected static void AssertUsageError((int Code, string Out, string Err) result, params string[] mentions)
     {
         Assert.That(result.Code, Is.EqualTo(2), result.Err);

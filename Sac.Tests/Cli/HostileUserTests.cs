@@ -22,14 +22,6 @@ public class HostileUserTests : CliTestBase
         return run;
     }
 
-    /// <summary>`sac args…` is refused with one line naming <paramref name="mentions"/>, and the file tree is unchanged.</summary>
-    private void AssertRefusedTouchingNothing(string[] args, params string[] mentions)
-    {
-        var before = Snapshot();
-        AssertUsageError(Sac(args), mentions);
-        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, nothing lost");
-    }
-
     private static string LatestCheckpoint(string run) => CheckpointStore.Resolve(Path.Combine(run, "checkpoints"));
 
     [Test]

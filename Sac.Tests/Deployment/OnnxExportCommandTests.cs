@@ -16,14 +16,6 @@ public class OnnxExportCommandTests : CliTestBase
 
     private string Out(string name = "policy.onnx") => Path.Combine(Root, name);
 
-    /// <summary>`sac export args…` is refused with one line naming <paramref name="mentions"/>, and the file tree is unchanged.</summary>
-    private void AssertRefusedTouchingNothing(string[] args, params string[] mentions)
-    {
-        var before = Snapshot();
-        AssertUsageError(Sac(args), mentions);
-        Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, nothing lost");
-    }
-
     [Test]
     public void Export_IntoANewDirectory_WritesTheModelAndSaysWhatItHolds()
     {
