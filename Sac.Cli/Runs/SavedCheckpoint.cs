@@ -39,7 +39,19 @@ public sealed record SavedCheckpoint(RunConfig Config, string Path, bool Named)
     /// there whole but fails verification (corrupt, or of other options) is refused, never skipped.
     /// </summary>
     /// <exception cref="CheckpointException">The checkpoint is missing, corrupt or does not fit the run, or was pruned on every read.</exception>
-    public (SavedCheckpoint Checkpoint, Trainer Trainer) Load() => Read(checkpoint => checkpoint.LoadThisOne());
+    public (SavedCheckpoint Checkpoint, Trainer Trainer) Load()
+    {
+        // The trainer is built once, before the first read: between finding the newest checkpoint and opening its files a
+        // run's pruning can strike, so that window holds nothing slower than the open (a refused load leaves the trainer
+        // unchanged, so it takes the next one).
+        var trainer = new Trainer(VectorEnvironment.Create(Config.Env, Config.Trainer.NumEnvs, Config.Sac.Threads), EnvironmentRegistry.Create(Config.Env), Config.Sac,
+            Config.Trainer with { TotalSteps = Math.Max(Config.Steps, 1) });
+        return Read(checkpoint =>
+        {
+            trainer.LoadCheckpoint(checkpoint.Path);
+            return trainer;
+        });
+    }
 
     /// <summary>
     /// What <paramref name="read"/> reads from the checkpoint (`sac export`: its policy alone), and the checkpoint read,
@@ -65,14 +77,6 @@ public sealed record SavedCheckpoint(RunConfig Config, string Path, bool Named)
                 checkpoint = checkpoint with { Path = Resolve(Root, null) };
             }
         }
-    }
-
-    private Trainer LoadThisOne()
-    {
-        var trainer = new Trainer(VectorEnvironment.Create(Config.Env, Config.Trainer.NumEnvs, Config.Sac.Threads), EnvironmentRegistry.Create(Config.Env), Config.Sac,
-            Config.Trainer with { TotalSteps = Math.Max(Config.Steps, 1) });
-        trainer.LoadCheckpoint(Path);
-        return trainer;
     }
 
     /// <summary>

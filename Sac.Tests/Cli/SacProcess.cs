@@ -19,15 +19,20 @@ internal sealed class SacProcess : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    /// <summary>Starts <c>sac args…</c>.</summary>
+    /// <summary>Starts <c>sac args…</c>, with every signal's default handling (see the note inside).</summary>
     public static SacProcess Start(params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        // NOTE: a test run started under nohup ignores SIGHUP, and a child inherits that, so .NET would never see the
+        // SIGHUP a test sends. env(1) resets it to the default and then execs the host (same pid); a user's nohup still
+        // applies to their own runs.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=HUP,INT,TERM");
+        start.ArgumentList.Add(DotnetHost());
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "sac.dll"));
         foreach (string arg in args)
