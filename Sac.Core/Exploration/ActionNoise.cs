@@ -33,6 +33,9 @@ public sealed class ActionNoise
     /// <summary>OU's ρ = 1 − θ·dt with SB3's θ = 0.15, dt = 0.01.</summary>
     public const double OrnsteinUhlenbeckRho = 1 - 0.15 * 0.01;
 
+    /// <summary>√(1 − ρ²): the innovation's scale that keeps OU's variance at 1.</summary>
+    private static readonly double s_innovation = Math.Sqrt(1 - OrnsteinUhlenbeckRho * OrnsteinUhlenbeckRho);
+
     private readonly ColoredNoise? _colored;
     private readonly double[] _values;   // pink: copy × dimension × horizon samples; OU: copy × dimension states
     private readonly int[] _positions;   // pink: each copy's next index into its sequences
@@ -124,12 +127,11 @@ public sealed class ActionNoise
                 epsilon[j] = (float)_values[(copy * ActionSize + j) * Horizon + t];
             return;
         }
-        double innovation = Math.Sqrt(1 - OrnsteinUhlenbeckRho * OrnsteinUhlenbeckRho);
         for (int j = 0; j < ActionSize; j++)
         {
             ref double x = ref _values[copy * ActionSize + j];
             epsilon[j] = (float)x;
-            x = OrnsteinUhlenbeckRho * x + innovation * Rng.Normal();
+            x = OrnsteinUhlenbeckRho * x + s_innovation * Rng.Normal();
         }
     }
 

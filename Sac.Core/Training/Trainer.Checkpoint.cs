@@ -280,7 +280,7 @@ public sealed partial class Trainer
         copies.Lengths.CopyTo(_episodeLength, 0);
         _started = Steps > 0;
         // A state from before vectorized environments could be saved between an episode's end and the next reset.
-        _pendingReset[0] = copies.NeedsReset && _started;
+        _pendingReset = copies.NeedsReset && _started;
         _trainingTicks = (long)(meta["trainingSeconds"]!.GetValue<double>() * System.Diagnostics.Stopwatch.Frequency);
         var rng = meta["rng"]!;
         _exploration.State = EnvironmentState.RestoreRng(rng["exploration"])!.State;

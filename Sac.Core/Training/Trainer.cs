@@ -44,7 +44,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
     private readonly double[] _recentReturns = new double[100];
     private readonly double[] _episodeReturn;
     private readonly int[] _episodeLength;
-    private readonly bool[] _pendingReset;
+    private bool _pendingReset;
     private bool _started;
     private bool _evalEnvSeeded;
     private long _trainingTicks;
@@ -118,7 +118,6 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         _results = new StepResult[_copies];
         _episodeReturn = new double[_copies];
         _episodeLength = new int[_copies];
-        _pendingReset = new bool[_copies];
         ActionScaling.RequireBounded(_env.ActionSpace, _env.Id);
         _actor = new PolicyActor(Agent);
         _collector = _copies == 1 ? _actor : new PolicyActor(Agent, _copies);
@@ -131,9 +130,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         ArgumentNullException.ThrowIfNull(options);
         if (options.NumEnvs != 1)
             throw new ArgumentException($"NumEnvs = {options.NumEnvs} needs that many copies: pass an IVectorEnvironment (a VectorEnvironment over separate instances).", nameof(environment));
-        if (ReferenceEquals(environment, evaluationEnvironment))
-            throw new ArgumentException("Evaluation needs its own environment instance: sharing one would interrupt training episodes.", nameof(evaluationEnvironment));
-        return new VectorEnvironment([environment]);
+        return new VectorEnvironment([environment]); // the constructor refuses an evaluation environment that is this one
     }
 
     /// <summary>The length of a colored-noise sequence: the copies' time limit where there is one (Eberhard et al. use
@@ -242,14 +239,12 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
                 _actionNoise?.StartEpisode(i);
             _started = true;
         }
-        for (int i = 0; i < _copies; i++)
+        if (_pendingReset)
         {
-            if (!_pendingReset[i])
-                continue;
-            // Only a checkpoint from before vectorized environments, written just after an episode ended, leaves this.
-            ((VectorEnvironment)_env).ResetCopy(i, _observation.AsSpan(i * o, o));
-            _actionNoise?.StartEpisode(i);
-            _pendingReset[i] = false;
+            // Only a checkpoint from before vectorized environments (one copy), written just after an episode ended, leaves this.
+            ((VectorEnvironment)_env).ResetCopy(0, _observation);
+            _actionNoise?.StartEpisode(0);
+            _pendingReset = false;
         }
 
         if (_actionNoise is not null)
