@@ -59,47 +59,31 @@ public sealed partial class Tape<T>
     public Tensor<T> Mul(Tensor<T> a, Tensor<T> b) => Broadcastable(OpCode.Mul, "Mul", a, b);
 
     /// <summary>−A.</summary>
-    public Tensor<T> Neg(Tensor<T> a) => Unary(OpCode.Neg, a, static (x, y) => Elementwise.Negate<T>(x, y));
+    public Tensor<T> Neg(Tensor<T> a) => Unary(OpCode.Neg, a, static (x, _, _, y) => Elementwise.Negate<T>(x, y));
 
     /// <summary>s·A for a constant s (not differentiated).</summary>
-    public Tensor<T> Scale(Tensor<T> a, T s)
-    {
-        bool record = ShouldRecord(a);
-        var result = NewResult(a.Rows, a.Cols, record);
-        Elementwise.Scale<T>(a.Span, s, result.Span);
-        if (record)
-            Record(OpCode.Scale, result, a, s0: s);
-        return result;
-    }
+    public Tensor<T> Scale(Tensor<T> a, T s) => Unary(OpCode.Scale, a, static (x, s, _, y) => Elementwise.Scale<T>(x, s, y), s);
 
     /// <summary>A + s for a constant s (not differentiated).</summary>
-    public Tensor<T> AddScalar(Tensor<T> a, T s)
-    {
-        bool record = ShouldRecord(a);
-        var result = NewResult(a.Rows, a.Cols, record);
-        Elementwise.AddScalar<T>(a.Span, s, result.Span);
-        if (record)
-            Record(OpCode.AddScalar, result, a, s0: s);
-        return result;
-    }
+    public Tensor<T> AddScalar(Tensor<T> a, T s) => Unary(OpCode.AddScalar, a, static (x, s, _, y) => Elementwise.AddScalar<T>(x, s, y), s);
 
     /// <summary>max(A, 0).</summary>
-    public Tensor<T> Relu(Tensor<T> a) => Unary(OpCode.Relu, a, static (x, y) => Elementwise.Relu<T>(x, y));
+    public Tensor<T> Relu(Tensor<T> a) => Unary(OpCode.Relu, a, static (x, _, _, y) => Elementwise.Relu<T>(x, y));
 
     /// <summary>tanh(A).</summary>
-    public Tensor<T> Tanh(Tensor<T> a) => Unary(OpCode.Tanh, a, static (x, y) => Elementwise.Tanh<T>(x, y));
+    public Tensor<T> Tanh(Tensor<T> a) => Unary(OpCode.Tanh, a, static (x, _, _, y) => Elementwise.Tanh<T>(x, y));
 
     /// <summary>e^A.</summary>
-    public Tensor<T> Exp(Tensor<T> a) => Unary(OpCode.Exp, a, static (x, y) => Elementwise.Exp<T>(x, y));
+    public Tensor<T> Exp(Tensor<T> a) => Unary(OpCode.Exp, a, static (x, _, _, y) => Elementwise.Exp<T>(x, y));
 
     /// <summary>ln A.</summary>
-    public Tensor<T> Log(Tensor<T> a) => Unary(OpCode.Log, a, static (x, y) => Elementwise.Log<T>(x, y));
+    public Tensor<T> Log(Tensor<T> a) => Unary(OpCode.Log, a, static (x, _, _, y) => Elementwise.Log<T>(x, y));
 
     /// <summary>softplus(A) = log(1 + e^A), computed stably.</summary>
-    public Tensor<T> Softplus(Tensor<T> a) => Unary(OpCode.Softplus, a, static (x, y) => Elementwise.Softplus<T>(x, y));
+    public Tensor<T> Softplus(Tensor<T> a) => Unary(OpCode.Softplus, a, static (x, _, _, y) => Elementwise.Softplus<T>(x, y));
 
     /// <summary>A².</summary>
-    public Tensor<T> Square(Tensor<T> a) => Unary(OpCode.Square, a, static (x, y) => Elementwise.Square<T>(x, y));
+    public Tensor<T> Square(Tensor<T> a) => Unary(OpCode.Square, a, static (x, _, _, y) => Elementwise.Square<T>(x, y));
 
     /// <summary>Σ of all elements, as a 1×1 tensor.</summary>
     public Tensor<T> Sum(Tensor<T> a) => Reduce(OpCode.Sum, a);
@@ -145,15 +129,8 @@ public sealed partial class Tape<T>
     }
 
     /// <summary>clamp(A, low, high). The gradient passes where low ≤ A ≤ high (bounds included, as PyTorch) and is 0 outside.</summary>
-    public Tensor<T> Clamp(Tensor<T> a, T low, T high)
-    {
-        bool record = ShouldRecord(a);
-        var result = NewResult(a.Rows, a.Cols, record);
-        Elementwise.Clamp<T>(a.Span, low, high, result.Span);
-        if (record)
-            Record(OpCode.Clamp, result, a, s0: low, s1: high);
-        return result;
-    }
+    public Tensor<T> Clamp(Tensor<T> a, T low, T high) =>
+        Unary(OpCode.Clamp, a, static (x, low, high, y) => Elementwise.Clamp<T>(x, low, high, y), low, high);
 
     /// <summary>[A ‖ B]: the columns of A then those of B (e.g. state ‖ action into a Q-network). Row counts must match.</summary>
     public Tensor<T> ConcatColumns(Tensor<T> a, Tensor<T> b)
@@ -182,15 +159,17 @@ public sealed partial class Tape<T>
         return result;
     }
 
-    private delegate void SpanKernel(ReadOnlySpan<T> x, Span<T> destination);
+    /// <summary>An elementwise kernel with up to two constants (<c>s0</c>, <c>s1</c>: Scale's s, Clamp's bounds), which the
+    /// tape records beside the op for its backward rule. Static lambdas: nothing is captured, nothing allocated.</summary>
+    private delegate void SpanKernel(ReadOnlySpan<T> x, T s0, T s1, Span<T> destination);
 
-    private Tensor<T> Unary(OpCode op, Tensor<T> a, SpanKernel kernel)
+    private Tensor<T> Unary(OpCode op, Tensor<T> a, SpanKernel kernel, T s0 = default, T s1 = default)
     {
         bool record = ShouldRecord(a);
         var result = NewResult(a.Rows, a.Cols, record);
-        kernel(a.Span, result.Span);
+        kernel(a.Span, s0, s1, result.Span);
         if (record)
-            Record(op, result, a);
+            Record(op, result, a, s0: s0, s1: s1);
         return result;
     }
 

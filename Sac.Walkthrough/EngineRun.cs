@@ -47,13 +47,13 @@ internal static class EngineRun
         var (mean, logStd) = agent.Policy.Heads(tape, s);
         var (action, logProb) = agent.Policy.Sample(tape, s, batch.Noise);
         var sa = tape.ConcatColumns(s, action);
-        var q1 = agent.Q1.Forward(tape, sa);
-        var q2 = agent.Q2.Forward(tape, sa);
+        var q1 = agent.Critics.Q1.Forward(tape, sa);
+        var q2 = agent.Critics.Q2.Forward(tape, sa);
         var minQ = SacV1<double>.MinQ(tape, agent.Own, s, action, detachParameters: true);
         var value = agent.V.Forward(tape, s);
         var replay = tape.ConcatColumns(s, batch.Actions);
-        var q1Replay = agent.Q1.Forward(tape, replay);
-        var q2Replay = agent.Q2.Forward(tape, replay);
+        var q1Replay = agent.Critics.Q1.Forward(tape, replay);
+        var q2Replay = agent.Critics.Q2.Forward(tape, replay);
         return new EngineForward(Vec(nextValue), Vec(qHat), WorkedExampleSetup.ToArray(mean), WorkedExampleSetup.ToArray(logStd),
             WorkedExampleSetup.ToArray(action), Vec(logProb), Vec(q1), Vec(q2), Vec(minQ), Vec(value), Vec(q1Replay), Vec(q2Replay));
     }
@@ -63,9 +63,9 @@ internal static class EngineRun
     {
         var agent = setup.BuildV1();
         var metrics = agent.Update(setup.BuildBatch());
-        var gradients = new HandNetworks(Gradients(agent.Policy.Network), Gradients(agent.Q1), Gradients(agent.Q2),
+        var gradients = new HandNetworks(Gradients(agent.Policy.Network), Gradients(agent.Critics.Q1), Gradients(agent.Critics.Q2),
             Gradients(agent.V), Gradients(agent.VTarget));
-        var after = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Q1), HandMlp.From(agent.Q2),
+        var after = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Critics.Q1), HandMlp.From(agent.Critics.Q2),
             HandMlp.From(agent.V), HandMlp.From(agent.VTarget));
         return new EngineUpdate(metrics["train/critic_loss"], metrics["train/actor_loss"], metrics["train/value_loss"], gradients, after);
     }
@@ -82,15 +82,15 @@ internal static class EngineRun
         var tape = new Tape<double>();
         var qHat = agent.ValueBackup(tape, batch);
         var x = WorkedExampleSetup.ToTensor(HandSac.Concat(setup.Batch.S, setup.Batch.A), requiresGrad: true);
-        var layers = agent.Q1.Layers;
+        var layers = agent.Critics.Q1.Layers;
         var z = tape.Linear(x, layers[0].Weight, layers[0].Bias);
         var h = tape.Relu(z);
         var q = tape.Linear(h, layers[1].Weight, layers[1].Bias);
         var loss = tape.Scale(tape.Mean(tape.Square(tape.Sub(q, qHat))), 0.5);
-        agent.Critic.ZeroGrad();
+        agent.Critics.Parameters.ZeroGrad();
         tape.Backward(loss);
         return new EngineCriticTrace(loss.Span[0], WorkedExampleSetup.GradToArray(q), WorkedExampleSetup.GradToArray(h),
-            WorkedExampleSetup.GradToArray(z), WorkedExampleSetup.GradToArray(x), Gradients(agent.Q1));
+            WorkedExampleSetup.GradToArray(z), WorkedExampleSetup.GradToArray(x), Gradients(agent.Critics.Q1));
     }
 
     /// <summary>
@@ -157,8 +157,8 @@ internal static class EngineRun
             y = tape.Sub(minQ, tape.Scale(logProb, agent.Options.Alpha));
         var value = agent.V.Forward(tape, s);
         var sa = tape.ConcatColumns(s, batch.Actions);
-        var q1 = agent.Q1.Forward(tape, sa);
-        var q2 = agent.Q2.Forward(tape, sa);
+        var q1 = agent.Critics.Q1.Forward(tape, sa);
+        var q2 = agent.Critics.Q2.Forward(tape, sa);
         var loss = tape.Add(HalfMse(tape, value, y), tape.Add(HalfMse(tape, q1, qHat), HalfMse(tape, q2, qHat)));
         tape.Backward(loss);
         return (GradVec(value), GradVec(q1), GradVec(q2));
@@ -203,7 +203,7 @@ internal static class EngineRun
         var agent = setup.BuildV1();
         var batch = setup.BuildBatch();
         double factor = 1 / agent.Options.Alpha;
-        foreach (var q in new[] { agent.Q1, agent.Q2 })
+        foreach (var q in new[] { agent.Critics.Q1, agent.Critics.Q2 })
         {
             foreach (ref double w in q.Layers[^1].Weight.Span)
                 w *= factor;

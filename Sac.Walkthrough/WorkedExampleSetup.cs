@@ -59,10 +59,10 @@ internal sealed class WorkedExampleSetup
         var rng = new Rng((ulong)seed);
         // The engine's initialization (π_φ, Q_θ1, Q_θ2, V_ψ in that order), then rounded.
         var agent = new SacV1<double>(ObservationSize, ActionSize, options, rng);
-        foreach (var p in new[] { agent.Policy.Network.Parameters, agent.Critic, agent.V.Parameters })
+        foreach (var p in new[] { agent.Policy.Network.Parameters, agent.Critics.Parameters, agent.V.Parameters })
             foreach (ref double x in p.Values)
                 x = Round(x);
-        var initial = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Q1), HandMlp.From(agent.Q2),
+        var initial = new HandNetworks(HandMlp.From(agent.Policy.Network), HandMlp.From(agent.Critics.Q1), HandMlp.From(agent.Critics.Q2),
             HandMlp.From(agent.V), HandMlp.From(agent.V));
 
         var s = Draw(rng, BatchSize, ObservationSize, r => r.Uniform(-1, 1));
@@ -92,8 +92,8 @@ internal sealed class WorkedExampleSetup
     {
         var agent = new SacV1<double>(ObservationSize, ActionSize, Options, new Rng(0));
         Initial.Pi.CopyTo(agent.Policy.Network);
-        Initial.Q1.CopyTo(agent.Q1);
-        Initial.Q2.CopyTo(agent.Q2);
+        Initial.Q1.CopyTo(agent.Critics.Q1);
+        Initial.Q2.CopyTo(agent.Critics.Q2);
         Initial.V.CopyTo(agent.V);
         Initial.VTarget.CopyTo(agent.VTarget);
         return agent;
@@ -104,9 +104,9 @@ internal sealed class WorkedExampleSetup
     {
         var agent = new SacV2<double>(ObservationSize, ActionSize, V2Options, new Rng(0));
         Initial.Pi.CopyTo(agent.Policy.Network);
-        Initial.Q1.CopyTo(agent.Q1);
-        Initial.Q2.CopyTo(agent.Q2);
-        agent.CriticTarget.CopyFrom(agent.Critic);
+        Initial.Q1.CopyTo(agent.Critics.Q1);
+        Initial.Q2.CopyTo(agent.Critics.Q2);
+        agent.CriticTargets.Parameters.CopyFrom(agent.Critics.Parameters);
         return agent;
     }
 

@@ -54,18 +54,14 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
 
         // π_φ, the twin critics in one flat buffer, V_ψ and its target V_ψ̄.
         Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
-        Critic = new FlatParameters<T>([.. Mlp<T>.Shapes("q1", stateAction, hidden, 1), .. Mlp<T>.Shapes("q2", stateAction, hidden, 1)]);
-        Q1 = new Mlp<T>(Critic, 0, layers);
-        Q2 = new Mlp<T>(Critic, 2 * layers, layers);
-        Q1.Initialize(rng);
-        Q2.Initialize(rng);
+        Critics = new TwinCritics<T>(stateAction, hidden, rng);
         V = new Mlp<T>("v", observationSize, hidden, 1, rng);
         VTarget = new Mlp<T>(new FlatParameters<T>(Mlp<T>.Shapes("v_target", observationSize, hidden, 1)), 0, layers);
         VTarget.Parameters.CopyFrom(V.Parameters);
         _alphaValue = T.CreateChecked(options.Alpha);
 
         var actor = new ParameterSet<T>("actor", Policy.Network.Parameters, NewAdam(Policy.Network.Parameters, options.ActorLearningRate, "the policy π_φ"));
-        var critic = new ParameterSet<T>("critic", Critic, NewAdam(Critic, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
+        var critic = new ParameterSet<T>("critic", Critics.Parameters, NewAdam(Critics.Parameters, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
         var value = new ParameterSet<T>("value", V.Parameters, NewAdam(V.Parameters, options.ValueLearningRate, "the value network V_ψ"));
         ParameterSets = [actor, critic, value, new ParameterSet<T>("value_target", VTarget.Parameters, null)];
         ActorOptimizer = actor.Optimizer!;
@@ -75,10 +71,14 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         (_criticLoss, _actorLoss, _valueLoss, _alpha, _logProb, _q) =
             (SacV1Info.CriticLoss, SacV1Info.ActorLoss, SacV1Info.ValueLoss, SacV1Info.Alpha, SacV1Info.LogProb, SacV1Info.Q);
 
-        Own = new Nets(Policy, Q1, Q2, V);
+        Own = new Nets(Policy, Critics.Q1, Critics.Q2, V);
         Runner = new UpdateRunner<T, Nets>(options, Tape, ParameterSets, AlgorithmRegistry.For(SacVersion.V1).Metrics, Own,
-            view => new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax),
-                new Mlp<T>(view(Critic), 0, layers), new Mlp<T>(view(Critic), 2 * layers, layers), new Mlp<T>(view(V.Parameters), 0, layers)),
+            view =>
+            {
+                var (q1, q2) = Critics.Over(view(Critics.Parameters));
+                return new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax),
+                    q1, q2, new Mlp<T>(view(V.Parameters), 0, layers));
+            },
             [
                 // One backward through J_V + J_Q + J_π: all three gradients exist before any step, so every one is
                 // checked before any weight changes, and a NaN anywhere leaves all three networks untouched.
@@ -95,14 +95,8 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     /// <summary>π_φ.</summary>
     public TanhGaussianPolicy<T> Policy { get; }
 
-    /// <summary>Q_θ1.</summary>
-    public Mlp<T> Q1 { get; }
-
-    /// <summary>Q_θ2.</summary>
-    public Mlp<T> Q2 { get; }
-
-    /// <summary>θ1 and θ2, back to back.</summary>
-    public FlatParameters<T> Critic { get; }
+    /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
+    public TwinCritics<T> Critics { get; }
 
     /// <summary>V_ψ.</summary>
     public Mlp<T> V { get; }

@@ -55,16 +55,9 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
 
         // π_φ, and the twin critics in one flat buffer (one Adam pass and one Polyak pass cover both).
         Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
-        Critic = new FlatParameters<T>([.. Mlp<T>.Shapes("q1", stateAction, hidden, 1), .. Mlp<T>.Shapes("q2", stateAction, hidden, 1)]);
-        Q1 = new Mlp<T>(Critic, 0, layers);
-        Q2 = new Mlp<T>(Critic, 2 * layers, layers);
-        Q1.Initialize(rng);
-        Q2.Initialize(rng);
+        Critics = new TwinCritics<T>(stateAction, hidden, rng);
         // The targets θ̄1, θ̄2.
-        CriticTarget = new FlatParameters<T>([.. Mlp<T>.Shapes("q1_target", stateAction, hidden, 1), .. Mlp<T>.Shapes("q2_target", stateAction, hidden, 1)]);
-        CriticTarget.CopyFrom(Critic);
-        Q1Target = new Mlp<T>(CriticTarget, 0, layers);
-        Q2Target = new Mlp<T>(CriticTarget, 2 * layers, layers);
+        CriticTargets = Critics.TargetCopy();
         // log α, when learned.
         if (options.LearnAlpha)
         {
@@ -75,8 +68,8 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         TargetEntropy = options.TargetEntropy ?? -actionSize;
 
         var actor = new ParameterSet<T>("actor", Policy.Network.Parameters, NewAdam(Policy.Network.Parameters, options.ActorLearningRate, "the policy π_φ"));
-        var critic = new ParameterSet<T>("critic", Critic, NewAdam(Critic, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
-        var target = new ParameterSet<T>("critic_target", CriticTarget, null);
+        var critic = new ParameterSet<T>("critic", Critics.Parameters, NewAdam(Critics.Parameters, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
+        var target = new ParameterSet<T>("critic_target", CriticTargets.Parameters, null);
         var temperature = _temperature = Temperature is null ? null : new ParameterSet<T>("log_alpha", Temperature, NewAdam(Temperature, options.AlphaLearningRate, "the temperature log α"));
         ParameterSets = temperature is null ? [actor, critic, target] : [actor, critic, target, temperature];
         ActorOptimizer = actor.Optimizer!;
@@ -85,10 +78,13 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         (_criticLoss, _actorLoss, _alpha, _alphaLoss, _logProb, _q) =
             (SacV2Info.CriticLoss, SacV2Info.ActorLoss, SacV2Info.Alpha, SacV2Info.AlphaLoss, SacV2Info.LogProb, SacV2Info.Q);
 
-        Own = new Nets(Policy, Q1, Q2);
+        Own = new Nets(Policy, Critics.Q1, Critics.Q2);
         Runner = new UpdateRunner<T, Nets>(options, Tape, ParameterSets, AlgorithmRegistry.For(SacVersion.V2).Metrics, Own,
-            view => new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax),
-                new Mlp<T>(view(Critic), 0, layers), new Mlp<T>(view(Critic), 2 * layers, layers)),
+            view =>
+            {
+                var (q1, q2) = Critics.Over(view(Critics.Parameters));
+                return new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax), q1, q2);
+            },
             [
                 Phase<T, Nets>.Serial("α now", StartUpdate),
                 Phase<T, Nets>.Sharded("critic", [critic], CriticPhase),
@@ -101,23 +97,11 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     /// <summary>π_φ.</summary>
     public TanhGaussianPolicy<T> Policy { get; }
 
-    /// <summary>Q_θ1.</summary>
-    public Mlp<T> Q1 { get; }
+    /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
+    public TwinCritics<T> Critics { get; }
 
-    /// <summary>Q_θ2.</summary>
-    public Mlp<T> Q2 { get; }
-
-    /// <summary>θ1 and θ2, back to back.</summary>
-    public FlatParameters<T> Critic { get; }
-
-    /// <summary>Q_θ̄1.</summary>
-    public Mlp<T> Q1Target { get; }
-
-    /// <summary>Q_θ̄2.</summary>
-    public Mlp<T> Q2Target { get; }
-
-    /// <summary>θ̄1 and θ̄2.</summary>
-    public FlatParameters<T> CriticTarget { get; }
+    /// <summary>Q_θ̄1 and Q_θ̄2 over θ̄, the critics' Polyak targets.</summary>
+    public TwinCritics<T> CriticTargets { get; }
 
     /// <summary>log α as a 1×1 parameter (learned α only).</summary>
     public FlatParameters<T>? Temperature { get; }
@@ -193,7 +177,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     }
 
     /// <summary>CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.</summary>
-    private void TargetStep() => Polyak.Update(CriticTarget, Critic, Options.Tau, Options.Threads);
+    private void TargetStep() => Polyak.Update(CriticTargets.Parameters, Critics.Parameters, Options.Tau, Options.Threads);
 
     // ---- the target and the losses, in the seed's notation ---------------------------------------------------------
     // Each mean over the batch is written Σ_b(…)·(1/B): an update computes it shard by shard, each shard's sum scaled by
@@ -209,7 +193,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         var sNext = batch.NextObservations;
         var (nextAction, nextLogProb) = n.Policy.Sample(tape, sNext, batch.NextNoise);
         var sa = tape.ConcatColumns(sNext, nextAction);
-        var minTargetQ = tape.Min(Q1Target.Forward(tape, sa), Q2Target.Forward(tape, sa));
+        var minTargetQ = tape.Min(CriticTargets.Q1.Forward(tape, sa), CriticTargets.Q2.Forward(tape, sa));
         var softValue = tape.Sub(minTargetQ, tape.Scale(nextLogProb, alpha));
         return SoftLosses.Bootstrap(tape, batch, softValue, Options.Gamma);
     }

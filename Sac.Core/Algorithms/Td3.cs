@@ -51,26 +51,23 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
         Actor = new Mlp<T>("pi", observationSize, hidden, actionSize, rng);
         ActorTarget = new Mlp<T>(new FlatParameters<T>(Mlp<T>.Shapes("pi_target", observationSize, hidden, actionSize)), 0, layers);
         ActorTarget.Parameters.CopyFrom(Actor.Parameters);
-        Critic = new FlatParameters<T>([.. Mlp<T>.Shapes("q1", stateAction, hidden, 1), .. Mlp<T>.Shapes("q2", stateAction, hidden, 1)]);
-        Q1 = new Mlp<T>(Critic, 0, layers);
-        Q2 = new Mlp<T>(Critic, 2 * layers, layers);
-        Q1.Initialize(rng);
-        Q2.Initialize(rng);
-        CriticTarget = new FlatParameters<T>([.. Mlp<T>.Shapes("q1_target", stateAction, hidden, 1), .. Mlp<T>.Shapes("q2_target", stateAction, hidden, 1)]);
-        CriticTarget.CopyFrom(Critic);
-        Q1Target = new Mlp<T>(CriticTarget, 0, layers);
-        Q2Target = new Mlp<T>(CriticTarget, 2 * layers, layers);
+        Critics = new TwinCritics<T>(stateAction, hidden, rng);
+        CriticTargets = Critics.TargetCopy();
         (_targetNoise, _noiseClip, _explorationNoise) = (T.CreateChecked(options.TargetPolicyNoise), T.CreateChecked(options.TargetNoiseClip), T.CreateChecked(options.ExplorationNoise));
 
         var actor = new ParameterSet<T>("actor", Actor.Parameters, NewAdam(Actor.Parameters, options.ActorLearningRate, "the policy μ_φ"));
-        var critic = new ParameterSet<T>("critic", Critic, NewAdam(Critic, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
-        ParameterSets = [actor, critic, new ParameterSet<T>("actor_target", ActorTarget.Parameters, null), new ParameterSet<T>("critic_target", CriticTarget, null)];
+        var critic = new ParameterSet<T>("critic", Critics.Parameters, NewAdam(Critics.Parameters, options.CriticLearningRate, "the critics Q_θ1, Q_θ2"));
+        ParameterSets = [actor, critic, new ParameterSet<T>("actor_target", ActorTarget.Parameters, null), new ParameterSet<T>("critic_target", CriticTargets.Parameters, null)];
 
         // The policy and the targets move on every PolicyDelay-th update (counting from 1), as in the reference.
         bool Delayed(long update) => (update + 1) % options.PolicyDelay == 0;
-        Own = new Nets(Actor, Q1, Q2);
+        Own = new Nets(Actor, Critics.Q1, Critics.Q2);
         Runner = new UpdateRunner<T, Nets>(options, Tape, ParameterSets, AlgorithmRegistry.For(SacVersion.Td3).Metrics, Own,
-            view => new Nets(new Mlp<T>(view(Actor.Parameters), 0, layers), new Mlp<T>(view(Critic), 0, layers), new Mlp<T>(view(Critic), 2 * layers, layers)),
+            view =>
+            {
+                var (q1, q2) = Critics.Over(view(Critics.Parameters));
+                return new Nets(new Mlp<T>(view(Actor.Parameters), 0, layers), q1, q2);
+            },
             [
                 Phase<T, Nets>.Sharded("critic", [critic], CriticPhase),
                 Phase<T, Nets>.Sharded("actor", [actor], ActorPhase, runsAt: Delayed),
@@ -84,23 +81,11 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     /// <summary>f_φ̄, the actor's Polyak target.</summary>
     public Mlp<T> ActorTarget { get; }
 
-    /// <summary>Q_θ1.</summary>
-    public Mlp<T> Q1 { get; }
+    /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
+    public TwinCritics<T> Critics { get; }
 
-    /// <summary>Q_θ2.</summary>
-    public Mlp<T> Q2 { get; }
-
-    /// <summary>θ1 and θ2, back to back.</summary>
-    public FlatParameters<T> Critic { get; }
-
-    /// <summary>Q_θ̄1.</summary>
-    public Mlp<T> Q1Target { get; }
-
-    /// <summary>Q_θ̄2.</summary>
-    public Mlp<T> Q2Target { get; }
-
-    /// <summary>θ̄1 and θ̄2.</summary>
-    public FlatParameters<T> CriticTarget { get; }
+    /// <summary>Q_θ̄1 and Q_θ̄2 over θ̄, the critics' Polyak targets.</summary>
+    public TwinCritics<T> CriticTargets { get; }
 
     /// <summary>The networks the update's first shard trains through: this agent's own.</summary>
     public Nets Own { get; }
@@ -140,7 +125,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     /// <summary>CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄ and φ̄ ← τφ + (1 − τ)φ̄; θ and φ are never written.</summary>
     private void TargetStep()
     {
-        Polyak.Update(CriticTarget, Critic, Options.Tau, Options.Threads);
+        Polyak.Update(CriticTargets.Parameters, Critics.Parameters, Options.Tau, Options.Threads);
         Polyak.Update(ActorTarget.Parameters, Actor.Parameters, Options.Tau, Options.Threads);
     }
 
@@ -161,7 +146,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
         var smoothing = tape.Clamp(tape.Scale(batch.NextNoise, _targetNoise), -_noiseClip, _noiseClip);
         var nextAction = tape.Clamp(tape.Add(Policy(tape, ActorTarget, sNext), smoothing), -T.One, T.One);
         var sa = tape.ConcatColumns(sNext, nextAction);
-        var minTargetQ = tape.Min(Q1Target.Forward(tape, sa), Q2Target.Forward(tape, sa));
+        var minTargetQ = tape.Min(CriticTargets.Q1.Forward(tape, sa), CriticTargets.Q2.Forward(tape, sa));
         return SoftLosses.Bootstrap(tape, batch, minTargetQ, Options.Gamma);
     }
 

@@ -35,7 +35,7 @@ public class SacUpdateTests
         var (target, source) = agent switch
         {
             SacV1<double> v1 => (v1.VTarget.Parameters, v1.V.Parameters),
-            SacV2<double> v2 => (v2.CriticTarget, v2.Critic),
+            SacV2<double> v2 => (v2.CriticTargets.Parameters, v2.Critics.Parameters),
             _ => throw new ArgumentOutOfRangeException(nameof(version)),
         };
         // Make the target differ from its source first, so the Polyak step is visible.
@@ -139,12 +139,12 @@ public class SacUpdateTests
         var (made, batch, _) = Make<double>(SacVersion.V1, batchSize: 9);
         var agent = (SacV1<double>)made;
         var tape = new Tape<double>();
-        agent.Critic.ZeroGrad();
+        agent.Critics.Parameters.ZeroGrad();
         tape.Backward(SacV1<double>.CriticLoss(tape, agent.Own, batch, agent.ValueBackup(tape, batch), 1.0 / batch.Size));
-        double[] whole = agent.Critic.Grads.ToArray();
+        double[] whole = agent.Critics.Parameters.Grads.ToArray();
         var copy = new SacV1<double>(3, 2, agent.Options with { CriticLearningRate = 1e-300, ActorLearningRate = 1e-300, ValueLearningRate = 1e-300 }, new Rng(7));
         copy.Update(batch);
-        double[] sharded = copy.Critic.Grads.ToArray();
+        double[] sharded = copy.Critics.Parameters.Grads.ToArray();
         for (int i = 0; i < whole.Length; i++)
             Assert.That(sharded[i], Is.EqualTo(whole[i]).Within(1e-13 * (1 + Math.Abs(whole[i]))), $"θ gradient {i}");
     }

@@ -71,13 +71,13 @@ public static class SacLossChecks
         new("J_Q(θ) v1", seed =>
         {
             var (agent, batch) = TinyV1(seed);
-            return GradCheck.Run(tape => SacV1<double>.CriticLoss(tape, agent.Own, batch, agent.ValueBackup(tape, batch), InvB), agent.Critic.Tensors.ToArray());
+            return GradCheck.Run(tape => SacV1<double>.CriticLoss(tape, agent.Own, batch, agent.ValueBackup(tape, batch), InvB), agent.Critics.Parameters.Tensors.ToArray());
         }),
         new("J_π(φ) v1", seed => PolicyLoss(SacVersion.V1, seed, V1Alpha)),
         new("J_Q(θ) v2", seed =>
         {
             var (agent, batch) = TinyV2(seed);
-            return GradCheck.Run(tape => SacV2<double>.CriticLoss(tape, agent.Own, batch, agent.SoftQBackup(tape, agent.Own, batch, V2Alpha), InvB), agent.Critic.Tensors.ToArray());
+            return GradCheck.Run(tape => SacV2<double>.CriticLoss(tape, agent.Own, batch, agent.SoftQBackup(tape, agent.Own, batch, V2Alpha), InvB), agent.Critics.Parameters.Tensors.ToArray());
         }),
         new("J_π(φ) v2", seed => PolicyLoss(SacVersion.V2, seed, V2Alpha)),
         new("J(α) v2", seed =>
@@ -95,8 +95,8 @@ public static class SacLossChecks
         // v1 and v2 share J_π: the policy and the critics are what differ between the two agents.
         var (policy, q1, q2) = agent switch
         {
-            SacV1<double> v1 => (v1.Policy, v1.Q1, v1.Q2),
-            SacV2<double> v2 => (v2.Policy, v2.Q1, v2.Q2),
+            SacV1<double> v1 => (v1.Policy, v1.Critics.Q1, v1.Critics.Q2),
+            SacV2<double> v2 => (v2.Policy, v2.Critics.Q1, v2.Critics.Q2),
             _ => throw new ArgumentOutOfRangeException(nameof(version)),
         };
         return GradCheck.Run(tape =>
