@@ -7,15 +7,11 @@ using Sac.Core.Policies;
 namespace Sac.Core.Algorithms;
 
 /// <summary>SAC v1's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class SacV1Info() : AlgorithmInfo(SacVersion.V1, "v1", "SAC v1 (Haarnoja et al. 2018a, the seed): value network V_ψ and its Polyak target, fixed α", [CriticLoss, ActorLoss, ValueLoss, Alpha, LogProb, Q])
+public sealed class SacV1Info() : AlgorithmInfo(SacVersion.V1, "v1", "SAC v1 (Haarnoja et al. 2018a, the seed): value network V_ψ and its Polyak target, fixed α",
+    [SharedMetrics.CriticLoss, SharedMetrics.ActorLoss, ValueLoss, SharedMetrics.Alpha, SharedMetrics.LogProb, SharedMetrics.Q])
 {
-    // What an update logs, by SB3's names where SB3 logs the same quantity (SB3 has no SAC v1: J_V is Sac's own key).
-    internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
-    internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
-    internal static readonly Metric ValueLoss = new(2, "train/value_loss", MetricReduction.Sum);
-    internal static readonly Metric Alpha = new(3, "train/ent_coef", MetricReduction.Sum);
-    internal static readonly Metric LogProb = new(4, "train/log_prob_mean", MetricReduction.BatchMean);
-    internal static readonly Metric Q = new(5, "train/q_mean", MetricReduction.BatchMean);
+    /// <summary>J_V, the value network's loss (Sac's own key: SB3 has no SAC v1).</summary>
+    public static readonly Metric ValueLoss = new("train/value_loss", MetricReduction.Sum);
 
     /// <inheritdoc/>
     public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV1<T>(observationSize, actionSize, options, rng);
@@ -41,7 +37,6 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     /// <param name="V">V_ψ.</param>
     public sealed record Nets(TanhGaussianPolicy<T> Policy, Mlp<T> Q1, Mlp<T> Q2, Mlp<T> V);
 
-    private readonly Metric _criticLoss, _actorLoss, _valueLoss, _alpha, _logProb, _q;
     private readonly T _alphaValue;
 
     /// <summary>Builds and initializes every network from <paramref name="rng"/> (PyTorch's nn.Linear initialization),
@@ -68,9 +63,6 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         CriticOptimizer = critic.Optimizer!;
         ValueOptimizer = value.Optimizer!;
 
-        (_criticLoss, _actorLoss, _valueLoss, _alpha, _logProb, _q) =
-            (SacV1Info.CriticLoss, SacV1Info.ActorLoss, SacV1Info.ValueLoss, SacV1Info.Alpha, SacV1Info.LogProb, SacV1Info.Q);
-
         Own = new Nets(Policy, Critics.Q1, Critics.Q2, V);
         Runner = new UpdateRunner<T, Nets>(options, Tape, ParameterSets, AlgorithmRegistry.For(SacVersion.V1).Metrics, Own,
             view =>
@@ -85,7 +77,7 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
                 Phase<T, Nets>.Sharded("J_V + J_Q + J_π", [value, critic, actor], Losses),
                 Phase<T, Nets>.Serial("Polyak", step =>
                 {
-                    step.Metrics.Set(_alpha, double.CreateChecked(_alphaValue));
+                    step.Metrics.Set(SharedMetrics.Alpha, double.CreateChecked(_alphaValue));
                     // CRUCIAL: the direction. The target moves toward the source (ψ̄ ← τψ + (1 − τ)ψ̄); ψ is never written.
                     Polyak.Update(VTarget.Parameters, V.Parameters, Options.Tau, Options.Threads);
                 }),
@@ -141,11 +133,11 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         var valueLoss = ValueLoss(tape, n, s, minQ, logProb, _alphaValue, pass.InverseBatchSize);
         var criticLoss = CriticLoss(tape, n, rows, qHat, pass.InverseBatchSize);
         var actorLoss = PolicyLoss(tape, logProb, minQ, _alphaValue, pass.InverseBatchSize);
-        pass.Record(_valueLoss, valueLoss);
-        pass.Record(_criticLoss, criticLoss);
-        pass.Record(_actorLoss, actorLoss);
-        pass.Record(_logProb, logProb);
-        pass.Record(_q, minQ);
+        pass.Record(SacV1Info.ValueLoss, valueLoss);
+        pass.Record(SharedMetrics.CriticLoss, criticLoss);
+        pass.Record(SharedMetrics.ActorLoss, actorLoss);
+        pass.Record(SharedMetrics.LogProb, logProb);
+        pass.Record(SharedMetrics.Q, minQ);
         return tape.Add(tape.Add(valueLoss, criticLoss), actorLoss);
     }
 

@@ -7,15 +7,11 @@ using Sac.Core.Policies;
 namespace Sac.Core.Algorithms;
 
 /// <summary>SAC v2's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class SacV2Info() : AlgorithmInfo(SacVersion.V2, "v2", "SAC v2 (Haarnoja et al. 2018b): twin target Qs, learned α", [CriticLoss, ActorLoss, Alpha, AlphaLoss, LogProb, Q])
+public sealed class SacV2Info() : AlgorithmInfo(SacVersion.V2, "v2", "SAC v2 (Haarnoja et al. 2018b): twin target Qs, learned α",
+    [SharedMetrics.CriticLoss, SharedMetrics.ActorLoss, SharedMetrics.Alpha, AlphaLoss, SharedMetrics.LogProb, SharedMetrics.Q])
 {
-    // What an update logs, by SB3's names where SB3 logs the same quantity.
-    internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
-    internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
-    internal static readonly Metric Alpha = new(2, "train/ent_coef", MetricReduction.Sum);
-    internal static readonly Metric AlphaLoss = new(3, "train/ent_coef_loss", MetricReduction.Sum);
-    internal static readonly Metric LogProb = new(4, "train/log_prob_mean", MetricReduction.BatchMean);
-    internal static readonly Metric Q = new(5, "train/q_mean", MetricReduction.BatchMean);
+    /// <summary>The learned temperature's loss (SB3's key; NaN when α is fixed).</summary>
+    public static readonly Metric AlphaLoss = new("train/ent_coef_loss", MetricReduction.Sum);
 
     /// <inheritdoc/>
     public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new SacV2<T>(observationSize, actionSize, options, rng);
@@ -42,7 +38,6 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     private readonly Tensor<T>? _logAlpha;
     private readonly ParameterSet<T>? _temperature;
     private readonly Tensor<T> _meanGap = new(1, 1);
-    private readonly Metric _criticLoss, _actorLoss, _alpha, _alphaLoss, _logProb, _q;
     private T _alphaNow;
 
     /// <summary>Builds and initializes every network from <paramref name="rng"/> (PyTorch's nn.Linear initialization),
@@ -74,9 +69,6 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         ParameterSets = temperature is null ? [actor, critic, target] : [actor, critic, target, temperature];
         ActorOptimizer = actor.Optimizer!;
         CriticOptimizer = critic.Optimizer!;
-
-        (_criticLoss, _actorLoss, _alpha, _alphaLoss, _logProb, _q) =
-            (SacV2Info.CriticLoss, SacV2Info.ActorLoss, SacV2Info.Alpha, SacV2Info.AlphaLoss, SacV2Info.LogProb, SacV2Info.Q);
 
         Own = new Nets(Policy, Critics.Q1, Critics.Q2);
         Runner = new UpdateRunner<T, Nets>(options, Tape, ParameterSets, AlgorithmRegistry.For(SacVersion.V2).Metrics, Own,
@@ -139,7 +131,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     private void StartUpdate(UpdateStep<T> step)
     {
         _alphaNow = T.CreateChecked(Alpha);
-        step.Metrics.Set(_alpha, double.CreateChecked(_alphaNow));
+        step.Metrics.Set(SharedMetrics.Alpha, double.CreateChecked(_alphaNow));
     }
 
     /// <summary>Critic step: J_Q against the soft backup.</summary>
@@ -147,7 +139,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     {
         var qHat = SoftQBackup(pass.Tape, pass.Networks, pass.Rows, _alphaNow);
         var loss = CriticLoss(pass.Tape, pass.Networks, pass.Rows, qHat, pass.InverseBatchSize);
-        pass.Record(_criticLoss, loss);
+        pass.Record(SharedMetrics.CriticLoss, loss);
         return loss;
     }
 
@@ -159,9 +151,9 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         // CRUCIAL: the critics are used with detached parameters, so J_π's gradient reaches φ through ã but never θ.
         var minQ = MinQ(tape, n, s, action, detachParameters: true);
         var loss = PolicyLoss(tape, logProb, minQ, _alphaNow, pass.InverseBatchSize);
-        pass.Record(_actorLoss, loss);
-        pass.Record(_logProb, logProb);
-        pass.Record(_q, minQ);
+        pass.Record(SharedMetrics.ActorLoss, loss);
+        pass.Record(SharedMetrics.LogProb, logProb);
+        pass.Record(SharedMetrics.Q, minQ);
         return loss;
     }
 
@@ -169,11 +161,11 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     private void TemperatureStep(UpdateStep<T> step)
     {
         Temperature!.ZeroGrad();
-        _meanGap.Span[0] = T.CreateChecked((step.Sum(_logProb) + step.BatchSize * TargetEntropy) / step.BatchSize);
+        _meanGap.Span[0] = T.CreateChecked((step.Sum(SharedMetrics.LogProb) + step.BatchSize * TargetEntropy) / step.BatchSize);
         var loss = TemperatureLossOfMeanGap(step.Tape, _meanGap);
         step.Tape.Backward(loss);
         _temperature!.Optimizer!.Apply();
-        step.Metrics.Set(_alphaLoss, double.CreateChecked(loss.Span[0]));
+        step.Metrics.Set(SacV2Info.AlphaLoss, double.CreateChecked(loss.Span[0]));
     }
 
     /// <summary>CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.</summary>

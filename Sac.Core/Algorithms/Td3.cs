@@ -6,11 +6,8 @@ using Sac.Core.Optimization;
 namespace Sac.Core.Algorithms;
 
 /// <summary>TD3's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class Td3Info() : AlgorithmInfo(SacVersion.Td3, "td3", "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing", [CriticLoss, ActorLoss])
+public sealed class Td3Info() : AlgorithmInfo(SacVersion.Td3, "td3", "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing", [SharedMetrics.CriticLoss, SharedMetrics.ActorLoss]) // SB3's TD3 logs these two
 {
-    // What an update logs, by SB3's names (SB3's TD3 logs these two).
-    internal static readonly Metric CriticLoss = new(0, "train/critic_loss", MetricReduction.Sum);
-    internal static readonly Metric ActorLoss = new(1, "train/actor_loss", MetricReduction.Sum);
 
     /// <inheritdoc/>
     public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new Td3<T>(observationSize, actionSize, options, rng);
@@ -110,7 +107,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     {
         var y = Target(pass.Tape, pass.Rows);
         var loss = CriticLoss(pass.Tape, pass.Networks, pass.Rows, y, pass.InverseBatchSize);
-        pass.Record(Td3Info.CriticLoss, loss);
+        pass.Record(SharedMetrics.CriticLoss, loss);
         return loss;
     }
 
@@ -118,7 +115,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     private Tensor<T> ActorPhase(ShardPass<T, Nets> pass)
     {
         var loss = PolicyLoss(pass.Tape, pass.Networks, pass.Rows.Observations, pass.InverseBatchSize);
-        pass.Record(Td3Info.ActorLoss, loss);
+        pass.Record(SharedMetrics.ActorLoss, loss);
         return loss;
     }
 

@@ -10,11 +10,33 @@ public enum MetricReduction
     BatchMean,
 }
 
-/// <summary>A logged quantity of an update, declared once by the algorithm that computes it.</summary>
-/// <param name="Index">Its slot in <see cref="UpdateMetrics.Values"/>.</param>
+/// <summary>
+/// A logged quantity of an update, declared once: in <see cref="SharedMetrics"/> when several algorithms log it, else
+/// in the file of the one algorithm that does. An algorithm lists the metrics it logs (<see cref="AlgorithmInfo.Metrics"/>)
+/// and records each by name where it computes it.
+/// </summary>
 /// <param name="Name">Its logger key, Stable-Baselines3's where SB3 logs the same quantity ("train/critic_loss").</param>
 /// <param name="Reduction">How shard values combine.</param>
-public readonly record struct Metric(int Index, string Name, MetricReduction Reduction);
+public readonly record struct Metric(string Name, MetricReduction Reduction);
+
+/// <summary>The metrics more than one algorithm logs, each declared once, by SB3's keys where SB3 logs the same quantity.</summary>
+public static class SharedMetrics
+{
+    /// <summary>J_Q, the critics' loss (SB3's key).</summary>
+    public static readonly Metric CriticLoss = new("train/critic_loss", MetricReduction.Sum);
+
+    /// <summary>J_π, the policy's loss (SB3's key).</summary>
+    public static readonly Metric ActorLoss = new("train/actor_loss", MetricReduction.Sum);
+
+    /// <summary>α, the temperature the update used (SB3's key).</summary>
+    public static readonly Metric Alpha = new("train/ent_coef", MetricReduction.Sum);
+
+    /// <summary>The batch mean of log π(ã|s) in the actor step (Sac's own key: SB3 logs no such value).</summary>
+    public static readonly Metric LogProb = new("train/log_prob_mean", MetricReduction.BatchMean);
+
+    /// <summary>The batch mean of min_i Q_θi(s, ã) in the actor step (Sac's own key: SB3 logs no such value).</summary>
+    public static readonly Metric Q = new("train/q_mean", MetricReduction.BatchMean);
+}
 
 /// <summary>
 /// What an update measured, by name, as SB3's <c>logger.record("train/critic_loss", …)</c> keeps it: the algorithm records
@@ -61,8 +83,19 @@ public sealed class UpdateMetrics
         return false;
     }
 
-    /// <summary>Sets metric <paramref name="metric"/>.</summary>
-    public void Set(Metric metric, double value) => _values[metric.Index] = value;
+    /// <summary>Sets metric <paramref name="metric"/>, which must be one of these.</summary>
+    public void Set(Metric metric, double value)
+    {
+        for (int i = 0; i < Names.Count; i++)
+        {
+            if (Names[i] == metric.Name)
+            {
+                _values[i] = value;
+                return;
+            }
+        }
+        throw new KeyNotFoundException($"No metric '{metric.Name}'; these are {string.Join(", ", Names)}.");
+    }
 
     /// <summary>Sets the metric named <paramref name="name"/> (when restoring a checkpoint); unknown names are ignored.</summary>
     public void Set(string name, double value)

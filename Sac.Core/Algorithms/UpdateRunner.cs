@@ -56,11 +56,14 @@ public sealed class Phase<T, TNets> where T : unmanaged, IFloatingPointIeee754<T
 /// gradients add up to the batch's).</summary>
 public sealed class ShardPass<T, TNets> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal ShardPass(Tape<T> tape, TNets networks, int metrics)
+    private readonly Metric[] _metrics;
+
+    internal ShardPass(Tape<T> tape, TNets networks, Metric[] metrics)
     {
         Tape = tape;
         Networks = networks;
-        Sums = new double[metrics];
+        _metrics = metrics;
+        Sums = new double[metrics.Length];
     }
 
     /// <summary>The shard's tape (reset at the start of every update; a phase's backward pass starts from its own loss).</summary>
@@ -75,11 +78,19 @@ public sealed class ShardPass<T, TNets> where T : unmanaged, IFloatingPointIeee7
     /// <summary>1/B of the whole batch.</summary>
     public T InverseBatchSize { get; internal set; }
 
-    /// <summary>What this shard recorded in the current update, by metric index.</summary>
+    /// <summary>What this shard recorded in the current update, aligned with the algorithm's metrics.</summary>
     internal double[] Sums { get; }
 
-    /// <summary>Records <paramref name="metric"/> as the sum of <paramref name="value"/>'s elements (a loss is 1 × 1).</summary>
-    public void Record(Metric metric, Tensor<T> value) => Sums[metric.Index] = double.CreateChecked(TensorPrimitives.Sum<T>(value.Span));
+    /// <summary>Records <paramref name="metric"/> (one the algorithm declared) as the sum of <paramref name="value"/>'s
+    /// elements (a loss is 1 × 1).</summary>
+    public void Record(Metric metric, Tensor<T> value) => Sums[SlotOf(_metrics, metric)] = double.CreateChecked(TensorPrimitives.Sum<T>(value.Span));
+
+    /// <summary><paramref name="metric"/>'s position in <paramref name="metrics"/>; an exception if it is not there.</summary>
+    internal static int SlotOf(Metric[] metrics, Metric metric)
+    {
+        int slot = Array.IndexOf(metrics, metric);
+        return slot >= 0 ? slot : throw new KeyNotFoundException($"The algorithm does not declare the metric '{metric.Name}'.");
+    }
 }
 
 /// <summary>What a serial phase sees: the calling thread's tape, the batch size, what the shards recorded so far, and
@@ -155,19 +166,17 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
         _options = options;
         _phases = phases.ToArray();
         _metrics = metrics.ToArray();
-        if (_metrics.Select((m, i) => m.Index != i).Any(wrong => wrong))
-            throw new ArgumentException("Metrics must be declared with indices 0, 1, 2, … in order.", nameof(metrics));
         Metrics = new UpdateMetrics(_metrics.Select(m => m.Name).ToList());
         var trained = parameterSets.Where(p => p.IsTrained).ToArray();
         _shards = new Shard[Shards];
-        _shards[0] = new Shard(new ShardPass<T, TNets>(tape, own, _metrics.Length), trained.ToDictionary(p => p, p => p.Parameters));
+        _shards[0] = new Shard(new ShardPass<T, TNets>(tape, own, _metrics), trained.ToDictionary(p => p, p => p.Parameters));
         for (int i = 1; i < Shards; i++)
         {
             var views = trained.ToDictionary(p => p, p => p.Parameters.WithOwnGradients());
             var byPrimary = views.ToDictionary(v => v.Key.Parameters, v => v.Value);
             var networks = viewsOver(primary => byPrimary.TryGetValue(primary, out var view) ? view
                 : throw new InvalidOperationException("A shard's networks may only be built over the algorithm's trained parameter sets."));
-            _shards[i] = new Shard(new ShardPass<T, TNets>(new Tape<T>(), networks, _metrics.Length), views);
+            _shards[i] = new Shard(new ShardPass<T, TNets>(new Tape<T>(), networks, _metrics), views);
         }
         _norms = new double[Math.Max(1, phases.Max(p => p.Trains.Count))];
         _step = new UpdateStep<T>(tape, Metrics, ShardSum);
@@ -206,9 +215,10 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
             for (int i = 0; i < phase.Trains.Count; i++)
                 phase.Trains[i].Optimizer!.ApplyChecked(_norms[i]);
         }
-        foreach (var metric in _metrics)
+        for (int slot = 0; slot < _metrics.Length; slot++)
         {
-            if (!double.IsNaN(Metrics.Values[metric.Index]))
+            var metric = _metrics[slot];
+            if (!double.IsNaN(Metrics.Values[slot]))
                 continue; // set by a serial phase
             double sum = ShardSum(metric);
             Metrics.Set(metric, metric.Reduction == MetricReduction.BatchMean ? sum / batch.Size : sum);
@@ -276,11 +286,12 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
     /// <summary>A metric summed over the shards that recorded it, in shard order (NaN when none did).</summary>
     private double ShardSum(Metric metric)
     {
+        int slot = ShardPass<T, TNets>.SlotOf(_metrics, metric);
         double sum = 0;
         bool any = false;
         foreach (var shard in _shards)
         {
-            double value = shard.Pass.Sums[metric.Index];
+            double value = shard.Pass.Sums[slot];
             if (!shard.Active || double.IsNaN(value))
                 continue;
             sum += value;
