@@ -1,6 +1,7 @@
 using Sac.Core;
 using Sac.Autodiff;
 using Sac.Core.Algorithms;
+using Sac.Core.Networks;
 
 namespace Sac.Walkthrough;
 
@@ -91,9 +92,7 @@ internal sealed class WorkedExampleSetup
     public SacV1<double> BuildV1()
     {
         var agent = new SacV1<double>(ObservationSize, ActionSize, Options, new Rng(0));
-        Initial.Pi.CopyTo(agent.Policy.Network);
-        Initial.Q1.CopyTo(agent.Critics.Q1);
-        Initial.Q2.CopyTo(agent.Critics.Q2);
+        CopyPolicyAndCritics(agent.Policy.Network, agent.Critics);
         Initial.V.CopyTo(agent.V);
         Initial.VTarget.CopyTo(agent.VTarget);
         return agent;
@@ -103,11 +102,20 @@ internal sealed class WorkedExampleSetup
     public SacV2<double> BuildV2()
     {
         var agent = new SacV2<double>(ObservationSize, ActionSize, V2Options, new Rng(0));
-        Initial.Pi.CopyTo(agent.Policy.Network);
-        Initial.Q1.CopyTo(agent.Critics.Q1);
-        Initial.Q2.CopyTo(agent.Critics.Q2);
+        CopyPolicyAndCritics(agent.Policy.Network, agent.Critics);
         agent.CriticTargets.Parameters.CopyFrom(agent.Critics.Parameters);
         return agent;
+    }
+
+    /// <summary>
+    /// Writes π_φ, Q_θ1 and Q_θ2 into an engine agent's networks: v1 and v2 start from the same three, and differ only in
+    /// what else they hold (V_ψ and V_ψ̄; the target critics).
+    /// </summary>
+    private void CopyPolicyAndCritics(Mlp<double> policy, TwinCritics<double> critics)
+    {
+        Initial.Pi.CopyTo(policy);
+        Initial.Q1.CopyTo(critics.Q1);
+        Initial.Q2.CopyTo(critics.Q2);
     }
 
     /// <summary>The batch as the engine's <see cref="SacBatch{T}"/>, noise included.</summary>

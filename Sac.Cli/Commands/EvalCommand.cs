@@ -10,17 +10,15 @@ namespace Sac.Cli.Commands;
 /// <summary>`sac eval`: load a run's checkpoint and report the policy's mean ± std return.</summary>
 public static class EvalCommand
 {
-    private static readonly Option<string> Run = new("--run") { Description = "The run directory (as written by 'sac train').", Required = true };
     private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 10 };
     private static readonly Option<bool> Deterministic = new("--deterministic") { Description = "Act with tanh(μ(s)) (the default)." };
     private static readonly Option<bool> Stochastic = new("--stochastic") { Description = "Sample actions from π(·|s) instead." };
-    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed for the evaluation episodes (and the policy's noise with --stochastic).", DefaultValueFactory = _ => 1_000_000 };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("eval", "Evaluate a trained agent from a run directory's checkpoint.") { Run, Episodes, Deterministic, Stochastic, Checkpoint, Seed };
+        var command = new Command("eval", "Evaluate a trained agent from a run directory's checkpoint.") { CheckpointOptions.Run, Episodes, Deterministic, Stochastic, CheckpointOptions.Checkpoint, Seed };
         command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
     }
@@ -28,17 +26,13 @@ public static class EvalCommand
     private static int Execute(ParseResult parse)
     {
         var output = parse.InvocationConfiguration.Output;
-        var run = new RunDirectory(parse.GetValue(Run)!, "--run");
-        int episodes = parse.GetValue(Episodes);
-        if (episodes is < 1 or > Evaluation.MaxEpisodes)
-            throw new UsageException($"--episodes must be between 1 and {Evaluation.MaxEpisodes}, got {episodes}.");
+        var run = CheckpointOptions.RunDirectoryOf(parse);
+        int episodes = CheckpointOptions.Episodes(parse, Episodes, Evaluation.MaxEpisodes);
         if (parse.GetValue(Deterministic) && parse.GetValue(Stochastic))
             throw new UsageException("Choose one of --deterministic and --stochastic.");
-        int seed = parse.GetValue(Seed);
-        if (seed < 0)
-            throw new UsageException($"--seed must be ≥ 0, got {seed}.");
+        int seed = CheckpointOptions.Seed(parse, Seed);
         // The checkpoint loaded can be newer than the one found, when a training run pruned that one meanwhile.
-        var (checkpoint, trainer) = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint)).Load();
+        var (checkpoint, trainer) = CheckpointOptions.Find(parse, run).Load();
         var config = checkpoint.Config;
 
         bool deterministic = !parse.GetValue(Stochastic);

@@ -11,8 +11,6 @@ namespace Sac.Cli.Commands;
 /// <summary>`sac export`: write a run's deterministic policy as an ONNX model, for ONNX Runtime and any other runtime.</summary>
 public static class ExportCommand
 {
-    private static readonly Option<string> Run = new("--run") { Description = "The run directory (as written by 'sac train').", Required = true };
-    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
     private static readonly Option<string> Out = new("--out") { Description = "The ONNX model to write (e.g. policy.onnx); an existing file is never replaced.", Required = true };
     private static readonly Option<bool> Raw = new("--raw")
     {
@@ -30,7 +28,7 @@ public static class ExportCommand
         var command = new Command("export",
             "Export a run's deterministic policy as an ONNX model (opset 17: Gemm, Relu, Tanh, Mul, Add): input 'obs' [batch, dim(S)], output 'action' [batch, dim(A)].")
         {
-            Run, Checkpoint, Out, Raw, GaussianHead,
+            CheckpointOptions.Run, CheckpointOptions.Checkpoint, Out, Raw, GaussianHead,
         };
         command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
@@ -39,14 +37,14 @@ public static class ExportCommand
     private static int Execute(ParseResult parse)
     {
         var output = parse.InvocationConfiguration.Output;
-        var run = new RunDirectory(parse.GetValue(Run)!, "--run");
+        var run = CheckpointOptions.RunDirectoryOf(parse);
         string file = OutPath(parse.GetValue(Out)!);
         // Everything that can refuse the output is asked before the checkpoint is read, and asked again as it is written.
         RefuseExisting(file);
         string directory = WritableOutput.NearestDirectory(file, $"--out {file}");
 
         var options = new OnnxExportOptions { Raw = parse.GetValue(Raw), GaussianHead = parse.GetValue(GaussianHead) };
-        var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var found = CheckpointOptions.Find(parse, run);
         // NOTE: the exported graph is a squashed-Gaussian policy's ([μ ‖ log σ] head); TD3's deterministic actor is not one.
         if (found.Config.Sac.Version is not (Sac.Core.Algorithms.SacVersion.V1 or Sac.Core.Algorithms.SacVersion.V2))
             throw new UsageException($"--run {run.Path} was trained with {found.Config.Algo}; sac export writes SAC v1 and v2 policies only.");

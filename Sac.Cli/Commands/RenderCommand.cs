@@ -16,10 +16,8 @@ public static class RenderCommand
     /// <summary>The most episodes one video holds (every frame is kept in memory until it is encoded).</summary>
     public const int MaxEpisodes = 100;
 
-    private static readonly Option<string> Run = new("--run") { Description = "The run directory (as written by 'sac train').", Required = true };
     private static readonly Option<int> Episodes = new("--episodes") { Description = "Episodes to play, one after another in the video.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the first episode's reset (the policy acts deterministically, tanh(μ(s))).", DefaultValueFactory = _ => 1_000_000 };
-    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "A checkpoint name under checkpoints/ (e.g. step-0000010000); default the newest." };
     private static readonly Option<string?> Out = new("--out")
     {
         Description = "The video to write (.webm, .mp4 or .gif), with its per-step rewards <name>.csv and its poster <name>.png beside it; " +
@@ -41,7 +39,7 @@ public static class RenderCommand
     {
         var command = new Command("render", "Render deterministic episodes of a trained agent to a video: the picture of the environment with the step, the return so far and the reward terms drawn on it.")
         {
-            Run, Episodes, Seed, Checkpoint, Out, Overwrite, Format, Width, Height, Still, NoOverlay,
+            CheckpointOptions.Run, Episodes, Seed, CheckpointOptions.Checkpoint, Out, Overwrite, Format, Width, Height, Still, NoOverlay,
         };
         command.SetAction(parse => CommandGuard.Guard(parse, () => Execute(parse)));
         return command;
@@ -50,13 +48,9 @@ public static class RenderCommand
     private static int Execute(ParseResult parse)
     {
         var output = parse.InvocationConfiguration.Output;
-        var run = new RunDirectory(parse.GetValue(Run)!, "--run");
-        int episodes = parse.GetValue(Episodes);
-        if (episodes is < 1 or > MaxEpisodes)
-            throw new UsageException($"--episodes must be between 1 and {MaxEpisodes}, got {episodes}.");
-        int seed = parse.GetValue(Seed);
-        if (seed < 0)
-            throw new UsageException($"--seed must be ≥ 0, got {seed}.");
+        var run = CheckpointOptions.RunDirectoryOf(parse);
+        int episodes = CheckpointOptions.Episodes(parse, Episodes, MaxEpisodes);
+        int seed = CheckpointOptions.Seed(parse, Seed);
         var settings = new RenderSettings { Width = parse.GetValue(Width), Height = parse.GetValue(Height), Overlay = !parse.GetValue(NoOverlay) };
         try
         {
@@ -71,7 +65,7 @@ public static class RenderCommand
             throw new UsageException($"--still must be ≥ 0 (a step of the first episode), got {still}.");
         if (still is not null && episodes != 1)
             throw new UsageException("--still writes one frame of the first episode; it cannot be combined with --episodes.");
-        var found = SavedCheckpoint.Find(run, parse.GetValue(Checkpoint));
+        var found = CheckpointOptions.Find(parse, run);
         var config = found.Config;
         string file = OutputPath(parse, run, found.Name, seed, still);
         if (still is null)

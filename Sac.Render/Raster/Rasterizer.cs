@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -72,8 +73,38 @@ public sealed class Rasterizer
     /// </summary>
     public void FillTriangle(in ScreenVertex a, in ScreenVertex b, in ScreenVertex c)
     {
-        if (!Bounds(a, b, c, out int minX, out int maxX, out int minY, out int maxY, out float inverseArea))
-            return;
+        var fill = new Fill(a, b, c, _inverseDepth, _colour);
+        Scan(a, b, c, ref fill, out _, out _);
+    }
+
+    /// <summary>Marks the pixels a triangle covers where something (the floor) is already drawn, for <see cref="ApplyShadow"/>.</summary>
+    public void MarkShadow(in ScreenVertex a, in ScreenVertex b, in ScreenVertex c)
+    {
+        var mark = new MarkShadowed(_inverseDepth, _shadow);
+        if (Scan(a, b, c, ref mark, out int minY, out int maxY))
+            (_shadowTop, _shadowBottom) = (Math.Min(_shadowTop, minY), Math.Max(_shadowBottom, maxY));
+    }
+
+    /// <summary>What a triangle does to one pixel of <see cref="Scan"/>'s, given the pixel centre's barycentric weights.</summary>
+    private interface IPixelVisitor
+    {
+        /// <summary>
+        /// Whether the centre, of weights <paramref name="wa"/> and <paramref name="wb"/> (c's is the rest), lies inside
+        /// the triangle; when it does, does to pixel <paramref name="i"/> what the triangle does.
+        /// </summary>
+        bool Visit(int i, float wa, float wb);
+    }
+
+    /// <summary>
+    /// Visits every pixel of the triangle's bounding box, row by row, with its centre's barycentric weights; false (and
+    /// no visit) for a degenerate triangle or one off the screen. The visitor is a struct, so each visit is inlined
+    /// into the loop: no call or allocation per pixel.
+    /// </summary>
+    private bool Scan<TVisitor>(in ScreenVertex a, in ScreenVertex b, in ScreenVertex c, ref TVisitor visitor, out int minY, out int maxY)
+        where TVisitor : struct, IPixelVisitor
+    {
+        if (!Bounds(a, b, c, out int minX, out int maxX, out minY, out maxY, out float inverseArea))
+            return false;
         // Barycentric weights of a and b (c's is the rest): the signed areas of the sub-triangles over the whole, which
         // change by a constant from one pixel to the next along a row.
         float stepA = -(c.Y - b.Y) * inverseArea, stepB = -(a.Y - c.Y) * inverseArea;
@@ -81,53 +112,51 @@ public sealed class Rasterizer
         {
             float py = y + 0.5f, px = minX + 0.5f;
             float wa = Edge(b, c, px, py) * inverseArea, wb = Edge(c, a, px, py) * inverseArea;
+            int row = y * Width;
             bool entered = false;
             for (int x = minX; x <= maxX; x++, wa += stepA, wb += stepB)
             {
-                float wc = 1 - wa - wb;
-                if (wa < 0 || wb < 0 || wc < 0)
-                {
-                    if (entered)
-                        break; // a triangle is convex: once left, the row is done
-                    continue;
-                }
-                entered = true;
-                float inverseDepth = wa * a.InverseDepth + wb * b.InverseDepth + wc * c.InverseDepth;
-                int i = y * Width + x;
-                if (inverseDepth <= _inverseDepth[i])
-                    continue;
-                _inverseDepth[i] = inverseDepth;
-                _colour[i] = Pack(wa * a.R + wb * b.R + wc * c.R, wa * a.G + wb * b.G + wc * c.G, wa * a.B + wb * b.B + wc * c.B);
+                if (visitor.Visit(row + x, wa, wb))
+                    entered = true;
+                else if (entered)
+                    break; // a triangle is convex: once left, the row is done
             }
+        }
+        return true;
+    }
+
+    /// <summary><see cref="FillTriangle"/>'s pixel: the z-test, then the interpolated depth and colour.</summary>
+    private readonly struct Fill(ScreenVertex a, ScreenVertex b, ScreenVertex c, float[] inverseDepth, uint[] colour) : IPixelVisitor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Visit(int i, float wa, float wb)
+        {
+            float wc = 1 - wa - wb;
+            if (wa < 0 || wb < 0 || wc < 0)
+                return false;
+            float depth = wa * a.InverseDepth + wb * b.InverseDepth + wc * c.InverseDepth;
+            if (depth <= inverseDepth[i])
+                return true;
+            inverseDepth[i] = depth;
+            colour[i] = Pack(wa * a.R + wb * b.R + wc * c.R, wa * a.G + wb * b.G + wc * c.G, wa * a.B + wb * b.B + wc * c.B);
+            return true;
         }
     }
 
-    /// <summary>Marks the pixels a triangle covers where something (the floor) is already drawn, for <see cref="ApplyShadow"/>.</summary>
-    public void MarkShadow(in ScreenVertex a, in ScreenVertex b, in ScreenVertex c)
+    /// <summary><see cref="MarkShadow"/>'s pixel: marked where something is drawn.</summary>
+    private readonly struct MarkShadowed(float[] inverseDepth, byte[] shadow) : IPixelVisitor
     {
-        if (!Bounds(a, b, c, out int minX, out int maxX, out int minY, out int maxY, out float inverseArea))
-            return;
-        float stepA = -(c.Y - b.Y) * inverseArea, stepB = -(a.Y - c.Y) * inverseArea;
-        for (int y = minY; y <= maxY; y++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Visit(int i, float wa, float wb)
         {
-            float py = y + 0.5f, px = minX + 0.5f;
-            float wa = Edge(b, c, px, py) * inverseArea, wb = Edge(c, a, px, py) * inverseArea;
-            bool entered = false;
-            for (int x = minX; x <= maxX; x++, wa += stepA, wb += stepB)
-            {
-                if (wa < 0 || wb < 0 || wa + wb > 1)
-                {
-                    if (entered)
-                        break;
-                    continue;
-                }
-                entered = true;
-                int i = y * Width + x;
-                if (_inverseDepth[i] > 0)
-                    _shadow[i] = 1;
-            }
+            // NOTE: not FillTriangle's 1 − wa − wb < 0, which can round the other way at an edge; the shadows were
+            // always drawn with this test, and keep their pixels.
+            if (wa < 0 || wb < 0 || wa + wb > 1)
+                return false;
+            if (inverseDepth[i] > 0)
+                shadow[i] = 1;
+            return true;
         }
-        (_shadowTop, _shadowBottom) = (Math.Min(_shadowTop, minY), Math.Max(_shadowBottom, maxY));
     }
 
     /// <summary>Darkens every marked pixel once by <paramref name="factor"/> (so overlapping shadows do not add up).</summary>

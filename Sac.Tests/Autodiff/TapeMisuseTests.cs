@@ -10,6 +10,19 @@ namespace Sac.Tests.Autodiff;
 /// </summary>
 public class TapeMisuseTests
 {
+    /// <summary>
+    /// h = x² at x = 2, and l₁ = Σh back-propagated: x.Grad = 2x = 4, and the ops that led to h consumed. The cases
+    /// that build a second loss on that graph start here.
+    /// </summary>
+    private static (Tensor<double> X, Tape<double> Tape, Tensor<double> H) ConsumedGraphThroughSquare()
+    {
+        var x = Tensor<double>.FromValues(1, 1, [2], requiresGrad: true);
+        var tape = new Tape<double>();
+        var h = tape.Square(x);
+        tape.Backward(tape.Sum(h));
+        return (x, tape, h);
+    }
+
     [Test]
     public void Backward_TwiceOnSameLoss_ThrowsAndLeavesGradientAtFirstPass()
     {
@@ -51,10 +64,7 @@ public class TapeMisuseTests
     public void Backward_LossOnIntermediateOfConsumedGraph_ThrowsAndWritesNothing()
     {
         // h = x², l₁ = Σh, Backward(l₁); then l₂ = Σ(5h) reaches x only through h's freed op: its share 5·2x = 20 would be lost.
-        var x = Tensor<double>.FromValues(1, 1, [2], requiresGrad: true);
-        var tape = new Tape<double>();
-        var h = tape.Square(x);
-        tape.Backward(tape.Sum(h));
+        var (x, tape, h) = ConsumedGraphThroughSquare();
         var l2 = tape.Sum(tape.Scale(h, 5.0));
         var error = Assert.Throws<InvalidOperationException>(() => tape.Backward(l2))!;
         Assert.That(error.Message, Does.Contain("Rebuild that intermediate").And.Contain("Detach()"));
@@ -65,9 +75,7 @@ public class TapeMisuseTests
     public void Backward_LossOnRebuiltIntermediate_AccumulatesIntoLeaf()
     {
         // Rebuilding h in the new graph is the fix: 4 (first pass) + 5·2x = 4 + 20 = 24.
-        var x = Tensor<double>.FromValues(1, 1, [2], requiresGrad: true);
-        var tape = new Tape<double>();
-        tape.Backward(tape.Sum(tape.Square(x)));
+        var (x, tape, _) = ConsumedGraphThroughSquare();
         tape.Backward(tape.Sum(tape.Scale(tape.Square(x), 5.0)));
         Assert.That(x.Grad[0], Is.EqualTo(24.0));
     }
@@ -76,10 +84,7 @@ public class TapeMisuseTests
     public void Backward_LossOnDetachedIntermediateOfConsumedGraph_IsAllowed()
     {
         // A detached intermediate carries no gradient by intent: l₂ = Σ(h.detach()·x) ⇒ dl₂/dx = h = 4, added to the first 4.
-        var x = Tensor<double>.FromValues(1, 1, [2], requiresGrad: true);
-        var tape = new Tape<double>();
-        var h = tape.Square(x);
-        tape.Backward(tape.Sum(h));
+        var (x, tape, h) = ConsumedGraphThroughSquare();
         tape.Backward(tape.Sum(tape.Mul(h.Detach(), x)));
         Assert.That(x.Grad[0], Is.EqualTo(8.0));
     }

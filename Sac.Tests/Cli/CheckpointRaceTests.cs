@@ -45,6 +45,21 @@ public class CheckpointRaceTests : CliTestBase
         Point(checkpoints, Newer);
     }
 
+    /// <summary>
+    /// A run whose newest checkpoint, step-300, is pruned just before it is read: as a training run would meanwhile,
+    /// step-450 is saved and step-300 deleted.
+    /// </summary>
+    private string RunWhoseNewestIsPrunedBeforeItIsRead()
+    {
+        var (run, checkpoints, held) = RunWithANewerCheckpointHeldBack();
+        OnFirstRead(Older, directory =>
+        {
+            Save(checkpoints, held);
+            Directory.Delete(directory, recursive: true); // the prune
+        });
+        return run;
+    }
+
     /// <summary>Runs <paramref name="race"/> the first time <paramref name="name"/> is about to be read, and never again.</summary>
     private static void OnFirstRead(string name, Action<string> race)
     {
@@ -62,12 +77,7 @@ public class CheckpointRaceTests : CliTestBase
     [Test]
     public void Eval_NewestPrunedBeforeItIsRead_EvaluatesTheNewestThen()
     {
-        var (run, checkpoints, held) = RunWithANewerCheckpointHeldBack();
-        OnFirstRead(Older, directory =>
-        {
-            Save(checkpoints, held);
-            Directory.Delete(directory, recursive: true); // the prune
-        });
+        string run = RunWhoseNewestIsPrunedBeforeItIsRead();
         var result = Sac("eval", "--run", run, "--episodes", "1");
         Assert.That(result.Code, Is.Zero, result.Err);
         Assert.That(result.Out, Does.Contain($"{Newer} (450 steps)"), "the checkpoint that was the newest when it was read");
@@ -91,12 +101,7 @@ public class CheckpointRaceTests : CliTestBase
     [Test]
     public void Render_NewestPrunedBeforeItIsRead_RendersTheNewestThen_UnderItsName()
     {
-        var (run, checkpoints, held) = RunWithANewerCheckpointHeldBack();
-        OnFirstRead(Older, directory =>
-        {
-            Save(checkpoints, held);
-            Directory.Delete(directory, recursive: true);
-        });
+        string run = RunWhoseNewestIsPrunedBeforeItIsRead();
         var result = Sac("render", "--run", run, "--width", "64", "--height", "48");
         Assert.That(result.Code, Is.Zero, result.Err);
         // The default name says which checkpoint's policy it shows: the one rendered, not the one first found.
@@ -128,12 +133,7 @@ public class CheckpointRaceTests : CliTestBase
     public void Eval_NamedCheckpointPrunedBeforeItIsRead_IsRefusedNotReplaced()
     {
         // --checkpoint names one: another would not be what was asked for.
-        var (run, checkpoints, held) = RunWithANewerCheckpointHeldBack();
-        OnFirstRead(Older, directory =>
-        {
-            Save(checkpoints, held);
-            Directory.Delete(directory, recursive: true);
-        });
+        string run = RunWhoseNewestIsPrunedBeforeItIsRead();
         AssertUsageError(Sac("eval", "--run", run, "--episodes", "1", "--checkpoint", Older), Older);
     }
 

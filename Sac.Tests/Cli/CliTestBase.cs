@@ -57,7 +57,6 @@ public abstract class CliTestBase
     protected Dictionary<string, string> Snapshot() => Directory.GetFiles(Root, "*", SearchOption.AllDirectories)
         .ToDictionary(f => f, f => new FileInfo(f).LinkTarget is string target ? $"-> {target}" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
-    /// <summary>Exit code 2 and exactly one line "sac: error: …" naming each of <paramref name="mentions"/>, no stack trace.</summary>
     /// <summary>`sac args…` is refused with one line naming <paramref name="mentions"/> (exit 2), and the file tree under
     /// <see cref="Root"/> is unchanged.</summary>
     protected void AssertRefusedTouchingNothing(string[] args, params string[] mentions)
@@ -67,6 +66,7 @@ public abstract class CliTestBase
         Assert.That(Snapshot(), Is.EqualTo(before), "nothing written, nothing lost");
     }
 
+    /// <summary>Exit code 2 and exactly one line "sac: error: …" naming each of <paramref name="mentions"/>, no stack trace.</summary>
     protected static void AssertUsageError((int Code, string Out, string Err) result, params string[] mentions)
     {
         Assert.That(result.Code, Is.EqualTo(2), result.Err);
@@ -76,6 +76,13 @@ public abstract class CliTestBase
         foreach (var m in mentions)
             Assert.That(lines[0], Does.Contain(m));
         Assert.That(result.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    /// <summary>How many rows <paramref name="run"/>'s progress.csv holds, its header not counted; 0 before it exists.</summary>
+    protected static int ProgressRows(string run)
+    {
+        string progress = Path.Combine(run, "progress.csv");
+        return File.Exists(progress) ? File.ReadAllLines(progress).Length - 1 : 0;
     }
 
     /// <summary>The progress rows of a run without the wall-clock columns (elapsed time, fps), which no two runs share.</summary>

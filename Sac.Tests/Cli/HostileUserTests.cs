@@ -24,6 +24,19 @@ public class HostileUserTests : CliTestBase
 
     private static string LatestCheckpoint(string run) => CheckpointStore.Resolve(Path.Combine(run, "checkpoints"));
 
+    /// <summary>
+    /// `sac train` of <paramref name="steps"/> steps into <paramref name="run"/> in a child process, sent
+    /// <paramref name="signal"/> once progress.csv holds <paramref name="rows"/> rows (mid-run, as a scheduler or a
+    /// crash would stop it); returns how it exited.
+    /// </summary>
+    private static (int Code, string Out, string Err) TrainUntilProgressRowsThenSignal(string run, long steps, int rows, string signal)
+    {
+        using var child = SacProcess.Start(TrainArgs(run, steps));
+        child.WaitUntil(() => ProgressRows(run) >= rows, $"{rows} progress rows");
+        child.Signal(signal);
+        return child.WaitForExit();
+    }
+
     [Test]
     public void TrainingState_FlippedMetadataByte_IsRefusedByEvalAndResume()
     {
@@ -88,8 +101,7 @@ public class HostileUserTests : CliTestBase
         // a new run in the same directory.
         string run = Path.Combine(Root, "run");
         using var child = SacProcess.Start(TrainArgs(run, 1_000_000));
-        child.WaitUntil(() => File.Exists(Path.Combine(run, "progress.csv")) && File.ReadAllLines(Path.Combine(run, "progress.csv")).Length > 1,
-            "the child's first progress row");
+        child.WaitUntil(() => ProgressRows(run) >= 1, "the child's first progress row");
 
         var resume = Sac("train", "--resume", run, "--steps", "2000000");
         AssertUsageError(resume, "in use by another sac process");
@@ -124,15 +136,9 @@ public class HostileUserTests : CliTestBase
 
         // What Slurm, Kubernetes and systemd send before they kill: the run must save and exit 143, losing nothing.
         string preempted = Path.Combine(Root, "preempted");
-        using (var child = SacProcess.Start(TrainArgs(preempted, 3_000)))
-        {
-            child.WaitUntil(() => File.Exists(Path.Combine(preempted, "progress.csv")) && File.ReadAllLines(Path.Combine(preempted, "progress.csv")).Length > 3,
-                "three progress rows");
-            child.Signal("TERM");
-            var (code, output, error) = child.WaitForExit();
-            Assert.That(code, Is.EqualTo(143), output + error);
-            Assert.That(output, Does.Contain("SIGTERM").And.Contain("--resume"));
-        }
+        var (code, output, error) = TrainUntilProgressRowsThenSignal(preempted, 3_000, rows: 3, "TERM");
+        Assert.That(code, Is.EqualTo(143), output + error);
+        Assert.That(output, Does.Contain("SIGTERM").And.Contain("--resume"));
         long stoppedAt = long.Parse(Path.GetFileName(LatestCheckpoint(preempted))["step-".Length..]);
         Assert.That(stoppedAt, Is.InRange(300, 2_999), "stopped mid-run, after the rows it waited for");
 
@@ -148,13 +154,7 @@ public class HostileUserTests : CliTestBase
     {
         string straight = NewRun("straight", 3_000);
         string killed = Path.Combine(Root, "killed");
-        using (var child = SacProcess.Start(TrainArgs(killed, 3_000)))
-        {
-            child.WaitUntil(() => File.Exists(Path.Combine(killed, "progress.csv")) && File.ReadAllLines(Path.Combine(killed, "progress.csv")).Length > 2,
-                "two progress rows");
-            child.Signal("KILL"); // no chance to checkpoint
-            child.WaitForExit();
-        }
+        TrainUntilProgressRowsThenSignal(killed, 3_000, rows: 2, "KILL"); // no chance to checkpoint
         Assert.That(CheckpointStore.List(Path.Combine(killed, "checkpoints")), Is.Empty, "it died before its first checkpoint");
 
         AssertUsageError(Sac(TrainArgs(killed, 3_000)), "--resume");

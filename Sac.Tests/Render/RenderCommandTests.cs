@@ -20,9 +20,11 @@ public class RenderCommandTests : CliTestBase
         return run;
     }
 
-    /// <summary>`sac render` of <paramref name="run"/>'s episode at 64×48 (small, should it not be refused), with <paramref name="options"/>.</summary>
-    private static (int Code, string Out, string Err) RenderSmall(string run, params string[] options) =>
-        Sac(["render", "--run", run, "--width", "64", "--height", "48", .. options]);
+    /// <summary>The arguments of `sac render` of <paramref name="run"/>'s episode at 64×48 (small, should it not be refused), with <paramref name="options"/>.</summary>
+    private static string[] RenderSmallArgs(string run, params string[] options) => ["render", "--run", run, "--width", "64", "--height", "48", .. options];
+
+    /// <summary>`sac render` with <see cref="RenderSmallArgs"/>.</summary>
+    private static (int Code, string Out, string Err) RenderSmall(string run, params string[] options) => Sac(RenderSmallArgs(run, options));
 
     [Test]
     public void Render_TwoEpisodes_VideoHasEveryFrame_AndTheReturnsSacEvalReports()
@@ -98,15 +100,12 @@ public class RenderCommandTests : CliTestBase
         string run = TrainedRun();
         string video = Path.Combine(Root, "clip.webm"), table = Path.Combine(Root, "clip.csv"), poster = Path.Combine(Root, "clip.png");
         File.WriteAllText(table, "the user's own table\n");
-        var before = Snapshot();
-        AssertUsageError(RenderSmall(run, "--out", video), table, "--overwrite");
-        Assert.That(Snapshot(), Is.EqualTo(before), "neither replaced nor joined by a video");
+        // Neither replaced nor joined by a video.
+        AssertRefusedTouchingNothing(RenderSmallArgs(run, "--out", video), table, "--overwrite");
 
         File.Delete(table);
         File.WriteAllText(poster, "the user's own picture");
-        before = Snapshot();
-        AssertUsageError(RenderSmall(run, "--out", video), poster, "--overwrite");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(RenderSmallArgs(run, "--out", video), poster, "--overwrite");
     }
 
     [Test]
@@ -115,9 +114,7 @@ public class RenderCommandTests : CliTestBase
         string run = TrainedRun();
         string video = Path.Combine(Root, "clip.webm");
         File.WriteAllText(video, "an older video");
-        var before = Snapshot();
-        AssertUsageError(RenderSmall(run, "--out", video), video, "exists", "--overwrite");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(RenderSmallArgs(run, "--out", video), video, "exists", "--overwrite");
 
         File.WriteAllText(Path.ChangeExtension(video, ".csv"), "stale");
         File.WriteAllText(Path.ChangeExtension(video, ".png"), "stale");
@@ -137,17 +134,14 @@ public class RenderCommandTests : CliTestBase
         // The default name (videos/render-<checkpoint>-seed<seed>.webm) follows the same rule as --out.
         string run = TrainedRun();
         Assert.That(RenderSmall(run).Code, Is.Zero);
-        var before = Snapshot();
-        AssertUsageError(RenderSmall(run), "render-step-0000000300-seed1000000.webm", "--overwrite");
-        Assert.That(Snapshot(), Is.EqualTo(before), "the first render, its table, poster and run page, untouched");
+        // The first render, its table, poster and run page, untouched.
+        AssertRefusedTouchingNothing(RenderSmallArgs(run), "render-step-0000000300-seed1000000.webm", "--overwrite");
         var again = RenderSmall(run, "--overwrite");
         Assert.That(again.Code, Is.Zero, again.Err);
 
         string png = Path.Combine(Root, "frame.png");
         File.WriteAllText(png, "the user's own picture");
-        before = Snapshot();
-        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", png), png, "--overwrite");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(["render", "--run", run, "--still", "3", "--out", png], png, "--overwrite");
         Assert.That(Sac("render", "--run", run, "--still", "3", "--out", png, "--overwrite").Code, Is.Zero);
         using var bitmap = SKBitmap.Decode(png);
         Assert.That(bitmap, Is.Not.Null, "now a picture");
@@ -269,10 +263,8 @@ public class RenderCommandTests : CliTestBase
         string run = TrainedRun();
         string notes = Path.Combine(Root, "notes.txt");
         File.WriteAllText(notes, "a file, not a directory");
-        var before = Snapshot();
-        AssertUsageError(Sac("render", "--run", run, "--out", Path.Combine(notes, "clip.webm")), notes, "not a directory");
-        AssertUsageError(Sac("render", "--run", run, "--still", "3", "--out", Path.Combine(notes, "sub", "frame.png")), notes, "not a directory");
-        Assert.That(Snapshot(), Is.EqualTo(before));
+        AssertRefusedTouchingNothing(["render", "--run", run, "--out", Path.Combine(notes, "clip.webm")], notes, "not a directory");
+        AssertRefusedTouchingNothing(["render", "--run", run, "--still", "3", "--out", Path.Combine(notes, "sub", "frame.png")], notes, "not a directory");
     }
 
     [Test]

@@ -73,7 +73,6 @@ public class SlurmSweepTests : SweepTestBase
         }
     }
 
-    /// <summary>Waits for a task to leave COMPLETING (Slurm's epilog) for its final state.</summary>
     /// <summary>Slurm's job states from which a task does not move on by itself.</summary>
     private static readonly string[] s_finalStates = ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"];
 
@@ -85,9 +84,18 @@ public class SlurmSweepTests : SweepTestBase
         return SlurmCluster.State(task);
     }
 
-    private static void WaitUntilRunningWithProgress(string run) =>
-        SlurmCluster.WaitFor(() => File.Exists(Path.Combine(run, "progress.csv")) && File.ReadAllLines(Path.Combine(run, "progress.csv")).Length > 3,
-            $"three progress rows in {run}", 60_000);
+    /// <summary>
+    /// Submits <see cref="LongSweep"/> into Root/s and waits until its one run has written three progress rows: a task
+    /// interrupted from there is interrupted mid-run. Returns the sweep directory, the job id and the run directory.
+    /// </summary>
+    private (string Sweep, string Job, string Run) SubmitLongSweepAndWaitUntilItTrains()
+    {
+        string sweep = Path.Combine(Root, "s");
+        string job = Submit(WriteSweep(LongSweep), "--out", sweep);
+        string run = RunsOf(sweep)[0];
+        SlurmCluster.WaitFor(() => ProgressRows(run) >= 3, $"three progress rows in {run}", 60_000);
+        return (sweep, job, run);
+    }
 
     [Test]
     public void Slurm_TwoSeedsTimesTwoValues_FinishReportAndEqualTheLocalSweep()
@@ -123,10 +131,7 @@ public class SlurmSweepTests : SweepTestBase
     [Test]
     public void Slurm_TaskRequeuedWhileRunning_ResumesToTheBytesOfAnUninterruptedRun()
     {
-        string sweep = Path.Combine(Root, "s");
-        string job = Submit(WriteSweep(LongSweep), "--out", sweep);
-        string run = RunsOf(sweep)[0];
-        WaitUntilRunningWithProgress(run);
+        var (sweep, job, run) = SubmitLongSweepAndWaitUntilItTrains();
 
         Assert.That(SlurmCluster.Run("scontrol", "requeue", $"{job}_0").Code, Is.Zero);
         SlurmCluster.WaitFor(() => SlurmCluster.State($"{job}_0") == "PENDING", "the requeued task to be pending", 30_000);
@@ -146,11 +151,7 @@ public class SlurmSweepTests : SweepTestBase
     [Test]
     public void Slurm_TaskCancelled_LeavesItsRunResumable_AndResubmitFinishesIt()
     {
-        string file = WriteSweep(LongSweep);
-        string sweep = Path.Combine(Root, "s");
-        string job = Submit(file, "--out", sweep);
-        string run = RunsOf(sweep)[0];
-        WaitUntilRunningWithProgress(run);
+        var (sweep, job, run) = SubmitLongSweepAndWaitUntilItTrains();
 
         Assert.That(SlurmCluster.Run("scancel", $"{job}_0").Code, Is.Zero);
         SlurmCluster.WaitFor(() => SlurmCluster.State($"{job}_0") is "CANCELLED" or "", "the task to be cancelled", 30_000);
@@ -172,10 +173,7 @@ public class SlurmSweepTests : SweepTestBase
     [Test]
     public void Slurm_TimeLimitLeadSignal_CheckpointsRequeuesItselfAndFinishes()
     {
-        string sweep = Path.Combine(Root, "s");
-        string job = Submit(WriteSweep(LongSweep), "--out", sweep);
-        string run = RunsOf(sweep)[0];
-        WaitUntilRunningWithProgress(run);
+        var (sweep, job, run) = SubmitLongSweepAndWaitUntilItTrains();
 
         // What --signal=B:USR1@lead delivers near the time limit: SIGUSR1 to the batch shell alone.
         Assert.That(SlurmCluster.Run("scancel", "--batch", "--signal=USR1", $"{job}_0").Code, Is.Zero);

@@ -40,6 +40,20 @@ public class CheckpointTests() : TemporaryDirectoryTest("sac-ckpt-")
 
     private static byte[] AllWeights(Trainer trainer) => TrainerRecording.Weights(trainer);
 
+    /// <summary>Takes <paramref name="steps"/> more steps of <paramref name="trainer"/>.</summary>
+    private static void Advance(Trainer trainer, int steps)
+    {
+        for (int i = 0; i < steps; i++)
+            trainer.Step();
+    }
+
+    /// <summary><see cref="Advance"/>, then a checkpoint through the store; returns its directory.</summary>
+    private string AdvanceAndSave(Trainer trainer, int steps)
+    {
+        Advance(trainer, steps);
+        return CheckpointStore.Save(trainer, Dir);
+    }
+
     [Test]
     public void Resume_MidEpisodeAfterInterruption_ContinuesBitwiseIdentically([Values(SacVersion.V1, SacVersion.V2)] SacVersion version)
     {
@@ -176,10 +190,8 @@ public class CheckpointTests() : TemporaryDirectoryTest("sac-ckpt-")
     public void LoadCheckpoint_ModelFileTruncatedMissingReshapedOrSwapped_IsRefused()
     {
         var trainer = NewTrainer(SacVersion.V2);
-        for (int i = 0; i < 150; i++) trainer.Step();
-        string older = CheckpointStore.Save(trainer, Dir);
-        for (int i = 0; i < 50; i++) trainer.Step();
-        string dir = CheckpointStore.Save(trainer, Dir);
+        string older = AdvanceAndSave(trainer, 150);
+        string dir = AdvanceAndSave(trainer, 50);
         string model = Path.Combine(dir, Trainer.ModelFileName);
         byte[] good = File.ReadAllBytes(model);
         string Refusal() => Assert.Throws<CheckpointException>(() => NewTrainer(SacVersion.V2).LoadCheckpoint(dir))!.Message;
@@ -235,9 +247,8 @@ public class CheckpointTests() : TemporaryDirectoryTest("sac-ckpt-")
     public void Save_CrashBeforeCommit_LeavesPreviousCheckpointIntact()
     {
         var trainer = NewTrainer(SacVersion.V2);
-        for (int i = 0; i < 200; i++) trainer.Step();
-        string good = CheckpointStore.Save(trainer, Dir);
-        for (int i = 0; i < 50; i++) trainer.Step();
+        string good = AdvanceAndSave(trainer, 200);
+        Advance(trainer, 50);
 
         Assert.Throws<IOException>(() => CheckpointStore.Save(new FailingMidWrite(trainer), Dir));
 
@@ -253,10 +264,7 @@ public class CheckpointTests() : TemporaryDirectoryTest("sac-ckpt-")
     {
         var trainer = NewTrainer(SacVersion.V2);
         foreach (int steps in new[] { 100, 100, 100 })
-        {
-            for (int i = 0; i < steps; i++) trainer.Step();
-            CheckpointStore.Save(trainer, Dir);
-        }
+            AdvanceAndSave(trainer, steps);
         Assert.That(CheckpointStore.List(Dir), Is.EqualTo(new[] { "step-0000000200", "step-0000000300" }));
         Assert.That(Path.GetFileName(CheckpointStore.Resolve(Dir)), Is.EqualTo("step-0000000300"));
     }
