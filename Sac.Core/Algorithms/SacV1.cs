@@ -45,14 +45,12 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     {
         ArgumentNullException.ThrowIfNull(rng);
         var hidden = options.HiddenSizes;
-        int layers = hidden.Count + 1, stateAction = observationSize + actionSize;
 
         // π_φ, the twin critics in one flat buffer, V_ψ and its target V_ψ̄.
         Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
-        Critics = new TwinCritics<T>(stateAction, hidden, rng);
+        Critics = new TwinCritics<T>(observationSize + actionSize, hidden, rng);
         V = new Mlp<T>("v", observationSize, hidden, 1, rng);
-        VTarget = new Mlp<T>(new FlatParameters<T>(Mlp<T>.Shapes("v_target", observationSize, hidden, 1)), 0, layers);
-        VTarget.Parameters.CopyFrom(V.Parameters);
+        VTarget = V.TargetCopy("v_target");
         _alphaValue = T.CreateChecked(options.Alpha);
 
         var actor = new ParameterSet<T>("actor", Policy.Network.Parameters, NewAdam(Policy.Network.Parameters, options.ActorLearningRate, "the policy π_φ"));
@@ -68,8 +66,7 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
             view =>
             {
                 var (q1, q2) = Critics.Over(view(Critics.Parameters));
-                return new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax),
-                    q1, q2, new Mlp<T>(view(V.Parameters), 0, layers));
+                return new Nets(Policy.Over(view(Policy.Network.Parameters)), q1, q2, V.Over(view(V.Parameters)));
             },
             [
                 // One backward through J_V + J_Q + J_π: all three gradients exist before any step, so every one is

@@ -46,11 +46,10 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     {
         ArgumentNullException.ThrowIfNull(rng);
         var hidden = options.HiddenSizes;
-        int layers = hidden.Count + 1, stateAction = observationSize + actionSize;
 
         // π_φ, and the twin critics in one flat buffer (one Adam pass and one Polyak pass cover both).
         Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
-        Critics = new TwinCritics<T>(stateAction, hidden, rng);
+        Critics = new TwinCritics<T>(observationSize + actionSize, hidden, rng);
         // The targets θ̄1, θ̄2.
         CriticTargets = Critics.TargetCopy();
         // log α, when learned.
@@ -75,7 +74,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
             view =>
             {
                 var (q1, q2) = Critics.Over(view(Critics.Parameters));
-                return new Nets(new TanhGaussianPolicy<T>(new Mlp<T>(view(Policy.Network.Parameters), 0, layers), options.LogStdMin, options.LogStdMax), q1, q2);
+                return new Nets(Policy.Over(view(Policy.Network.Parameters)), q1, q2);
             },
             [
                 Phase<T, Nets>.Serial("α now", StartUpdate),

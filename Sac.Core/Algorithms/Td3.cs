@@ -42,13 +42,11 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     {
         ArgumentNullException.ThrowIfNull(rng);
         var hidden = options.HiddenSizes;
-        int layers = hidden.Count + 1, stateAction = observationSize + actionSize;
 
         // μ_φ and its target μ_φ̄; the twin critics in one flat buffer and their targets.
         Actor = new Mlp<T>("pi", observationSize, hidden, actionSize, rng);
-        ActorTarget = new Mlp<T>(new FlatParameters<T>(Mlp<T>.Shapes("pi_target", observationSize, hidden, actionSize)), 0, layers);
-        ActorTarget.Parameters.CopyFrom(Actor.Parameters);
-        Critics = new TwinCritics<T>(stateAction, hidden, rng);
+        ActorTarget = Actor.TargetCopy("pi_target");
+        Critics = new TwinCritics<T>(observationSize + actionSize, hidden, rng);
         CriticTargets = Critics.TargetCopy();
         (_targetNoise, _noiseClip, _explorationNoise) = (T.CreateChecked(options.TargetPolicyNoise), T.CreateChecked(options.TargetNoiseClip), T.CreateChecked(options.ExplorationNoise));
 
@@ -63,7 +61,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
             view =>
             {
                 var (q1, q2) = Critics.Over(view(Critics.Parameters));
-                return new Nets(new Mlp<T>(view(Actor.Parameters), 0, layers), q1, q2);
+                return new Nets(Actor.Over(view(Actor.Parameters)), q1, q2);
             },
             [
                 Phase<T, Nets>.Sharded("critic", [critic], CriticPhase),

@@ -110,6 +110,26 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Number of outputs.</summary>
     public int Outputs => _layers[^1].Outputs;
 
+    /// <summary>
+    /// A network of this shape and activation reading <paramref name="parameters"/>, a buffer laid out as this network's
+    /// own (an update shard's view of it, with gradients of its own).
+    /// </summary>
+    public Mlp<T> Over(FlatParameters<T> parameters) => new(parameters, 0, _layers.Length, Activation);
+
+    /// <summary>
+    /// A Polyak target of this network: the same shape with a buffer of its own (tensors <c>{name}.0.weight</c>, …),
+    /// starting as a copy of these parameters. Only for a network that owns its whole buffer.
+    /// </summary>
+    public Mlp<T> TargetCopy(string name)
+    {
+        if (Parameters.Tensors.Count != 2 * _layers.Length)
+            throw new InvalidOperationException("Only a network that owns its whole parameter buffer has a target copy of its own.");
+        var hidden = _layers[..^1].Select(layer => layer.Outputs).ToArray();
+        var target = new Mlp<T>(new FlatParameters<T>(Shapes(name, Inputs, hidden, Outputs)), 0, _layers.Length, Activation);
+        target.Parameters.CopyFrom(Parameters);
+        return target;
+    }
+
     /// <summary>Initializes every layer like PyTorch's nn.Linear, layer by layer, W before b.</summary>
     public void Initialize(Rng rng)
     {

@@ -53,6 +53,11 @@ public sealed class TanhGaussianPolicy<T> where T : unmanaged, IFloatingPointIee
         LogStdMax = T.CreateChecked(logStdMax);
     }
 
+    /// <summary>This policy (the same log σ bounds) over <paramref name="parameters"/>, a buffer laid out as
+    /// <see cref="Network"/>'s own: an update shard's view of it.</summary>
+    public TanhGaussianPolicy<T> Over(FlatParameters<T> parameters) =>
+        new(Network.Over(parameters), double.CreateChecked(LogStdMin), double.CreateChecked(LogStdMax));
+
     /// <summary>The network s → [μ ‖ log σ].</summary>
     public Mlp<T> Network { get; }
 
