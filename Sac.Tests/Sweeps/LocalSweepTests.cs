@@ -46,6 +46,64 @@ public class LocalSweepTests : SweepTestBase
     }
 
     [Test]
+    public void Local_SigtermToExecutorAndRunTogether_TheRunStillCheckpoints()
+    {
+        // `pkill -f 'sac sweep'`, or systemd's default KillMode=control-group: the executor and its run get SIGTERM in
+        // the same instant, and the executor passes its copy on. That copy is the same request, not a second "stop now"
+        // (which would end the run without the checkpoint of its stop: with checkpointEvery 0 it would have none).
+        string file = WriteSweep($$"""
+            { "name": "both", "env": "Pendulum-v1", "seeds": [5],
+              "options": { {{TinyOptions.Replace("\"steps\": 400", "\"steps\": 3000")}} } }
+            """);
+        string sweep = Path.Combine(Root, "s");
+        Assert.That(Sac("sweep", file, "--out", sweep).Code, Is.Zero);
+        string run = RunsOf(sweep)[0];
+        string progress = Path.Combine(run, "progress.csv");
+        using (var executor = SacProcess.Start("sweep", sweep, "--local", "1"))
+        {
+            executor.WaitUntil(() => File.Exists(progress) && File.ReadAllLines(progress).Length > 3, "three progress rows of the cell");
+            int cell = RunCellProcess(sweep);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", executor.Id.ToString(), cell.ToString()]))
+            {
+                kill.WaitForExit();
+                Assert.That(kill.ExitCode, Is.Zero, "kill -TERM of the executor and its run");
+            }
+            var (code, output, error) = executor.WaitForExit();
+            Assert.That(code, Is.EqualTo(143), output + error);
+        }
+        Assert.That(CheckpointStore.List(Path.Combine(run, "checkpoints")), Is.Not.Empty, "the run saved the checkpoint of its stop");
+        Assert.That(File.ReadAllText(Path.Combine(sweep, "logs", "cell-0.log")), Does.Contain("Interrupted at step"));
+    }
+
+    /// <summary>The process id of the one <c>sac sweep run-cell</c> child working on <paramref name="sweep"/>.</summary>
+    private static int RunCellProcess(string sweep)
+    {
+        var cells = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            string[] args;
+            try
+            {
+                args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+            }
+            catch (IOException)
+            {
+                continue; // it exited meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (args.Contains("run-cell") && args.Contains(Path.GetFullPath(sweep)))
+                cells.Add(pid);
+        }
+        Assert.That(cells, Has.Count.EqualTo(1), "one run-cell process of this sweep");
+        return cells[0];
+    }
+
+    [Test]
     public void Local_SigtermMidSweep_CheckpointsRunningCells_AndRerunResumesBitwise()
     {
         // One cell long enough to be stopped mid-run, one seed: the same run as `sac train` straight through.
