@@ -6,8 +6,9 @@ using Sac.Core.Optimization;
 namespace Sac.Core.Algorithms;
 
 /// <summary>TD3's entry in <see cref="AlgorithmRegistry"/>.</summary>
-public sealed class Td3Info() : AlgorithmInfo(SacVersion.Td3, "td3", "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing", [SharedMetrics.CriticLoss, SharedMetrics.ActorLoss]) // SB3's TD3 logs these two
+public sealed class Td3Info() : AlgorithmInfo(SacVersion.Td3, "td3", "TD3 (Fujimoto et al. 2018): deterministic policy, twin critics, delayed policy updates, target policy smoothing", [SharedMetrics.CriticLoss, SharedMetrics.ActorLoss])
 {
+    // It logs what SB3's TD3 logs: the two losses (the actor's NaN on the updates without an actor step).
 
     /// <inheritdoc/>
     public override Algorithm<T> Create<T>(int observationSize, int actionSize, SacOptions options, Rng rng) => new Td3<T>(observationSize, actionSize, options, rng);
