@@ -51,17 +51,9 @@ public class LocalSweepTests : SweepTestBase
         // `pkill -f 'sac sweep'`, or systemd's default KillMode=control-group: the executor and its run get SIGTERM in
         // the same instant, and the executor passes its copy on. That copy is the same request, not a second "stop now"
         // (which would end the run without the checkpoint of its stop: with checkpointEvery 0 it would have none).
-        string file = WriteSweep($$"""
-            { "name": "both", "env": "Pendulum-v1", "seeds": [5],
-              "options": { {{TinyOptions.Replace("\"steps\": 400", "\"steps\": 3000")}} } }
-            """);
-        string sweep = Path.Combine(Root, "s");
-        Assert.That(Sac("sweep", file, "--out", sweep).Code, Is.Zero);
-        string run = RunsOf(sweep)[0];
-        string progress = Path.Combine(run, "progress.csv");
-        using (var executor = SacProcess.Start("sweep", sweep, "--local", "1"))
+        var executor = StartOneCellSweep(seed: 5, out string sweep, out string run);
+        using (executor)
         {
-            executor.WaitUntil(() => File.Exists(progress) && File.ReadAllLines(progress).Length > 3, "three progress rows of the cell");
             int cell = RunCellProcess(sweep);
             using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", executor.Id.ToString(), cell.ToString()]))
             {
@@ -103,21 +95,40 @@ public class LocalSweepTests : SweepTestBase
         return cells[0];
     }
 
+    /// <summary>
+    /// A one-cell sweep of seed <paramref name="seed"/>, long enough (3,000 Pendulum steps) to be stopped mid-run,
+    /// started with <c>--local 1</c> and returned once its run has written three progress rows.
+    /// </summary>
+    private SacProcess StartOneCellSweep(int seed, out string sweep, out string run)
+    {
+        string file = WriteSweep($$"""
+            { "name": "stop", "env": "Pendulum-v1", "seeds": [{{seed}}],
+              "options": { {{TinyOptions.Replace("\"steps\": 400", "\"steps\": 3000")}} } }
+            """);
+        sweep = Path.Combine(Root, "s");
+        Assert.That(Sac("sweep", file, "--out", sweep).Code, Is.Zero);
+        run = RunsOf(sweep)[0];
+        string progress = Path.Combine(run, "progress.csv");
+        var executor = SacProcess.Start("sweep", sweep, "--local", "1");
+        try
+        {
+            executor.WaitUntil(() => File.Exists(progress) && File.ReadAllLines(progress).Length > 3, "three progress rows of the cell");
+            return executor;
+        }
+        catch
+        {
+            executor.Dispose();
+            throw;
+        }
+    }
+
     [Test]
     public void Local_SigtermMidSweep_CheckpointsRunningCells_AndRerunResumesBitwise()
     {
         // One cell long enough to be stopped mid-run, one seed: the same run as `sac train` straight through.
-        string file = WriteSweep($$"""
-            { "name": "stop", "env": "Pendulum-v1", "seeds": [4],
-              "options": { {{TinyOptions.Replace("\"steps\": 400", "\"steps\": 3000")}} } }
-            """);
-        string sweep = Path.Combine(Root, "s");
-        Assert.That(Sac("sweep", file, "--out", sweep).Code, Is.Zero);
-        string run = RunsOf(sweep)[0];
-        string progress = Path.Combine(run, "progress.csv");
-        using (var executor = SacProcess.Start("sweep", sweep, "--local", "1"))
+        var executor = StartOneCellSweep(seed: 4, out string sweep, out string run);
+        using (executor)
         {
-            executor.WaitUntil(() => File.Exists(progress) && File.ReadAllLines(progress).Length > 3, "three progress rows of the cell");
             executor.Signal("TERM");
             var (code, output, error) = executor.WaitForExit();
             Assert.That(code, Is.EqualTo(143), output + error);
