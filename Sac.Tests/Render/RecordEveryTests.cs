@@ -126,8 +126,10 @@ public class RecordEveryTests : CliTestBase
         string run = Path.Combine(Root, "run");
         using (var sac = SacProcess.Start(LongRecordedRun(run)))
         {
-            string videos = Path.Combine(run, "videos");
-            sac.WaitUntil(() => Directory.Exists(videos) && Directory.EnumerateFiles(videos, "*.tmp.webm").Any(), "a video being written");
+            string videos = Path.Combine(run, "videos"), checkpoints = Path.Combine(run, "checkpoints");
+            // A checkpoint to resume from must exist too: the first video can start before step 300's checkpoint is written.
+            sac.WaitUntil(() => Directory.Exists(videos) && Directory.EnumerateFiles(videos, "*.tmp.webm").Any()
+                && global::Sac.Core.Checkpoints.CheckpointStore.List(checkpoints).Any(), "a video being written after a checkpoint");
             sac.Signal("KILL");
             sac.WaitForExit();
         }
