@@ -49,6 +49,7 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
 public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Linear<T>[] _layers;
+    private readonly int _firstTensor;
 
     /// <summary>Creates a network with its own parameter buffer, initialized like PyTorch from <paramref name="rng"/>.</summary>
     public Mlp(string name, int inputs, IReadOnlyList<int> hidden, int outputs, Rng rng, Activation activation = Activation.Relu)
@@ -66,6 +67,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentOutOfRangeException(nameof(layerCount), $"{layerCount} layers from tensor {firstTensor} do not fit {parameters.Tensors.Count} tensors.");
         Parameters = parameters;
         Activation = activation;
+        _firstTensor = firstTensor;
         _layers = new Linear<T>[layerCount];
         for (int l = 0; l < layerCount; l++)
         {
@@ -111,10 +113,10 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int Outputs => _layers[^1].Outputs;
 
     /// <summary>
-    /// A network of this shape and activation reading <paramref name="parameters"/>, a buffer laid out as this network's
-    /// own (an update shard's view of it, with gradients of its own).
+    /// A network of this shape and activation reading <paramref name="parameters"/>, a buffer laid out as the one this
+    /// network reads (an update shard's view of it, with gradients of its own), at the same tensors.
     /// </summary>
-    public Mlp<T> Over(FlatParameters<T> parameters) => new(parameters, 0, _layers.Length, Activation);
+    public Mlp<T> Over(FlatParameters<T> parameters) => new(parameters, _firstTensor, _layers.Length, Activation);
 
     /// <summary>
     /// A Polyak target of this network: the same shape with a buffer of its own (tensors <c>{name}.0.weight</c>, …),
@@ -122,7 +124,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public Mlp<T> TargetCopy(string name)
     {
-        if (Parameters.Tensors.Count != 2 * _layers.Length)
+        if (_firstTensor != 0 || Parameters.Tensors.Count != 2 * _layers.Length)
             throw new InvalidOperationException("Only a network that owns its whole parameter buffer has a target copy of its own.");
         var hidden = _layers[..^1].Select(layer => layer.Outputs).ToArray();
         var target = new Mlp<T>(new FlatParameters<T>(Shapes(name, Inputs, hidden, Outputs)), 0, _layers.Length, Activation);

@@ -10,7 +10,7 @@ namespace Sac.Core.Networks;
 /// </summary>
 public sealed class TwinCritics<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly int _stateActionSize, _layers;
+    private readonly int _stateActionSize;
     private readonly IReadOnlyList<int> _hidden;
 
     /// <summary>
@@ -31,9 +31,11 @@ public sealed class TwinCritics<T> where T : unmanaged, IFloatingPointIeee754<T>
     private TwinCritics(int stateActionSize, IReadOnlyList<int> hidden, string nameSuffix)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        (_stateActionSize, _hidden, _layers) = (stateActionSize, hidden, hidden.Count + 1);
+        (_stateActionSize, _hidden) = (stateActionSize, hidden);
+        int layers = hidden.Count + 1;
         Parameters = new FlatParameters<T>([.. Mlp<T>.Shapes("q1" + nameSuffix, stateActionSize, hidden, 1), .. Mlp<T>.Shapes("q2" + nameSuffix, stateActionSize, hidden, 1)]);
-        (Q1, Q2) = Over(Parameters);
+        Q1 = new Mlp<T>(Parameters, 0, layers);
+        Q2 = new Mlp<T>(Parameters, 2 * layers, layers);
     }
 
     /// <summary>Q_θ1 (or Q_θ̄1 of a target copy).</summary>
@@ -60,6 +62,5 @@ public sealed class TwinCritics<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Two critics of this shape reading <paramref name="parameters"/> (a buffer laid out as <see cref="Parameters"/>,
     /// such as an update shard's view of it with its own gradients).
     /// </summary>
-    public (Mlp<T> Q1, Mlp<T> Q2) Over(FlatParameters<T> parameters) =>
-        (new Mlp<T>(parameters, 0, _layers), new Mlp<T>(parameters, 2 * _layers, _layers));
+    public (Mlp<T> Q1, Mlp<T> Q2) Over(FlatParameters<T> parameters) => (Q1.Over(parameters), Q2.Over(parameters));
 }
