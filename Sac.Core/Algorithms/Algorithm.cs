@@ -21,6 +21,9 @@ public interface ISquashedGaussianAgent<T> where T : unmanaged, IFloatingPointIe
 {
     /// <summary>π_φ.</summary>
     Policies.TanhGaussianPolicy<T> Policy { get; }
+
+    /// <summary>The temperature α the update uses now (fixed, or exp(log α) when learned).</summary>
+    double Alpha { get; }
 }
 
 /// <summary>
@@ -63,6 +66,10 @@ public abstract class Algorithm<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The network the policy acts through (s → its output head), for export and inference.</summary>
     public abstract Mlp<T> PolicyNetwork { get; }
+
+    /// <summary>The trained critics Q_θ1, Q_θ2 (not the targets), for diagnostics such as
+    /// <see cref="Training.EvaluationDiagnosis"/>; null for an algorithm without twin critics.</summary>
+    public virtual TwinCritics<T>? Critics => null;
 
     /// <summary>The names of the metrics an update records, in order.</summary>
     public IReadOnlyList<string> MetricNames => Runner.Metrics.Names;

@@ -85,7 +85,7 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     public TanhGaussianPolicy<T> Policy { get; }
 
     /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
-    public TwinCritics<T> Critics { get; }
+    public override TwinCritics<T> Critics { get; }
 
     /// <summary>V_ψ.</summary>
     public Mlp<T> V { get; }

@@ -89,7 +89,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
     public TanhGaussianPolicy<T> Policy { get; }
 
     /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
-    public TwinCritics<T> Critics { get; }
+    public override TwinCritics<T> Critics { get; }
 
     /// <summary>Q_θ̄1 and Q_θ̄2 over θ̄, the critics' Polyak targets.</summary>
     public TwinCritics<T> CriticTargets { get; }

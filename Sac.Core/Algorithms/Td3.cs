@@ -78,7 +78,7 @@ public sealed class Td3<T> : Algorithm<T> where T : unmanaged, IFloatingPointIee
     public Mlp<T> ActorTarget { get; }
 
     /// <summary>Q_θ1 and Q_θ2 over θ = θ1 ‖ θ2.</summary>
-    public TwinCritics<T> Critics { get; }
+    public override TwinCritics<T> Critics { get; }
 
     /// <summary>Q_θ̄1 and Q_θ̄2 over θ̄, the critics' Polyak targets.</summary>
     public TwinCritics<T> CriticTargets { get; }

@@ -5,7 +5,7 @@ using Sac.Core.Environments;
 namespace Sac.Core.Training;
 
 /// <summary>Runs a trained policy for whole episodes and reports the returns.</summary>
-public static class Evaluation
+public static partial class Evaluation
 {
     /// <summary>The most episodes one evaluation plays (each return is kept for the report).</summary>
     public const int MaxEpisodes = 1_000_000;
@@ -18,21 +18,12 @@ public static class Evaluation
     public static EvaluationReport Run(Algorithm<float> agent, IEnvironment environment, int episodes, bool deterministic,
         Rng? noise, long step = 0, int? seed = null)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(episodes, MaxEpisodes);
-        if (!deterministic && noise is null)
-            throw new ArgumentNullException(nameof(noise), "A stochastic evaluation needs a noise generator.");
+        Check(agent, environment, episodes, deterministic, noise);
         int obs = environment.ObservationSpace.Dimension, act = environment.ActionSpace.Dimension;
-        if (obs != agent.ObservationSize || act != agent.ActionSize)
-            throw new ArgumentException($"The agent expects {agent.ObservationSize} observations and {agent.ActionSize} actions; {environment.Id} has {obs} and {act}.", nameof(environment));
-
         var actor = new PolicyActor(agent);
         var observation = new float[obs];
         var action = new float[act];
         var envAction = new float[act];
-        ActionScaling.RequireBounded(environment.ActionSpace, environment.Id);
         var returns = new double[episodes];
         long totalLength = 0;
         for (int e = 0; e < episodes; e++)
@@ -52,5 +43,19 @@ public static class Evaluation
         double mean = returns.Average();
         double std = Math.Sqrt(returns.Select(r => (r - mean) * (r - mean)).Average());
         return new EvaluationReport(step, mean, std, returns, (double)totalLength / episodes);
+    }
+
+    private static void Check(Algorithm<float> agent, IEnvironment environment, int episodes, bool deterministic, Rng? noise)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(episodes, MaxEpisodes);
+        if (!deterministic && noise is null)
+            throw new ArgumentNullException(nameof(noise), "A stochastic evaluation needs a noise generator.");
+        int obs = environment.ObservationSpace.Dimension, act = environment.ActionSpace.Dimension;
+        if (obs != agent.ObservationSize || act != agent.ActionSize)
+            throw new ArgumentException($"The agent expects {agent.ObservationSize} observations and {agent.ActionSize} actions; {environment.Id} has {obs} and {act}.", nameof(environment));
+        ActionScaling.RequireBounded(environment.ActionSpace, environment.Id);
     }
 }
