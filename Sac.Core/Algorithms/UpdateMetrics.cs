@@ -71,38 +71,35 @@ public sealed class UpdateMetrics
     /// <summary>The value of metric <paramref name="name"/>, if it is one of these.</summary>
     public bool TryGet(string name, out double value)
     {
-        for (int i = 0; i < Names.Count; i++)
-        {
-            if (Names[i] == name)
-            {
-                value = _values[i];
-                return true;
-            }
-        }
-        value = double.NaN;
-        return false;
+        int i = IndexOf(name);
+        value = i >= 0 ? _values[i] : double.NaN;
+        return i >= 0;
     }
 
     /// <summary>Sets metric <paramref name="metric"/>, which must be one of these.</summary>
     public void Set(Metric metric, double value)
     {
-        for (int i = 0; i < Names.Count; i++)
-        {
-            if (Names[i] == metric.Name)
-            {
-                _values[i] = value;
-                return;
-            }
-        }
-        throw new KeyNotFoundException($"No metric '{metric.Name}'; these are {string.Join(", ", Names)}.");
+        int i = IndexOf(metric.Name);
+        if (i < 0)
+            throw new KeyNotFoundException($"No metric '{metric.Name}'; these are {string.Join(", ", Names)}.");
+        _values[i] = value;
     }
 
     /// <summary>Sets the metric named <paramref name="name"/> (when restoring a checkpoint); unknown names are ignored.</summary>
     public void Set(string name, double value)
     {
+        int i = IndexOf(name);
+        if (i >= 0)
+            _values[i] = value;
+    }
+
+    /// <summary>The position of <paramref name="name"/> in <see cref="Names"/>, or −1 (names are distinct: at most one).</summary>
+    private int IndexOf(string name)
+    {
         for (int i = 0; i < Names.Count; i++)
             if (Names[i] == name)
-                _values[i] = value;
+                return i;
+        return -1;
     }
 
     /// <summary>Every value back to NaN.</summary>
