@@ -410,18 +410,19 @@ public class ReportTests : SweepTestBase
     {
         var set = Anchors.Load(Path.Combine(Repository.Root, "bench", "anchors", "mujoco-1m.json"));
         // Typed here from the projects' own tables (Tianshou examples/mujoco README, CleanRL docs/benchmark/sac.md,
-        // rl-baselines3-zoo benchmark.md), not read back from the file under test.
+        // rl-baselines3-zoo benchmark.md), not read back from the file under test; Ant's "SB3 on v5" is the mean at 1M of
+        // the ten results/ant_v5_SAC/run_*/evaluations.npz of Gymnasium's v5 validation repository.
         var expected = new (string Env, string Source, long Step, double Value)[]
         {
             ("HalfCheetah-v5", "Tianshou", 1_000_000, 12_139), ("HalfCheetah-v5", "CleanRL", 1_000_000, 9_635), ("HalfCheetah-v5", "rl-zoo", 1_000_000, 9_535),
             ("Hopper-v5", "Tianshou", 1_000_000, 3_542), ("Hopper-v5", "CleanRL", 1_000_000, 2_310), ("Hopper-v5", "rl-zoo", 1_000_000, 2_326),
             ("Walker2d-v5", "Tianshou", 1_000_000, 5_007), ("Walker2d-v5", "CleanRL", 1_000_000, 3_591), ("Walker2d-v5", "rl-zoo", 1_000_000, 3_863),
-            ("Ant-v5", "Tianshou", 1_000_000, 5_850), ("Ant-v5", "rl-zoo", 1_000_000, 4_616),
+            ("Ant-v5", "Tianshou", 1_000_000, 5_850), ("Ant-v5", "rl-zoo", 1_000_000, 4_616), ("Ant-v5", "SB3 on v5", 1_000_000, 4_332),
             ("Humanoid-v5", "Tianshou", 1_000_000, 5_489), ("Humanoid-v5", "CleanRL", 1_000_000, 4_996), ("Humanoid-v5", "rl-zoo", 2_000_000, 6_232),
         };
         Assert.That(set.Anchors.Select(a => (a.Env, a.Source.Name, a.Step, a.Value)), Is.EqualTo(expected));
         Assert.That(set.Anchors.Select(a => (a.Source.Name, a.Source.Version)).Distinct(),
-            Is.EquivalentTo(new[] { ("Tianshou", "v3"), ("CleanRL", "v4"), ("rl-zoo", "v3") }));
+            Is.EquivalentTo(new[] { ("Tianshou", "v3"), ("CleanRL", "v4"), ("rl-zoo", "v3"), ("SB3 on v5", "v5") }));
         Assert.That(set.Anchors[0].Label(1_000_000), Is.EqualTo("Tianshou 12,139 (best of 10-seed mean, v3)"));
         Assert.That(set.Anchors[^1].Label(1_000_000), Is.EqualTo("rl-zoo 6,232 (final eval, 1 run, v3, at 2M steps)"), "Humanoid's rl-zoo number is at 2M");
         Assert.That(set.EnvNotes.Keys, Is.EquivalentTo(expected.Select(e => e.Env).Distinct()));
