@@ -175,9 +175,18 @@ internal sealed class SlurmCluster : IDisposable
         while (!condition())
         {
             if (clock.ElapsedMilliseconds > timeoutMs)
-                Assert.Fail($"timed out after {timeoutMs / 1000} s waiting for {what}; squeue: {Run("squeue").Out}");
+                Assert.Fail($"timed out after {timeoutMs / 1000} s waiting for {what}; squeue: {Run("squeue").Out}; slurmctld.log ends: {ControllerLogTail(15)}");
             Thread.Sleep(100);
         }
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the running cluster's slurmctld.log (found from SLURM_CONF), to
+    /// say why a task did not come back; empty when there is none.</summary>
+    private static string ControllerLogTail(int lines)
+    {
+        string? conf = Environment.GetEnvironmentVariable("SLURM_CONF");
+        string? log = conf is null ? null : Path.Combine(Path.GetDirectoryName(conf)!, "slurmctld.log");
+        return log is not null && File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(lines)) : "";
     }
 
     private static void Expect((int Code, string Out, string Err) result, string what)
