@@ -91,7 +91,7 @@ public static class EvalCommand
                 : "plain discounted return of the actions taken (SAC's critics estimate the stochastic policy's soft return)";
             output.WriteLine(v.States == 0
                 ? string.Create(inv, $"  value: no state has a known return (an episode that terminated, or ≥ {v.Horizon} steps before the time limit at γ = {v.Gamma})")
-                : string.Create(inv, $"  value: min Q(s,a) {v.MeanQ:F2} vs G {v.MeanReturn:F2} ({Bias(v.MeanQ, v.MeanReturn)}) over {v.States} states; at s₀ {v.StartQ:F2} vs {v.StartReturn:F2} over {v.StartStates} episodes; γ = {v.Gamma}, {kind}"));
+                : string.Create(inv, $"  value: min Q(s,a) {v.MeanQ:F2} vs G {v.MeanReturn:F2}{Bias(v.MeanQ, v.MeanReturn)} over {v.States} states; at s₀ {v.StartQ:F2} vs {v.StartReturn:F2} over {v.StartStates} episodes; γ = {v.Gamma}, {kind}"));
         }
         if (d.Alpha is { } alpha)
             output.WriteLine(string.Create(inv, $"  policy: α {alpha:G4}, entropy −E[log π(ã|s)] {d.Entropy:F2} over the visited states{(d.TargetEntropy is { } h ? string.Create(inv, $" (target {h:G4})") : "")}, {100 * d.SaturatedFraction:F1} % of action entries at |a| ≥ 0.99"));
@@ -138,5 +138,5 @@ public static class EvalCommand
     }
 
     private static string Bias(double q, double g) =>
-        g == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{(q - g) / Math.Abs(g) * 100:+0.0;−0.0} %");
+        g == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ({(q - g) / Math.Abs(g) * 100:+0.0;−0.0} %)");
 }

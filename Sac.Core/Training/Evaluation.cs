@@ -40,9 +40,16 @@ public static partial class Evaluation
                     break;
             }
         }
+        return ReportOf(step, returns, totalLength);
+    }
+
+    /// <summary>The report of episodes with these <paramref name="returns"/> and <paramref name="totalLength"/> steps in all:
+    /// mean ± population standard deviation, mean length.</summary>
+    private static EvaluationReport ReportOf(long step, double[] returns, long totalLength)
+    {
         double mean = returns.Average();
         double std = Math.Sqrt(returns.Select(r => (r - mean) * (r - mean)).Average());
-        return new EvaluationReport(step, mean, std, returns, (double)totalLength / episodes);
+        return new EvaluationReport(step, mean, std, returns, (double)totalLength / returns.Length);
     }
 
     private static void Check(Algorithm<float> agent, IEnvironment environment, int episodes, bool deterministic, Rng? noise)

@@ -175,10 +175,7 @@ public static partial class Evaluation
             }
         }
 
-        var returns = episodeList.Select(x => x.Return).ToArray();
-        double mean = returns.Average();
-        double std = Math.Sqrt(returns.Select(r => (r - mean) * (r - mean)).Average());
-        var report = new EvaluationReport(step, mean, std, returns, (double)episodeList.Sum(x => (long)x.Length) / episodes);
+        var report = ReportOf(step, [.. episodeList.Select(x => x.Return)], episodeList.Sum(x => (long)x.Length));
         var value = critics is null ? null : new ValueCheck(soft, gamma, horizon, valueStates,
             valueStates > 0 ? qSum / valueStates : double.NaN, valueStates > 0 ? gSum / valueStates : double.NaN,
             startStates, startStates > 0 ? q0Sum / startStates : double.NaN, startStates > 0 ? g0Sum / startStates : double.NaN);

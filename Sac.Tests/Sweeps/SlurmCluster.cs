@@ -186,7 +186,14 @@ internal sealed class SlurmCluster : IDisposable
     {
         string? conf = Environment.GetEnvironmentVariable("SLURM_CONF");
         string? log = conf is null ? null : Path.Combine(Path.GetDirectoryName(conf)!, "slurmctld.log");
-        return log is not null && File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(lines)) : "";
+        try
+        {
+            return log is not null && File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(lines)) : "";
+        }
+        catch (IOException e)
+        {
+            return $"(unreadable: {e.Message})"; // the message it adds to must not be lost to it
+        }
     }
 
     private static void Expect((int Code, string Out, string Err) result, string what)
