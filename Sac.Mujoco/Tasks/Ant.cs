@@ -31,13 +31,14 @@ public sealed class Ant : MujocoEnvironment
 
     /// <summary>
     /// Ant-v5 for the registry: Gymnasium's 1000-step limit, a three-quarter view from above that follows the torso,
-    /// and rl-zoo's Ant settings.
+    /// and Stable-Baselines3's SAC defaults, the settings Gymnasium validated v5's Ant with.
     /// </summary>
     /// <remarks>
     /// Ant-v5 observes its contact forces and pays for them; the values Tianshou tuned were on v3, where those were all
-    /// zero. Gymnasium validated v5's Ant with Stable-Baselines3's SAC at its defaults (figures/Ant.png of
-    /// Kallinteris-Andreas/gymnasium-mujuco-v5-envs-validation: ~550 at 100k, ~1,500 at 250k, ~4,500 at 1M over 10
-    /// runs), and Sac with those settings tracks that curve (docs/results.md, "Ant-v5"): rl-zoo's Ant settings.
+    /// zero. Gymnasium validated v5's Ant with SB3 2.0's SAC at its defaults (bench_ant.py and results/ant_v5_SAC of
+    /// Kallinteris-Andreas/gymnasium-mujuco-v5-envs-validation: 10 runs, mean 4,332 at 1M), which start learning after
+    /// 100 random steps. rl-zoo's Ant entry (the profile until 2026-12-07) is the same but for 10,000 random steps; with
+    /// those, Sac's α settled below all ten of SB3's runs, and with 100 it follows them (docs/results.md, "Ant-v5").
     /// </remarks>
     // NOTE: Sac's own framing: Gymnasium's DEFAULT_CAMERA_CONFIG sets only the distance (4.0); a 3-D walker turns, so
     // Sac looks from 60° azimuth and 30° above, 3.5 m away.
@@ -47,11 +48,11 @@ public sealed class Ant : MujocoEnvironment
         Create: () => new Ant(),
         Camera: new TrackingCamera("torso", Distance: 3.5, AzimuthDegrees: 60, ElevationDegrees: -30, LookatOffset: (0, 0, 0)),
         Profile: new TrainingProfile(
-            "rl-zoo hyperparams/sac.yml Ant: SB3's defaults (lr 3e-4, learned alpha toward -dim(A)), learning_starts 10000, 1M steps",
+            "SB3's SAC defaults, as Gymnasium validated Ant-v5 (lr 3e-4, learned alpha toward -dim(A), learning_starts 100), 1M steps",
             new JsonObject
             {
                 ["steps"] = 1_000_000, ["actorLr"] = 3e-4, ["criticLr"] = 3e-4, ["alphaLr"] = 3e-4, ["learnAlpha"] = true,
-                ["learningStarts"] = 10_000, ["evalEvery"] = 5_000, ["checkpointEvery"] = 50_000,
+                ["learningStarts"] = 100, ["evalEvery"] = 5_000, ["checkpointEvery"] = 50_000,
             }));
 
     /// <summary>Gymnasium's default arguments (gymnasium/envs/mujoco/ant_v5.py, <c>AntEnv.__init__</c>).</summary>

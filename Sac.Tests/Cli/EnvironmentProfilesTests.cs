@@ -10,18 +10,19 @@ namespace Sac.Tests.Cli;
 /// </summary>
 public class EnvironmentProfilesTests
 {
-    // Tianshou's examples/mujoco/mujoco_sac.py defaults and rl-zoo's Ant entry, written out again as option keys.
+    // Tianshou's examples/mujoco/mujoco_sac.py defaults and SB3's SAC defaults (Gymnasium's v5 validation of Ant),
+    // written out again as option keys.
     private const string Tianshou = """
         { "steps": 1000000, "actorLr": 1e-3, "criticLr": 1e-3, "learnAlpha": false, "alpha": 0.2, "learningStarts": 10000, "evalEvery": 5000, "checkpointEvery": 50000 }
         """;
-    private const string RlZooAnt = """
-        { "steps": 1000000, "actorLr": 3e-4, "criticLr": 3e-4, "alphaLr": 3e-4, "learnAlpha": true, "learningStarts": 10000, "evalEvery": 5000, "checkpointEvery": 50000 }
+    private const string Sb3Ant = """
+        { "steps": 1000000, "actorLr": 3e-4, "criticLr": 3e-4, "alphaLr": 3e-4, "learnAlpha": true, "learningStarts": 100, "evalEvery": 5000, "checkpointEvery": 50000 }
         """;
 
     [TestCase("HalfCheetah-v5", Tianshou)]
     [TestCase("Hopper-v5", Tianshou)]
     [TestCase("Walker2d-v5", Tianshou)]
-    [TestCase("Ant-v5", RlZooAnt)]
+    [TestCase("Ant-v5", Sb3Ant)]
     [TestCase("Humanoid-v5", Tianshou)]
     public void For_MujocoTask_IsTheDefaultsWithThePublishedSettings(string id, string settings)
     {
@@ -34,8 +35,9 @@ public class EnvironmentProfilesTests
     [Test]
     public void Describe_MujocoTasks_AreListedInRegistryOrderAsBefore()
     {
-        // The sentence `sac train --help` printed while Sac.Cli declared these profiles (commit 00c0a93).
-        const string before = "HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Hopper-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Walker2d-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Ant-v5: --steps 1000000, --actor-lr 0.0003, --critic-lr 0.0003, --alpha-lr 0.0003, --learn-alpha true, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Humanoid-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000.";
+        // The sentence `sac train --help` printed while Sac.Cli declared these profiles (commit 00c0a93), but for Ant's
+        // random start, SB3's 100 steps since 2026-12-07 (rl-zoo's 10,000 before).
+        const string before = "HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Hopper-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Walker2d-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Ant-v5: --steps 1000000, --actor-lr 0.0003, --critic-lr 0.0003, --alpha-lr 0.0003, --learn-alpha true, --learning-starts 100, --eval-every 5000, --checkpoint-every 50000; Humanoid-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000.";
         Assert.That(EnvironmentProfiles.Describe(), Does.EndWith(before));
     }
 
