@@ -38,7 +38,7 @@ public sealed class Ant : MujocoEnvironment
     /// zero. Gymnasium validated v5's Ant with SB3 2.0's SAC at its defaults (bench_ant.py and results/ant_v5_SAC of
     /// Kallinteris-Andreas/gymnasium-mujuco-v5-envs-validation: 10 runs, mean 4,332 at 1M), which start learning after
     /// 100 random steps. rl-zoo's Ant entry (the profile until 2026-12-07) is the same but for 10,000 random steps; with
-    /// those, Sac's α settled below all ten of SB3's runs, and with 100 it follows them (docs/results.md, "Ant-v5").
+    /// those, Sac's α settled below all ten of SB3's runs, and with 100 it stays near them (docs/results.md, "Ant-v5").
     /// </remarks>
     // NOTE: Sac's own framing: Gymnasium's DEFAULT_CAMERA_CONFIG sets only the distance (4.0); a 3-D walker turns, so
     // Sac looks from 60° azimuth and 30° above, 3.5 m away.
