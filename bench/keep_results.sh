@@ -6,6 +6,10 @@ set -eu
 src=$1; name=$2
 dest=$(cd "$(dirname "$0")/.." && pwd)/results/$name
 [ -d "$src" ] || { echo "no folder $src" >&2; exit 2; }
+# An ignore rule once matched results/<name>/runs/ and kept every copied file out of the commits: refuse that.
+if git -C "$(dirname "$dest")" check-ignore -q "$dest/runs/x/progress.csv"; then
+  echo "results/$name/runs/ is ignored by git (see .gitignore); its files would never be committed" >&2; exit 2
+fi
 n=0
 while IFS= read -r summary; do
   run=$(dirname "$summary")
