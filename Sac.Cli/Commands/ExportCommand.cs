@@ -78,6 +78,7 @@ public static class ExportCommand
             HiddenSizes = config.Sac.HiddenSizes,
             LogStdMin = config.Sac.LogStdMin,
             LogStdMax = config.Sac.LogStdMax,
+            LogStdBounding = config.Sac.LogStdBounding,
         });
     }
 

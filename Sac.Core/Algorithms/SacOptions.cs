@@ -73,6 +73,16 @@ public sealed record SacOptions
     /// <summary>Upper clamp of the policy's log σ. 2 (SB3).</summary>
     public double LogStdMax { get; init; } = 2;
 
+    /// <summary>How the policy keeps log σ in [LogStdMin, LogStdMax]: clamped (SB3, the paper's code) or tanh-rescaled
+    /// (CleanRL, with LogStdMin −5). Clamp.</summary>
+    [Training.PredatingValue(Policies.LogStdBounding.Clamp)] // every run before the option clamped
+    public Policies.LogStdBounding LogStdBounding { get; init; } = Policies.LogStdBounding.Clamp;
+
+    /// <summary>ε of the tanh Jacobian log(1 − a² + ε) in log π; 0 is the exact form 2(log 2 − u − softplus(−2u)). SB3 and
+    /// CleanRL add 1e-6. 0.</summary>
+    [Training.PredatingValue(0.0)] // every run before the option used the exact form
+    public double JacobianEpsilon { get; init; }
+
     /// <summary>Adam β1. 0.9 (PyTorch).</summary>
     public double AdamBeta1 { get; init; } = 0.9;
 
@@ -151,6 +161,8 @@ public sealed record SacOptions
         Require(InitialAlpha > 0 && double.IsFinite(InitialAlpha), nameof(InitialAlpha), InitialAlpha, "must be finite and > 0");
         Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy, "must be finite");
         Require(double.IsFinite(LogStdMin) && double.IsFinite(LogStdMax) && LogStdMin < LogStdMax, nameof(LogStdMin), LogStdMin, $"must be finite and below LogStdMax ({LogStdMax})");
+        Require(Enum.IsDefined(LogStdBounding), nameof(LogStdBounding), LogStdBounding, "must be clamp or tanh");
+        Require(JacobianEpsilon >= 0 && double.IsFinite(JacobianEpsilon), nameof(JacobianEpsilon), JacobianEpsilon, "must be finite and ≥ 0");
         Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1)");
         Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in [0, 1)");
         Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), nameof(AdamEpsilon), AdamEpsilon, "must be finite and positive");

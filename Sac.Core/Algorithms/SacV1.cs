@@ -47,7 +47,7 @@ public sealed class SacV1<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         var hidden = options.HiddenSizes;
 
         // π_φ, the twin critics in one flat buffer, V_ψ and its target V_ψ̄.
-        Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
+        Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax, options.LogStdBounding, options.JacobianEpsilon);
         Critics = new TwinCritics<T>(observationSize + actionSize, hidden, rng);
         V = new Mlp<T>("v", observationSize, hidden, 1, rng);
         VTarget = V.TargetCopy("v_target");

@@ -48,7 +48,7 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         var hidden = options.HiddenSizes;
 
         // π_φ, and the twin critics in one flat buffer (one Adam pass and one Polyak pass cover both).
-        Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax);
+        Policy = new TanhGaussianPolicy<T>(observationSize, actionSize, hidden, rng, options.LogStdMin, options.LogStdMax, options.LogStdBounding, options.JacobianEpsilon);
         Critics = new TwinCritics<T>(observationSize + actionSize, hidden, rng);
         // The targets θ̄1, θ̄2.
         CriticTargets = Critics.TargetCopy();

@@ -16,7 +16,8 @@ namespace Sac.Core.Inference;
 /// <param name="HiddenSizes">Hidden layer sizes of every network.</param>
 /// <param name="LogStdMin">Lower clamp of the policy's log σ.</param>
 /// <param name="LogStdMax">Upper clamp of the policy's log σ.</param>
-internal sealed record RunConfigFile(string Environment, string Algorithm, int[] HiddenSizes, double LogStdMin, double LogStdMax)
+/// <param name="LogStdBounding">How the policy bounds log σ.</param>
+internal sealed record RunConfigFile(string Environment, string Algorithm, int[] HiddenSizes, double LogStdMin, double LogStdMax, Policies.LogStdBounding LogStdBounding)
 {
     /// <summary>The run's configuration file.</summary>
     public const string FileName = "config.json";
@@ -66,7 +67,12 @@ internal sealed record RunConfigFile(string Environment, string Algorithm, int[]
                 throw new CheckpointException($"{path}: 'hidden' must list positive sizes, got [{string.Join(", ", hidden)}].");
             double logStdMin = root.TryGetProperty("logStdMin", out var min) ? min.GetDouble() : defaults.LogStdMin;
             double logStdMax = root.TryGetProperty("logStdMax", out var max) ? max.GetDouble() : defaults.LogStdMax;
-            return new RunConfigFile(environment, "SAC " + algorithm, hidden, logStdMin, logStdMax);
+            var bounding = defaults.LogStdBounding;
+            if (root.TryGetProperty("logStdBounding", out var form))
+                bounding = form.ValueKind == JsonValueKind.String && Enum.TryParse(form.GetString(), ignoreCase: true, out Policies.LogStdBounding parsed) && Enum.IsDefined(parsed)
+                    ? parsed
+                    : throw new CheckpointException($"{path}: 'logStdBounding' is {form.GetRawText()}, not \"clamp\" or \"tanh\".");
+            return new RunConfigFile(environment, "SAC " + algorithm, hidden, logStdMin, logStdMax, bounding);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -25,7 +25,7 @@ public sealed partial class TrainedPolicy
         options ??= new TrainedPolicyOptions();
         var file = PolicyFile.Read(modelPath);
         var (weights, biases) = file.PolicyNetwork();
-        return Create(weights, biases, options, file, defaultLogStd: (new SacOptions().LogStdMin, new SacOptions().LogStdMax));
+        return Create(weights, biases, options, file, defaultLogStd: (new SacOptions().LogStdMin, new SacOptions().LogStdMax), new SacOptions().LogStdBounding);
     }
 
     /// <summary>
@@ -66,6 +66,7 @@ public sealed partial class TrainedPolicy
             HiddenSizes = config.HiddenSizes,
             LogStdMin = config.LogStdMin,
             LogStdMax = config.LogStdMax,
+            LogStdBounding = config.LogStdBounding,
         });
     }
 
@@ -81,12 +82,14 @@ public sealed partial class TrainedPolicy
         options ??= new TrainedPolicyOptions();
         if ((options.LogStdMin is double min && (float)min != policy.LogStdMin) || (options.LogStdMax is double max && (float)max != policy.LogStdMax))
             throw new ArgumentException($"The policy clamps log σ to [{policy.LogStdMin}, {policy.LogStdMax}]; the options say otherwise.", nameof(options));
+        if (options.LogStdBounding is { } bounding && bounding != policy.Bounding)
+            throw new ArgumentException($"The policy bounds log σ by {policy.Bounding}; the options say {bounding}.", nameof(options));
         var layers = policy.Network.Layers;
         var weights = layers.Select(l => l.Weight.Span.ToArray()).ToArray();
         var biases = layers.Select(l => l.Bias.Span.ToArray()).ToArray();
         try
         {
-            return Create(weights, biases, options, file: null, defaultLogStd: (policy.LogStdMin, policy.LogStdMax));
+            return Create(weights, biases, options, file: null, defaultLogStd: (policy.LogStdMin, policy.LogStdMax), policy.Bounding);
         }
         catch (CheckpointException e)
         {
@@ -95,7 +98,7 @@ public sealed partial class TrainedPolicy
     }
 
     /// <summary>Checks the network against <paramref name="options"/> and builds the policy; a <see cref="CheckpointException"/> naming the source otherwise.</summary>
-    private static TrainedPolicy Create(float[][] weights, float[][] biases, TrainedPolicyOptions options, PolicyFile? file, (double Min, double Max) defaultLogStd)
+    private static TrainedPolicy Create(float[][] weights, float[][] biases, TrainedPolicyOptions options, PolicyFile? file, (double Min, double Max) defaultLogStd, Policies.LogStdBounding defaultBounding)
     {
         string source = file?.Path ?? "The policy";
         int inputs = weights[0].Length / biases[0].Length, actions = biases[^1].Length / 2;
@@ -115,7 +118,10 @@ public sealed partial class TrainedPolicy
         double logStdMin = options.LogStdMin ?? defaultLogStd.Min, logStdMax = options.LogStdMax ?? defaultLogStd.Max;
         if (!(double.IsFinite(logStdMin) && double.IsFinite(logStdMax) && logStdMin < logStdMax))
             throw new CheckpointException($"The log σ clamp [{logStdMin}, {logStdMax}] of {source} must be finite with min < max.");
-        return new TrainedPolicy(weights, biases, options, (float)logStdMin, (float)logStdMax, file);
+        var bounding = options.LogStdBounding ?? defaultBounding;
+        if (!Enum.IsDefined(bounding))
+            throw new CheckpointException($"The log σ bounding {bounding} of {source} is not clamp or tanh.");
+        return new TrainedPolicy(weights, biases, options, (float)logStdMin, (float)logStdMax, bounding, file);
     }
 
     private static string List(IEnumerable<int> sizes) => string.Join(", ", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture)));

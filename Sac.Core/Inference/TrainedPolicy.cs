@@ -42,7 +42,7 @@ public sealed partial class TrainedPolicy
     /// <summary>Rows the buffers hold.</summary>
     private int _capacity;
 
-    private TrainedPolicy(float[][] weights, float[][] biases, TrainedPolicyOptions options, float logStdMin, float logStdMax, PolicyFile? file)
+    private TrainedPolicy(float[][] weights, float[][] biases, TrainedPolicyOptions options, float logStdMin, float logStdMax, Policies.LogStdBounding bounding, PolicyFile? file)
     {
         _weights = weights;
         _biases = biases;
@@ -56,6 +56,7 @@ public sealed partial class TrainedPolicy
         ActionSpace = options.ActionSpace;
         LogStdMin = logStdMin;
         LogStdMax = logStdMax;
+        LogStdBounding = bounding;
         Source = file?.Path;
         Checkpoint = file?.Checkpoint;
         ModelSha256 = file?.Sha256;
@@ -100,6 +101,10 @@ public sealed partial class TrainedPolicy
     /// <summary>Upper clamp of log σ in <see cref="Heads"/>.</summary>
     public float LogStdMax { get; }
 
+    /// <summary>How <see cref="Heads"/> bounds log σ to [<see cref="LogStdMin"/>, <see cref="LogStdMax"/>]: clamped, or
+    /// min + ½(max − min)(tanh x + 1).</summary>
+    public Policies.LogStdBounding LogStdBounding { get; }
+
     /// <summary>The model file it was loaded from, or null for <see cref="FromPolicy"/>.</summary>
     public string? Source { get; }
 
@@ -142,7 +147,8 @@ public sealed partial class TrainedPolicy
     }
 
     /// <summary>
-    /// The Gaussian head for a batch of observations: μ(s) and log σ(s) clamped to [LogStdMin, LogStdMax], both before
+    /// The Gaussian head for a batch of observations: μ(s) and log σ(s) bounded to [LogStdMin, LogStdMax] (clamped, or
+    /// tanh-rescaled: <see cref="LogStdBounding"/>, as the policy was trained), both before
     /// the tanh squash, B rows of <see cref="ActionSize"/> each. A sample is a = tanh(μ + e^{log σ}·ε), ε ~ 𝒩(0, I), in
     /// [−1, 1]; rescale it to the bounds as <see cref="Act"/> does.
     /// </summary>
@@ -156,7 +162,16 @@ public sealed partial class TrainedPolicy
         int a = ActionSize;
         Matrices.CopyColumns<float>(_output, 2 * a, 0, mean, a, 0, rows, a, accumulate: false);
         Matrices.CopyColumns<float>(_output, 2 * a, a, logStd, a, 0, rows, a, accumulate: false);
-        Elementwise.Clamp(logStd, LogStdMin, LogStdMax, logStd);
+        if (LogStdBounding == Policies.LogStdBounding.Clamp)
+        {
+            Elementwise.Clamp(logStd, LogStdMin, LogStdMax, logStd);
+            return;
+        }
+        // min + ½(max − min)(tanh x + 1), each operation rounded as the policy's tape rounds it.
+        Elementwise.Tanh<float>(logStd, logStd);
+        float half = (LogStdMax - LogStdMin) / 2f;
+        foreach (ref float x in logStd)
+            x = (x + 1f) * half + LogStdMin;
     }
 
     /// <summary>The batch size B of <paramref name="observations"/>, checked against the room of the output.</summary>

@@ -28,4 +28,7 @@ public sealed record TrainedPolicyOptions
 
     /// <summary>Upper clamp of log σ; null for the source's own (a model file: 2).</summary>
     public double? LogStdMax { get; init; }
+
+    /// <summary>How log σ is bounded to [min, max]; null for the source's own (a model file: clamped, SB3's and Sac's default).</summary>
+    public Policies.LogStdBounding? LogStdBounding { get; init; }
 }

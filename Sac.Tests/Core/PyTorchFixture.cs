@@ -38,6 +38,11 @@ internal sealed class PyTorchFixture
         Alpha = Config.GetProperty("alpha").GetDouble(),
         InitialAlpha = Config.GetProperty("initial_alpha").GetDouble(),
         TargetEntropy = Config.GetProperty("target_entropy").GetDouble(),
+        // The policy's form, in the fixtures that set it (the first two predate it and use Sac's defaults).
+        LogStdMin = Config.TryGetProperty("log_std_min", out var min) ? min.GetDouble() : new SacOptions().LogStdMin,
+        LogStdMax = Config.TryGetProperty("log_std_max", out var max) ? max.GetDouble() : new SacOptions().LogStdMax,
+        LogStdBounding = Config.TryGetProperty("log_std_bounding", out var bounding) ? Enum.Parse<Sac.Core.Policies.LogStdBounding>(bounding.GetString()!, ignoreCase: true) : default,
+        JacobianEpsilon = Config.TryGetProperty("jacobian_epsilon", out var epsilon) ? epsilon.GetDouble() : 0,
     };
 
     /// <summary>Builds an agent with the fixture's options and overwrites every parameter with the fixture's weights.</summary>

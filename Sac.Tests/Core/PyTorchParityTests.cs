@@ -4,7 +4,8 @@ using Sac.Core.Algorithms;
 namespace Sac.Tests.Core;
 
 /// <summary>
-/// One SAC update in Sac against the same update in PyTorch autograd (fixtures from bench/pytorch/sac_fixtures.py):
+/// One SAC update in Sac against the same update in PyTorch autograd (fixtures from bench/pytorch/sac_fixtures.py; the
+/// third is v2 with CleanRL's policy form, log σ tanh-rescaled into [−5, 2] and the Jacobian log(1 − a² + 10⁻⁶)):
 /// every loss, every parameter gradient and every parameter after the step (online and target networks, log α).
 /// Tolerances: float64 must agree to 1e-6 relative (in practice ~1e-13). Float32 runs the same inputs rounded to float
 /// and must agree to 1e-3 relative, with an absolute floor of 1e-4 × the tensor's largest magnitude for elements near 0
@@ -19,10 +20,12 @@ public class PyTorchParityTests
 
     [TestCase("sac_v1.json")]
     [TestCase("sac_v2.json")]
+    [TestCase("sac_v2_tanh_log_std.json")]
     public void Update_Float64_MatchesPyTorch(string fixture) => CheckUpdate<double>(fixture, Float64);
 
     [TestCase("sac_v1.json")]
     [TestCase("sac_v2.json")]
+    [TestCase("sac_v2_tanh_log_std.json")]
     public void Update_Float32_MatchesPyTorchWithinDocumentedTolerance(string fixture) => CheckUpdate<float>(fixture, Float32);
 
     private static void CheckUpdate<T>(string file, Tolerance tolerance) where T : unmanaged, IFloatingPointIeee754<T>

@@ -53,6 +53,18 @@ public class OnnxCheckerTests : CliTestBase
         return (JsonArray)JsonNode.Parse(stdout.Result)!;
     }
 
+    [Test]
+    public void OnnxExport_OnnxCheckerFullCheck_AcceptsTheTanhBoundedLogStdHead()
+    {
+        string run = Path.Combine(Root, "tanh");
+        Assert.That(Sac(TrainArgs(run, 300, "--log-std-bounding", "tanh", "--log-std-min", "-5")).Code, Is.Zero);
+        string heads = OnnxExportTests.Export(run, Path.Combine(Root, "tanh-heads.onnx"), "--gaussian-head");
+        var model = Check(heads).Single()!;
+        // log σ = −5 + 3.5(tanh x + 1): Tanh, Add, Mul and Add in place of Clip.
+        Assert.That(model["ops"]!.AsArray().Select(o => o!.GetValue<string>()), Is.EqualTo(new[] { "Add", "Gemm", "Mul", "Relu", "Tanh" }));
+        Assert.That(model["metadata"]!["log_std_bounding"]!.GetValue<string>(), Is.EqualTo("tanh"));
+    }
+
     [TestCaseSource(typeof(TrainedRuns), nameof(TrainedRuns.Environments))]
     public void OnnxExport_OnnxCheckerFullCheck_AcceptsEveryVariant(string environment)
     {

@@ -65,6 +65,32 @@ public class OnnxExportTests : CliTestBase
         return max;
     }
 
+    [Test]
+    public void OnnxExport_TanhBoundedLogStd_OnnxRuntimesGaussianHeadMatchesSacs()
+    {
+        string run = Path.Combine(Root, "tanh");
+        Assert.That(Sac(TrainArgs(run, 400, "--log-std-bounding", "tanh", "--log-std-min", "-5")).Code, Is.Zero);
+        string file = Export(run, Path.Combine(Root, "tanh.onnx"), "--raw", "--gaussian-head");
+        var policy = global::Sac.Core.Inference.TrainedPolicy.LoadRun(run);
+        float[] observations = RandomObservations(EnvironmentRegistry.Create("Pendulum-v1").ObservationSpace, Observations, seed: 12);
+        // Pendulum's observations are bounded: scale a third of them up, so that the raw log σ moves along tanh.
+        for (int i = 0; i < observations.Length / 3; i++)
+            observations[i] *= 40;
+        var mean = new float[Observations * policy.ActionSize];
+        var logStd = new float[Observations * policy.ActionSize];
+        policy.Heads(observations, mean, logStd);
+
+        using var model = new OnnxRuntimePolicy(file);
+        var outputs = model.Run(observations, policy.ObservationSize);
+        Assert.That(model.Metadata["log_std_bounding"], Is.EqualTo("tanh"));
+        Assert.That(MaxDifference(outputs["mean"], mean, relativeBeyondOne: true), Is.LessThanOrEqualTo(Tolerance));
+        Assert.That(MaxDifference(outputs["log_std"], logStd), Is.LessThanOrEqualTo(Tolerance), "log σ = −5 + 3.5(tanh x + 1)");
+        // The same network read as clamped gives other values: the export followed the run's tanh form.
+        var clamped = new float[logStd.Length];
+        global::Sac.Core.Inference.TrainedPolicy.Load(TrainedRuns.Model(run), new() { LogStdMin = -5, LogStdMax = 2 }).Heads(observations, mean, clamped);
+        Assert.That(MaxDifference(outputs["log_std"], clamped), Is.GreaterThan(100 * Tolerance));
+    }
+
     [TestCaseSource(nameof(Environments))]
     public void OnnxExport_OnnxRuntimeOn1000Observations_MatchesSacsDeterministicAction(string environment)
     {

@@ -80,6 +80,36 @@ public class TrainedPolicyTests : CliTestBase
     }
 
     [Test]
+    public void TrainedPolicy_HeadsWithTanhBoundedLogStd_AreThePolicysOnTheTapeBitForBit()
+    {
+        // CleanRL's policy form: log σ = −5 + 3.5(tanh x + 1), log π with log(1 − a² + 10⁻⁶).
+        const int batch = 64;
+        string run = Path.Combine(Root, "tanh");
+        Assert.That(Sac(TrainArgs(run, 400, "--log-std-bounding", "tanh", "--log-std-min", "-5", "--jacobian-epsilon", "1e-6")).Code, Is.Zero);
+        var policy = TrainedPolicy.LoadRun(run);
+        var engine = ((ISquashedGaussianAgent<float>)LoadTrainer(run).Agent).Policy;
+        Assert.That((policy.LogStdBounding, engine.Bounding), Is.EqualTo((global::Sac.Core.Policies.LogStdBounding.Tanh, global::Sac.Core.Policies.LogStdBounding.Tanh)));
+
+        var x = new Tensor<float>(batch, policy.ObservationSize);
+        for (int i = 0; i < x.Length; i++)
+            x.Span[i] = 30 * MathF.Sin(1.7f * i); // far from the training states too, so tanh x nears ±1
+        var tape = new Tape<float>();
+        float[] expectedLogStd;
+        using (tape.NoGrad())
+            expectedLogStd = engine.Heads(tape, x).LogStd.Span.ToArray();
+        var mean = new float[batch * policy.ActionSize];
+        var logStd = new float[batch * policy.ActionSize];
+        policy.Heads(x.Span, mean, logStd);
+        Assert.That(logStd, Is.EqualTo(expectedLogStd));
+        Assert.That(logStd.All(v => v >= -5f && v <= 2f), Is.True, "log σ in [−5, 2]");
+        // The clamp would give another value wherever the raw output lies inside (−5, 2) but away from ±∞ in tanh.
+        var rawPolicy = TrainedPolicy.Load(TrainedRuns.Model(run), new TrainedPolicyOptions { LogStdMin = -5, LogStdMax = 2 });
+        var clamped = new float[batch * policy.ActionSize];
+        rawPolicy.Heads(x.Span, mean, clamped);
+        Assert.That(clamped, Is.Not.EqualTo(logStd), "a model file alone reads as clamped; the run's config says tanh");
+    }
+
+    [Test]
     public void TrainedPolicy_Act_AllocatesNothingAfterWarmUp([Values(1, 256)] int batch)
     {
         var policy = TrainedPolicy.LoadRun(TrainedRuns.Of("Humanoid-v5"));
@@ -107,13 +137,15 @@ public class TrainedPolicyTests : CliTestBase
     {
         // Options away from their defaults, so a key read wrongly (or not at all) shows.
         string run = Path.Combine(Root, "run");
-        Assert.That(Sac(TrainArgs(run, 150, "--hidden", "8,12,4", "--log-std-min", "-7.5", "--log-std-max", "1.25", "--algo", "v1")).Code, Is.Zero);
+        Assert.That(Sac(TrainArgs(run, 150, "--hidden", "8,12,4", "--log-std-min", "-7.5", "--log-std-max", "1.25", "--log-std-bounding", "tanh", "--algo", "v1")).Code, Is.Zero);
         var config = RunConfig.Load(Path.Combine(run, "config.json"));
         var policy = TrainedPolicy.LoadRun(run);
 
         Assert.That(policy.HiddenSizes, Is.EqualTo(config.Sac.HiddenSizes));
         Assert.That(policy.LogStdMin, Is.EqualTo((float)config.Sac.LogStdMin));
         Assert.That(policy.LogStdMax, Is.EqualTo((float)config.Sac.LogStdMax));
+        Assert.That(policy.LogStdBounding, Is.EqualTo(config.Sac.LogStdBounding));
+        Assert.That(policy.LogStdBounding, Is.EqualTo(global::Sac.Core.Policies.LogStdBounding.Tanh));
         Assert.That(policy.EnvironmentId, Is.EqualTo(config.Env));
         Assert.That(policy.Algorithm, Is.EqualTo("SAC " + config.Algo));
         Assert.That(policy.Algorithm, Is.EqualTo("SAC v1"));

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the PyTorch parity fixtures for Sac's SAC v1 and v2 updates (Sac.Tests/Fixtures/sac_v1.json, sac_v2.json).
+"""Writes the PyTorch parity fixtures for Sac's SAC v1 and v2 updates (Sac.Tests/Fixtures/sac_v1.json, sac_v2.json, and
+sac_v2_tanh_log_std.json: v2 with CleanRL's policy, log_std = -5 + 3.5 (tanh x + 1) and log(1 - a^2 + 1e-6)).
 
 PyTorch autograd is the independent oracle: this script builds the same networks from the same weights, the same
 batch and the same noise eps, and records every loss, every parameter gradient and every parameter after one update,
@@ -33,14 +34,25 @@ ALPHA_V1, INITIAL_ALPHA = 0.2, 0.7
 LOG_STD_MIN, LOG_STD_MAX = -20.0, 2.0
 
 
+# The policy's form: Sac's default (log_std clamped, exact tanh Jacobian), or CleanRL's (set by main for the third file).
+FORM = {"bounding": "clamp", "log_std_min": LOG_STD_MIN, "log_std_max": LOG_STD_MAX, "jacobian_epsilon": 0.0}
+
+
 def sample(pi, s, eps):
     out = mlp(pi, s)
-    mu, log_std = out[:, :ACT], torch.clamp(out[:, ACT:], LOG_STD_MIN, LOG_STD_MAX)
+    lo, hi = FORM["log_std_min"], FORM["log_std_max"]
+    if FORM["bounding"] == "clamp":
+        mu, log_std = out[:, :ACT], torch.clamp(out[:, ACT:], lo, hi)
+    else:  # CleanRL: LOG_STD_MIN + 0.5 (LOG_STD_MAX - LOG_STD_MIN) (tanh x + 1)
+        mu, log_std = out[:, :ACT], lo + 0.5 * (hi - lo) * (torch.tanh(out[:, ACT:]) + 1)
     std = log_std.exp()
     u = mu + std * eps
     a = torch.tanh(u)
     logp = torch.distributions.Normal(mu, std).log_prob(u).sum(1, keepdim=True)
-    logp = logp - (2 * (math.log(2) - u - F.softplus(-2 * u))).sum(1, keepdim=True)
+    if FORM["jacobian_epsilon"] == 0:
+        logp = logp - (2 * (math.log(2) - u - F.softplus(-2 * u))).sum(1, keepdim=True)
+    else:  # SB3 and CleanRL
+        logp = logp - torch.log(1 - a.pow(2) + FORM["jacobian_epsilon"]).sum(1, keepdim=True)
     return a, logp
 
 
@@ -70,7 +82,9 @@ def common(gen):
 def config(version):
     return {"version": version, "obs": OBS, "act": ACT, "hidden": HIDDEN, "batch": BATCH, "gamma": GAMMA, "tau": TAU,
             "lr_actor": LR_ACTOR, "lr_critic": LR_CRITIC, "lr_value": LR_VALUE, "lr_alpha": LR_ALPHA,
-            "alpha": ALPHA_V1, "initial_alpha": INITIAL_ALPHA, "target_entropy": -ACT, "torch": torch.__version__}
+            "alpha": ALPHA_V1, "initial_alpha": INITIAL_ALPHA, "target_entropy": -ACT, "log_std_min": FORM["log_std_min"],
+            "log_std_max": FORM["log_std_max"], "log_std_bounding": FORM["bounding"], "jacobian_epsilon": FORM["jacobian_epsilon"],
+            "torch": torch.__version__}
 
 
 def v1():
@@ -111,6 +125,13 @@ def v1():
 def v2():
     gen = torch.Generator().manual_seed(2)
     pi, q1, q2 = common(gen)
+    if FORM["jacobian_epsilon"] > 0:
+        with torch.no_grad():
+            # CleanRL's form: undo common()'s push of log_std (tanh has no clamp to exercise; sigma near e^2 would saturate
+            # every action, where float32 cannot compute 1 - a^2), and push mu of action dim 0 to u ~ 2 to 4 instead, where
+            # the epsilon changes log pi by 1e-4 to 1e-3 and float32 still keeps 1 - a^2 to ~1e-4 relative.
+            pi[-1][1][0, ACT + 1] -= 2.5
+            pi[-1][1][0, 0] += 2.0
     q1_target = [(n.replace("q1.", "q1_target.", 1), p.detach().clone()) for n, p in q1]
     q2_target = [(n.replace("q2.", "q2_target.", 1), p.detach().clone()) for n, p in q2]
     with torch.no_grad():
@@ -164,7 +185,10 @@ def v2():
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for name, fixture in (("sac_v1.json", v1()), ("sac_v2.json", v2())):
+    fixtures = [("sac_v1.json", v1()), ("sac_v2.json", v2())]
+    FORM.update(bounding="tanh", log_std_min=-5.0, log_std_max=2.0, jacobian_epsilon=1e-6)
+    fixtures.append(("sac_v2_tanh_log_std.json", v2()))
+    for name, fixture in fixtures:
         with open(os.path.join(OUT, name), "w") as f:
             json.dump(fixture, f, indent=1)
         print("wrote", os.path.relpath(os.path.join(OUT, name)))

@@ -106,6 +106,7 @@ public static class OnnxPolicyExport
         Add("hidden_sizes", string.Join(",", policy.HiddenSizes.Select(h => h.ToString(CultureInfo.InvariantCulture))));
         Add("log_std_min", Box.FormatNumber(policy.LogStdMin));
         Add("log_std_max", Box.FormatNumber(policy.LogStdMax));
+        Add("log_std_bounding", policy.LogStdBounding.ToString().ToLowerInvariant());
         return metadata;
     }
 
@@ -163,9 +164,20 @@ public static class OnnxPolicyExport
             string wLogStd = graph.Initializer($"pi.{last}.weight.log_std", Transposed(lastWeight.Span, lastInputs, 2 * a, a, a), a, lastInputs);
             string bLogStd = graph.Initializer($"pi.{last}.bias.log_std", lastBias.Span[a..], a);
             string unclamped = graph.Node("Gemm", "log_std_unclamped", [x, wLogStd, bLogStd], transB: true);
-            string min = graph.Initializer("log_std_min", [policy.LogStdMin]);
-            string max = graph.Initializer("log_std_max", [policy.LogStdMax]);
-            graph.Node("Clip", LogStdOutput, [unclamped, min, max]);
+            if (policy.LogStdBounding == Policies.LogStdBounding.Clamp)
+            {
+                string min = graph.Initializer("log_std_min", [policy.LogStdMin]);
+                string max = graph.Initializer("log_std_max", [policy.LogStdMax]);
+                graph.Node("Clip", LogStdOutput, [unclamped, min, max]);
+            }
+            else
+            {
+                // min + ½(max − min)(tanh x + 1), in the order TrainedPolicy.Heads computes it.
+                string squashed = graph.Node("Tanh", "log_std_tanh", unclamped);
+                string shifted = graph.Node("Add", "log_std_tanh_plus_one", [squashed, graph.Initializer("one", [1f])]);
+                string scaled = graph.Node("Mul", "log_std_scaled", [shifted, graph.Initializer("log_std_half_range", [(policy.LogStdMax - policy.LogStdMin) / 2f])]);
+                graph.Node("Add", LogStdOutput, [scaled, graph.Initializer("log_std_min", [policy.LogStdMin])]);
+            }
             graph.Output(MeanOutput, a);
             graph.Output(LogStdOutput, a);
         }
