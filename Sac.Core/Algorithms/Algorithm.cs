@@ -71,6 +71,10 @@ public abstract class Algorithm<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <see cref="Training.EvaluationDiagnosis"/>; null for an algorithm without twin critics.</summary>
     public virtual TwinCritics<T>? Critics => null;
 
+    /// <summary>Sets of ε an update needs beyond the batch's <see cref="SacBatch{T}.Noise"/> and
+    /// <see cref="SacBatch{T}.NextNoise"/> (<see cref="SacBatch{T}.ExtraNoise"/>); none unless the algorithm says.</summary>
+    public virtual int ExtraNoiseSets => 0;
+
     /// <summary>The names of the metrics an update records, in order.</summary>
     public IReadOnlyList<string> MetricNames => Runner.Metrics.Names;
 

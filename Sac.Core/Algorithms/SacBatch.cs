@@ -10,10 +10,12 @@ namespace Sac.Core.Algorithms;
 public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Allocates a batch of <paramref name="size"/> transitions; with <paramref name="horizon"/> n &gt; 1, of n-step
-    /// transitions (each row with its own discount, <see cref="Discounts"/>).</summary>
-    public SacBatch(int size, int observationSize, int actionSize, int horizon = 1)
+    /// transitions (each row with its own discount, <see cref="Discounts"/>); with <paramref name="extraNoise"/> sets of ε
+    /// beyond <see cref="Noise"/> and <see cref="NextNoise"/> (<see cref="ExtraNoise"/>).</summary>
+    public SacBatch(int size, int observationSize, int actionSize, int horizon = 1, int extraNoise = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(extraNoise);
         if (size < 1 || observationSize < 1 || actionSize < 1)
             throw new ArgumentOutOfRangeException(nameof(size), $"Batch, observation and action sizes must be positive, got {size}, {observationSize}, {actionSize}.");
         Observations = new Tensor<T>(size, observationSize) { Name = "s" };
@@ -23,6 +25,7 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         Terminated = new Tensor<T>(size, 1) { Name = "d" };
         Noise = new Tensor<T>(size, actionSize) { Name = "eps" };
         NextNoise = new Tensor<T>(size, actionSize) { Name = "eps'" };
+        ExtraNoise = Enumerable.Range(0, extraNoise).Select(k => new Tensor<T>(size, actionSize) { Name = $"eps{k + 2}" }).ToArray();
         Horizon = horizon;
         if (horizon > 1)
             Discounts = new Tensor<T>(size, 1) { Name = "gamma^k" };
@@ -37,6 +40,7 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         Terminated = parent.Terminated.RowsView(start, count);
         Noise = parent.Noise.RowsView(start, count);
         NextNoise = parent.NextNoise.RowsView(start, count);
+        ExtraNoise = parent.ExtraNoise.Select(e => e.RowsView(start, count)).ToArray();
         Horizon = parent.Horizon;
         Discounts = parent.Discounts?.RowsView(start, count);
     }
@@ -78,8 +82,12 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>ε′ for a′ ~ π(·|s′) in v2's target, B × dim(A), standard normal.</summary>
     public Tensor<T> NextNoise { get; }
 
+    /// <summary>Further ε sets, B × dim(A) each, standard normal, for an update that samples the policy more than twice
+    /// (SAC v2 with <see cref="SacOptions.PolicyFrequency"/> &gt; 1, or a fresh sample for the temperature); none by default.</summary>
+    public IReadOnlyList<Tensor<T>> ExtraNoise { get; }
+
     /// <summary>
-    /// Draws fresh standard-normal noise for <see cref="Noise"/> then <see cref="NextNoise"/>, with
+    /// Draws fresh standard-normal noise for <see cref="Noise"/>, <see cref="NextNoise"/>, then each of <see cref="ExtraNoise"/>, with
     /// <see cref="Rng.FillNormal"/>: the same values as calling <see cref="Rng.Normal"/> element by element, for any
     /// <paramref name="threads"/> (the Box–Muller transforms are split over them).
     /// </summary>
@@ -87,7 +95,7 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(rng);
         int n = Noise.Length;
-        var normals = _normals ??= new double[2 * n];
+        var normals = _normals ??= new double[(2 + ExtraNoise.Count) * n];
         rng.FillNormal(normals, threads);
         var noise = Noise.Span;
         var next = NextNoise.Span;
@@ -95,6 +103,12 @@ public sealed class SacBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             noise[i] = T.CreateTruncating(normals[i]);
             next[i] = T.CreateTruncating(normals[n + i]);
+        }
+        for (int k = 0; k < ExtraNoise.Count; k++)
+        {
+            var extra = ExtraNoise[k].Span;
+            for (int i = 0; i < n; i++)
+                extra[i] = T.CreateTruncating(normals[(2 + k) * n + i]);
         }
     }
 

@@ -1,5 +1,25 @@
 namespace Sac.Core.Algorithms;
 
+/// <summary>SAC v2's temperature loss J(α), with log π detached and H̄ the target entropy.</summary>
+public enum TemperatureLoss
+{
+    /// <summary>−log α·(log π + H̄) (SB3; Haarnoja et al. 2018b's form, on log α).</summary>
+    LogAlpha = 0,
+
+    /// <summary>−α·(log π + H̄), α = exp(log α) (CleanRL): the same direction, scaled by α.</summary>
+    Alpha = 1,
+}
+
+/// <summary>Which log π SAC v2's temperature steps from.</summary>
+public enum TemperatureSample
+{
+    /// <summary>The actor step's own: the policy before its step, the batch's ε (SB3).</summary>
+    ActorStep = 0,
+
+    /// <summary>A fresh sample (new ε) of the policy after its step, without gradient (CleanRL).</summary>
+    Fresh = 1,
+}
+
 /// <summary>Which Soft Actor-Critic.</summary>
 public enum SacVersion
 {
@@ -107,6 +127,23 @@ public sealed record SacOptions
     /// <summary>Gradient steps per round; −1 means as many as environment steps in the round (SB3's −1). 1 (paper, SB3).</summary>
     public int GradientSteps { get; init; } = 1;
 
+    /// <summary>
+    /// SAC v2: the actor (and a learned α) step on every d-th update only, d times in a row on that update's batch, each
+    /// time with fresh ε; the critics and their targets step on every update. CleanRL's <c>policy_frequency</c> (2, "TD3
+    /// delayed update support", compensated by the d steps). 1 (paper, SB3): one actor step every update.
+    /// </summary>
+    [Training.PredatingValue(1)] // every run before the option stepped the actor on every update
+    public int PolicyFrequency { get; init; } = 1;
+
+    /// <summary>SAC v2, learned α: the temperature's loss, on log α (SB3) or on α (CleanRL). LogAlpha.</summary>
+    [Training.PredatingValue(Algorithms.TemperatureLoss.LogAlpha)]
+    public TemperatureLoss TemperatureLoss { get; init; } = TemperatureLoss.LogAlpha;
+
+    /// <summary>SAC v2, learned α: the log π the temperature steps from: the actor step's own (its ε, the policy before
+    /// the step: SB3), or a fresh sample of the stepped policy (CleanRL). ActorStep.</summary>
+    [Training.PredatingValue(Algorithms.TemperatureSample.ActorStep)]
+    public TemperatureSample TemperatureSample { get; init; } = TemperatureSample.ActorStep;
+
     /// <summary>TD3: the policy and the targets step on every d-th update. 2 (Fujimoto et al. 2018; CleanRL, SB3).</summary>
     [Training.PredatingValue(2)] // added with TD3; every run before it was a SAC, which has no policy delay
     public int PolicyDelay { get; init; } = 2;
@@ -162,6 +199,9 @@ public sealed record SacOptions
         Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy, "must be finite");
         Require(double.IsFinite(LogStdMin) && double.IsFinite(LogStdMax) && LogStdMin < LogStdMax, nameof(LogStdMin), LogStdMin, $"must be finite and below LogStdMax ({LogStdMax})");
         Require(Enum.IsDefined(LogStdBounding), nameof(LogStdBounding), LogStdBounding, "must be clamp or tanh");
+        Require(PolicyFrequency >= 1, nameof(PolicyFrequency), PolicyFrequency, "must be at least 1");
+        Require(Enum.IsDefined(TemperatureLoss), nameof(TemperatureLoss), TemperatureLoss, "must be logalpha or alpha");
+        Require(Enum.IsDefined(TemperatureSample), nameof(TemperatureSample), TemperatureSample, "must be actorstep or fresh");
         Require(JacobianEpsilon >= 0 && double.IsFinite(JacobianEpsilon), nameof(JacobianEpsilon), JacobianEpsilon, "must be finite and ≥ 0");
         Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1)");
         Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in [0, 1)");

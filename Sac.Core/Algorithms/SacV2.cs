@@ -79,11 +79,34 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
             [
                 Phase<T, Nets>.Serial("α now", StartUpdate),
                 Phase<T, Nets>.Sharded("critic", [critic], CriticPhase),
-                Phase<T, Nets>.Sharded("actor", [actor], ActorPhase),
-                .. temperature is null ? Array.Empty<Phase<T, Nets>>() : [Phase<T, Nets>.Serial("temperature", TemperatureStep)],
+                .. ActorAndTemperature(actor, temperature is not null),
                 Phase<T, Nets>.Serial("Polyak", _ => TargetStep()),
             ]);
     }
+
+    /// <summary>
+    /// The actor step and (learned α) the temperature step after it: once per update (the paper, SB3), or with
+    /// <see cref="SacOptions.PolicyFrequency"/> d &gt; 1 d times in a row on every d-th update (CleanRL), the k-th actor
+    /// step with the batch's k-th ε and each against α as the step before left it.
+    /// </summary>
+    private IEnumerable<Phase<T, Nets>> ActorAndTemperature(ParameterSet<T> actor, bool learnAlpha)
+    {
+        int d = Options.PolicyFrequency;
+        Func<long, bool>? due = d == 1 ? null : update => (update + 1) % d == 0;
+        for (int k = 0; k < d; k++)
+        {
+            int step = k;
+            yield return Phase<T, Nets>.Sharded(d == 1 ? "actor" : $"actor {k + 1} of {d}", [actor], pass => ActorPhase(pass, step), due);
+            if (learnAlpha)
+                yield return Phase<T, Nets>.Serial(d == 1 ? "temperature" : $"temperature {k + 1} of {d}", s => TemperatureStep(s, step), due);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The k-th of d actor steps (k ≥ 1) takes <see cref="SacBatch{T}.ExtraNoise"/>[k − 1]; a fresh sample for
+    /// the temperature's k-th step takes [d − 1 + k].</remarks>
+    public override int ExtraNoiseSets =>
+        Options.PolicyFrequency - 1 + (Options.LearnAlpha && Options.TemperatureSample == TemperatureSample.Fresh ? Options.PolicyFrequency : 0);
 
     /// <summary>π_φ.</summary>
     public TanhGaussianPolicy<T> Policy { get; }
@@ -142,11 +165,11 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         return loss;
     }
 
-    /// <summary>Actor step: J_π against the critics as they are after their step.</summary>
-    private Tensor<T> ActorPhase(ShardPass<T, Nets> pass)
+    /// <summary>Actor step (the <paramref name="k"/>-th of the update's): J_π against the critics as they are after their step.</summary>
+    private Tensor<T> ActorPhase(ShardPass<T, Nets> pass, int k)
     {
         var (tape, n, s) = (pass.Tape, pass.Networks, pass.Rows.Observations);
-        var (action, logProb) = n.Policy.Sample(tape, s, pass.Rows.Noise);
+        var (action, logProb) = n.Policy.Sample(tape, s, k == 0 ? pass.Rows.Noise : pass.Rows.ExtraNoise[k - 1]);
         // CRUCIAL: the critics are used with detached parameters, so J_π's gradient reaches φ through ã but never θ.
         var minQ = MinQ(tape, n, s, action, detachParameters: true);
         var loss = PolicyLoss(tape, logProb, minQ, _alphaNow, pass.InverseBatchSize);
@@ -156,15 +179,32 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         return loss;
     }
 
-    /// <summary>Temperature step, from the actor step's log π (detached: only its batch mean enters).</summary>
-    private void TemperatureStep(UpdateStep<T> step)
+    /// <summary>
+    /// Temperature step (the <paramref name="k"/>-th of the update's), from the actor step's log π or, with
+    /// <see cref="TemperatureSample.Fresh"/>, from a fresh sample of the stepped policy (detached: only the batch mean
+    /// enters). The actor's next step, if any, uses the α this step leaves.
+    /// </summary>
+    private void TemperatureStep(UpdateStep<T> step, int k)
     {
         Temperature!.ZeroGrad();
-        _meanGap.Span[0] = T.CreateChecked((step.Sum(SharedMetrics.LogProb) + step.BatchSize * TargetEntropy) / step.BatchSize);
+        double sumLogProb;
+        if (Options.TemperatureSample == TemperatureSample.ActorStep)
+            sumLogProb = step.Sum(SharedMetrics.LogProb);
+        else
+        {
+            using var _ = step.Tape.NoGrad();
+            var fresh = Policy.Sample(step.Tape, step.Batch.Observations, step.Batch.ExtraNoise[Options.PolicyFrequency - 1 + k]).LogProb.Span;
+            sumLogProb = 0;
+            foreach (T logProb in fresh)
+                sumLogProb += double.CreateChecked(logProb);
+        }
+        _meanGap.Span[0] = T.CreateChecked((sumLogProb + step.BatchSize * TargetEntropy) / step.BatchSize);
         var loss = TemperatureLossOfMeanGap(step.Tape, _meanGap);
         step.Tape.Backward(loss);
         _temperature!.Optimizer!.Apply();
         step.Metrics.Set(SacV2Info.AlphaLoss, double.CreateChecked(loss.Span[0]));
+        if (Options.PolicyFrequency > 1)
+            _alphaNow = T.CreateChecked(Alpha);
     }
 
     /// <summary>CRUCIAL: the direction. θ̄ ← τθ + (1 − τ)θ̄; θ is never written.</summary>
@@ -214,12 +254,14 @@ public sealed class SacV2<T> : Algorithm<T>, ISquashedGaussianAgent<T> where T :
         return TemperatureLossOfMeanGap(tape, meanGap);
     }
 
-    /// <summary>−log α·g for the batch mean g = mean(log π + H̄) (a constant).</summary>
+    /// <summary>−log α·g (SB3), or −α·g with α = exp(log α) (CleanRL), for the batch mean g = mean(log π + H̄) (a constant).</summary>
     private Tensor<T> TemperatureLossOfMeanGap(Tape<T> tape, Tensor<T> meanGap)
     {
         if (_logAlpha is null)
             throw new InvalidOperationException("This agent's α is fixed (LearnAlpha = false): it has no temperature loss.");
-        return tape.Neg(tape.Mul(_logAlpha, meanGap));
+        return Options.TemperatureLoss == Algorithms.TemperatureLoss.LogAlpha
+            ? tape.Neg(tape.Mul(_logAlpha, meanGap))
+            : tape.Neg(tape.Mul(tape.Exp(_logAlpha), meanGap));
     }
 
     /// <summary>min(Q_θ1(s, a), Q_θ2(s, a)): the twin-critic minimum that counters overestimation.</summary>

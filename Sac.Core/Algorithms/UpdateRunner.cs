@@ -112,6 +112,9 @@ public sealed class UpdateStep<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The batch size B.</summary>
     public int BatchSize { get; internal set; }
 
+    /// <summary>The update's whole batch (a serial step that needs the states, such as a fresh policy sample).</summary>
+    public SacBatch<T> Batch { get; internal set; } = null!;
+
     /// <summary>The update's metrics.</summary>
     public UpdateMetrics Metrics { get; }
 
@@ -199,6 +202,7 @@ public sealed class UpdateRunner<T, TNets> : IUpdateRunner<T> where T : unmanage
             shard.Pass.Sums.AsSpan().Fill(double.NaN);
         }
         _step.BatchSize = batch.Size;
+        _step.Batch = batch;
         foreach (var phase in _phases)
         {
             if (phase.RunsAt is { } runsAt && !runsAt(update))

@@ -108,7 +108,7 @@ public sealed partial class Trainer : Checkpoints.ICheckpointable
         // NOTE: the buffer's memory is reserved, not touched, until transitions are written, so a large capacity costs
         // nothing for a short run (and a resumed run may be extended past its original step budget).
         _replay = new ReplayBuffer(sacOptions.BufferSize, obs, act, _copies);
-        _batch = new SacBatch<float>(sacOptions.BatchSize, obs, act, sacOptions.NStep);
+        _batch = new SacBatch<float>(sacOptions.BatchSize, obs, act, sacOptions.NStep, Agent.ExtraNoiseSets);
         _observation = new float[_copies * obs];
         _nextObservation = new float[_copies * obs];
         _finalObservation = new float[_copies * obs];

@@ -131,6 +131,53 @@ public class SacUpdateTests
         Assert.That(Train(3), Is.EqualTo(one));
     }
 
+    /// <summary>CleanRL's setting as v2 options (the parity test's, at Sac's own sizes).</summary>
+    private static SacOptions CleanRl(int threads) => new()
+    {
+        Version = SacVersion.V2, HiddenSizes = [32, 32], Threads = threads, CriticLearningRate = 1e-3, AlphaLearningRate = 1e-3,
+        PolicyFrequency = 2, TemperatureLoss = TemperatureLoss.Alpha, TemperatureSample = TemperatureSample.Fresh,
+        LogStdBounding = Sac.Core.Policies.LogStdBounding.Tanh, LogStdMin = -5, JacobianEpsilon = 1e-6,
+    };
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Update_CleanRlsSetting_AfterWarmUp_AllocatesZeroBytes(int threads)
+    {
+        var rng = new Rng(7);
+        var agent = AlgorithmRegistry.Create<float>(3, 2, CleanRl(threads), rng);
+        var batch = new SacBatch<float>(64, 3, 2, extraNoise: agent.ExtraNoiseSets);
+        Refill(batch, rng);
+        agent.Update(batch);
+        agent.Update(batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 6; i++)
+        {
+            batch.DrawNoise(rng, threads);
+            agent.Update(batch);
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void Update_CleanRlsSetting_AnyThreadCount_IsBitwiseIdentical()
+    {
+        float[] Train(int threads)
+        {
+            var rng = new Rng(7);
+            var agent = AlgorithmRegistry.Create<float>(3, 2, CleanRl(threads), rng);
+            var batch = new SacBatch<float>(15, 3, 2, extraNoise: agent.ExtraNoiseSets);
+            for (int i = 0; i < 6; i++)
+            {
+                Refill(batch, rng);
+                agent.Update(batch);
+            }
+            return PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
+        }
+        var one = Train(1);
+        Assert.That(Train(2), Is.EqualTo(one));
+        Assert.That(Train(3), Is.EqualTo(one));
+    }
+
     [Test]
     public void Update_ShardedGradient_EqualsTheWholeBatchGradient()
     {
