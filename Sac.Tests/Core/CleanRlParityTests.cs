@@ -47,38 +47,8 @@ public class CleanRlParityTests
     {
         var c = root.GetProperty("config");
         var agent = AlgorithmRegistry.Create<T>(c.GetProperty("obs").GetInt32(), c.GetProperty("act").GetInt32(), Options(c, threads), new Rng(0));
-        var weights = root.GetProperty("weights");
-        int filled = 0;
-        foreach (var tensor in PyTorchFixture.AllParameters(agent))
-        {
-            var w = weights.GetProperty(tensor.Name!);
-            Assert.That((w.GetProperty("rows").GetInt32(), w.GetProperty("cols").GetInt32()), Is.EqualTo((tensor.Rows, tensor.Cols)), tensor.Name);
-            Fill(tensor.Span, w.GetProperty("data"));
-            filled++;
-        }
-        Assert.That(filled, Is.EqualTo(weights.EnumerateObject().Count()), "every fixture tensor is one of the agent's, and back");
+        PyTorchFixture.LoadWeights(agent, root.GetProperty("weights"));
         return agent;
-    }
-
-    private static SacBatch<T> Batch<T>(JsonElement b, JsonElement config, int extraNoise) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var batch = new SacBatch<T>(config.GetProperty("batch").GetInt32(), config.GetProperty("obs").GetInt32(), config.GetProperty("act").GetInt32(), extraNoise: extraNoise);
-        foreach (var (tensor, key) in new[] { (batch.Observations, "s"), (batch.Actions, "a"), (batch.Rewards, "r"), (batch.NextObservations, "s2"),
-                     (batch.Terminated, "d"), (batch.Noise, "eps"), (batch.NextNoise, "eps2") })
-            Fill(tensor.Span, b.GetProperty(key).GetProperty("data"));
-        var extra = b.GetProperty("extra").EnumerateArray().ToArray();
-        Assert.That(extra, Has.Length.EqualTo(extraNoise));
-        for (int k = 0; k < extra.Length; k++)
-            Fill(batch.ExtraNoise[k].Span, extra[k].GetProperty("data"));
-        return batch;
-    }
-
-    private static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        foreach (var e in data.EnumerateArray())
-            destination[i++] = T.CreateChecked(e.GetDouble());
-        Assert.That(i, Is.EqualTo(destination.Length), "fixture length");
     }
 
     [TestCase(1)]
@@ -94,7 +64,7 @@ public class CleanRlParityTests
         Assert.That(batches, Has.Length.EqualTo(2));
         for (int u = 0; u < batches.Length; u++)
         {
-            var metrics = agent.Update(Batch<double>(batches[u], config, agent.ExtraNoiseSets));
+            var metrics = agent.Update(PyTorchFixture.MultiUpdateBatch<double>(batches[u], config, agent.ExtraNoiseSets));
             AssertClose($"update{u}.loss.critic", metrics["train/critic_loss"], expected.GetProperty($"update{u}.loss.critic").GetDouble());
             bool policyUpdate = expected.TryGetProperty($"update{u}.loss.actor", out var actorLoss);
             Assert.That(policyUpdate, Is.EqualTo(u == 1), "policy frequency 2: the second update steps the actor");
@@ -105,17 +75,7 @@ public class CleanRlParityTests
             }
             else
                 Assert.That(metrics["train/actor_loss"], Is.NaN, "no actor loss is reported for an update without an actor step");
-            int compared = 0;
-            foreach (var tensor in PyTorchFixture.AllParameters(agent))
-            {
-                double[] want = expected.GetProperty($"update{u}.after.{tensor.Name}").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-                double[] got = tensor.Span.ToArray();
-                Assert.That(got, Has.Length.EqualTo(want.Length), tensor.Name);
-                double floor = 1e-9 * want.Select(Math.Abs).Max();
-                for (int i = 0; i < want.Length; i++)
-                    Assert.That(got[i], Is.EqualTo(want[i]).Within(1e-6 * Math.Abs(want[i]) + floor), $"update{u}.after.{tensor.Name}[{i}]");
-                compared++;
-            }
+            int compared = PyTorchFixture.AssertParametersAfter(agent, expected, u);
             Assert.That(compared, Is.EqualTo(31), "π, Q1, Q2, their targets (6 tensors each) and log α");
         }
     }

@@ -83,7 +83,55 @@ internal sealed class PyTorchFixture
     public static IEnumerable<Tensor<T>> AllParameters<T>(Algorithm<T> agent) where T : unmanaged, IFloatingPointIeee754<T> =>
         agent.ParameterSets.SelectMany(set => set.Parameters.Tensors);
 
-    private static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Overwrites every parameter of <paramref name="agent"/> with the fixture's <paramref name="weights"/> (by name,
+    /// shapes checked), and checks that every fixture tensor is one of the agent's.</summary>
+    internal static void LoadWeights<T>(Algorithm<T> agent, JsonElement weights) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int filled = 0;
+        foreach (var tensor in AllParameters(agent))
+        {
+            var w = weights.GetProperty(tensor.Name!);
+            Assert.That((w.GetProperty("rows").GetInt32(), w.GetProperty("cols").GetInt32()), Is.EqualTo((tensor.Rows, tensor.Cols)), tensor.Name);
+            Fill(tensor.Span, w.GetProperty("data"));
+            filled++;
+        }
+        Assert.That(filled, Is.EqualTo(weights.EnumerateObject().Count()), "every fixture tensor is one of the agent's, and back");
+    }
+
+    /// <summary>A batch of a multi-update fixture's <paramref name="b"/>: s, a, r, s′, d, ε, ε′ and its extra ε sets, if any.</summary>
+    internal static SacBatch<T> MultiUpdateBatch<T>(JsonElement b, JsonElement config, int extraNoise = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var batch = new SacBatch<T>(config.GetProperty("batch").GetInt32(), config.GetProperty("obs").GetInt32(), config.GetProperty("act").GetInt32(), extraNoise: extraNoise);
+        foreach (var (tensor, key) in new[] { (batch.Observations, "s"), (batch.Actions, "a"), (batch.Rewards, "r"), (batch.NextObservations, "s2"),
+                     (batch.Terminated, "d"), (batch.Noise, "eps"), (batch.NextNoise, "eps2") })
+            Fill(tensor.Span, b.GetProperty(key).GetProperty("data"));
+        var extra = b.TryGetProperty("extra", out var sets) ? sets.EnumerateArray().ToArray() : [];
+        Assert.That(extra, NUnit.Framework.Has.Length.EqualTo(extraNoise), "the fixture's extra ε sets");
+        for (int k = 0; k < extra.Length; k++)
+            Fill(batch.ExtraNoise[k].Span, extra[k].GetProperty("data"));
+        return batch;
+    }
+
+    /// <summary>Compares every parameter of <paramref name="agent"/> with a multi-update fixture's
+    /// <c>update{u}.after.{name}</c>, each element to 1e-6 relative (with a floor of 1e-9 × the tensor's largest
+    /// magnitude for elements near 0); returns how many tensors were compared.</summary>
+    internal static int AssertParametersAfter(Algorithm<double> agent, JsonElement expected, int update)
+    {
+        int compared = 0;
+        foreach (var tensor in AllParameters(agent))
+        {
+            double[] want = expected.GetProperty($"update{update}.after.{tensor.Name}").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            double[] got = tensor.Span.ToArray();
+            Assert.That(got, NUnit.Framework.Has.Length.EqualTo(want.Length), tensor.Name);
+            double floor = 1e-9 * want.Select(Math.Abs).Max();
+            for (int i = 0; i < want.Length; i++)
+                Assert.That(got[i], Is.EqualTo(want[i]).Within(1e-6 * Math.Abs(want[i]) + floor), $"update{update}.after.{tensor.Name}[{i}]");
+            compared++;
+        }
+        return compared;
+    }
+
+    internal static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         foreach (var e in data.EnumerateArray())

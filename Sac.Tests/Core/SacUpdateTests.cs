@@ -114,21 +114,24 @@ public class SacUpdateTests
     {
         // The shards depend on the batch size only, so 1, 2 and 3 threads must give the same bits, clipping included
         // (the clip uses the norm the shards' gradient sum computes).
-        float[] Train(int threads)
+        var options = new SacOptions { Version = version, HiddenSizes = [32, 32], MaxGradNorm = maxGradNorm };
+        var one = TrainedParameters(options, batchSize, threads: 1, updates: 5);
+        Assert.That(TrainedParameters(options, batchSize, threads: 2, updates: 5), Is.EqualTo(one));
+        Assert.That(TrainedParameters(options, batchSize, threads: 3, updates: 5), Is.EqualTo(one));
+    }
+
+    /// <summary>Every parameter after <paramref name="updates"/> updates on fresh random batches, from seed 7.</summary>
+    private static float[] TrainedParameters(SacOptions options, int batchSize, int threads, int updates)
+    {
+        var rng = new Rng(7);
+        var agent = AlgorithmRegistry.Create<float>(3, 2, options with { Threads = threads }, rng);
+        var batch = new SacBatch<float>(batchSize, 3, 2, extraNoise: agent.ExtraNoiseSets);
+        for (int i = 0; i < updates; i++)
         {
-            var rng = new Rng(7);
-            var agent = AlgorithmRegistry.Create<float>(3, 2, new SacOptions { Version = version, HiddenSizes = [32, 32], Threads = threads, MaxGradNorm = maxGradNorm }, rng);
-            var batch = new SacBatch<float>(batchSize, 3, 2);
-            for (int i = 0; i < 5; i++)
-            {
-                Refill(batch, rng);
-                agent.Update(batch);
-            }
-            return PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
+            Refill(batch, rng);
+            agent.Update(batch);
         }
-        var one = Train(1);
-        Assert.That(Train(2), Is.EqualTo(one));
-        Assert.That(Train(3), Is.EqualTo(one));
+        return PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
     }
 
     /// <summary>CleanRL's setting as v2 options (the parity test's, at Sac's own sizes).</summary>
@@ -161,21 +164,9 @@ public class SacUpdateTests
     [Test]
     public void Update_CleanRlsSetting_AnyThreadCount_IsBitwiseIdentical()
     {
-        float[] Train(int threads)
-        {
-            var rng = new Rng(7);
-            var agent = AlgorithmRegistry.Create<float>(3, 2, CleanRl(threads), rng);
-            var batch = new SacBatch<float>(15, 3, 2, extraNoise: agent.ExtraNoiseSets);
-            for (int i = 0; i < 6; i++)
-            {
-                Refill(batch, rng);
-                agent.Update(batch);
-            }
-            return PyTorchFixture.AllParameters(agent).SelectMany(t => t.Span.ToArray()).ToArray();
-        }
-        var one = Train(1);
-        Assert.That(Train(2), Is.EqualTo(one));
-        Assert.That(Train(3), Is.EqualTo(one));
+        var one = TrainedParameters(CleanRl(1), batchSize: 15, threads: 1, updates: 6);
+        Assert.That(TrainedParameters(CleanRl(1), batchSize: 15, threads: 2, updates: 6), Is.EqualTo(one));
+        Assert.That(TrainedParameters(CleanRl(1), batchSize: 15, threads: 3, updates: 6), Is.EqualTo(one));
     }
 
     [Test]

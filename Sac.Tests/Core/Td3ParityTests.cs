@@ -33,34 +33,8 @@ public class Td3ParityTests
             Threads = 1,
         };
         var agent = (Td3<T>)AlgorithmRegistry.Create<T>(c.GetProperty("obs").GetInt32(), c.GetProperty("act").GetInt32(), options, new Rng(0));
-        var weights = root.GetProperty("weights");
-        int filled = 0;
-        foreach (var tensor in PyTorchFixture.AllParameters(agent))
-        {
-            var w = weights.GetProperty(tensor.Name!);
-            Assert.That((w.GetProperty("rows").GetInt32(), w.GetProperty("cols").GetInt32()), Is.EqualTo((tensor.Rows, tensor.Cols)), tensor.Name);
-            Fill(tensor.Span, w.GetProperty("data"));
-            filled++;
-        }
-        Assert.That(filled, Is.EqualTo(weights.EnumerateObject().Count()), "every fixture tensor is one of the agent's, and back");
+        PyTorchFixture.LoadWeights(agent, root.GetProperty("weights"));
         return agent;
-    }
-
-    private static SacBatch<T> Batch<T>(JsonElement b, JsonElement config) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var batch = new SacBatch<T>(config.GetProperty("batch").GetInt32(), config.GetProperty("obs").GetInt32(), config.GetProperty("act").GetInt32());
-        foreach (var (tensor, key) in new[] { (batch.Observations, "s"), (batch.Actions, "a"), (batch.Rewards, "r"), (batch.NextObservations, "s2"),
-                     (batch.Terminated, "d"), (batch.Noise, "eps"), (batch.NextNoise, "eps2") })
-            Fill(tensor.Span, b.GetProperty(key).GetProperty("data"));
-        return batch;
-    }
-
-    private static void Fill<T>(Span<T> destination, JsonElement data) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        foreach (var e in data.EnumerateArray())
-            destination[i++] = T.CreateChecked(e.GetDouble());
-        Assert.That(i, Is.EqualTo(destination.Length), "fixture length");
     }
 
     [TestCase(1)]
@@ -77,7 +51,7 @@ public class Td3ParityTests
         Assert.That(batches, Has.Length.EqualTo(3));
         for (int u = 0; u < batches.Length; u++)
         {
-            var metrics = agent.Update(Batch<double>(batches[u], config));
+            var metrics = agent.Update(PyTorchFixture.MultiUpdateBatch<double>(batches[u], config));
             AssertClose($"update{u}.loss.critic", metrics["train/critic_loss"], expected.GetProperty($"update{u}.loss.critic").GetDouble());
             bool actorStep = expected.TryGetProperty($"update{u}.loss.actor", out var actorLoss);
             Assert.That(actorStep, Is.EqualTo(u == 1), "policy delay 2: only the second update steps the actor");
@@ -85,15 +59,7 @@ public class Td3ParityTests
                 AssertClose($"update{u}.loss.actor", metrics["train/actor_loss"], actorLoss.GetDouble());
             else
                 Assert.That(metrics["train/actor_loss"], Is.NaN, "no actor loss is reported for an update without an actor step");
-            int compared = 0;
-            foreach (var tensor in PyTorchFixture.AllParameters(agent))
-            {
-                double[] want = expected.GetProperty($"update{u}.after.{tensor.Name}").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-                double[] got = tensor.Span.ToArray();
-                for (int i = 0; i < want.Length; i++)
-                    AssertClose($"update{u}.after.{tensor.Name}[{i}]", got[i], want[i]);
-                compared++;
-            }
+            int compared = PyTorchFixture.AssertParametersAfter(agent, expected, u);
             Assert.That(compared, Is.EqualTo(36), "π, Q1, Q2 and their three targets: 6 tensors each");
         }
     }

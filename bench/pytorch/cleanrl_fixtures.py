@@ -31,7 +31,7 @@ import os
 
 import torch
 
-from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params
+from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params, target_copy
 
 torch.set_default_dtype(torch.float64)
 
@@ -60,11 +60,8 @@ def main():
     pi = mlp_params(gen, "pi", [OBS] + HIDDEN + [2 * ACT])
     q1 = mlp_params(gen, "q1", [OBS + ACT] + HIDDEN + [1])
     q2 = mlp_params(gen, "q2", [OBS + ACT] + HIDDEN + [1])
-    q1_target = [(n.replace("q1.", "q1_target.", 1), p.detach().clone()) for n, p in q1]
-    q2_target = [(n.replace("q2.", "q2_target.", 1), p.detach().clone()) for n, p in q2]
-    with torch.no_grad():
-        for _, p in q1_target + q2_target:
-            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    q1_target = target_copy(gen, q1, "q1.", "q1_target.")
+    q2_target = target_copy(gen, q2, "q2.", "q2_target.")
     log_alpha = [("log_alpha", torch.full((1, 1), math.log(INITIAL_ALPHA)).requires_grad_())]
     batches = []
     for _ in range(UPDATES):

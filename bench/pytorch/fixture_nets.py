@@ -39,6 +39,15 @@ def mlp(params, x, detach=False):
     return h
 
 
+def target_copy(gen, params, old, new):
+    """A target that differs from its source (as after some training), so the Polyak steps are visible."""
+    copy = [(n.replace(old, new, 1), p.detach().clone()) for n, p in params]
+    with torch.no_grad():
+        for _, p in copy:
+            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    return copy
+
+
 def dump(params):
     return {n: {"rows": p.shape[0], "cols": p.shape[1], "data": p.detach().reshape(-1).tolist()} for n, p in params}
 

@@ -22,22 +22,13 @@ import os
 import torch
 import torch.nn.functional as F
 
-from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params
+from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params, target_copy
 
 torch.set_default_dtype(torch.float64)
 
 UPDATES = 3
 LR_ACTOR, LR_CRITIC = 5e-4, 1e-3
 POLICY_DELAY, TARGET_NOISE, NOISE_CLIP = 2, 0.2, 0.5
-
-
-def target_copy(gen, params, old, new):
-    """A target that differs from its source (as after some training), so the Polyak steps are visible."""
-    copy = [(n.replace(old, new, 1), p.detach().clone()) for n, p in params]
-    with torch.no_grad():
-        for _, p in copy:
-            p.add_(0.05 * torch.randn(p.shape, generator=gen))
-    return copy
 
 
 def make_td3_batch(gen):
