@@ -1,6 +1,8 @@
 #!/bin/bash
-# Two workers take queue.txt's lines in order (DIR CELL BUILD) and run `sac sweep run-cell DIR CELL --threads 1`
-# with that pinned build. Stop with ./stop.sh (one SIGTERM per run; each checkpoints). Restart: nohup ./queue.sh &
+# Workers (two, or the number given) take queue.txt's lines in order (DIR CELL BUILD) and run
+# `sac sweep run-cell DIR CELL --threads 1` with that pinned build. A cell another process holds is refused at once (the
+# run directory's lock) and skipped. Stop with ./stop.sh (one SIGTERM per run; each checkpoints).
+# Restart: nohup ./queue.sh >> queue.log 2>&1 &
 cd "$(dirname "$0")"
 rm -f STOP claims.txt; touch claims.txt
 worker() {
@@ -22,4 +24,6 @@ worker() {
   done
   echo "$(date -u +%FT%TZ) worker $w: done"
 }
-worker 1 & sleep 5; worker 2 & wait
+workers=${1:-2}
+for w in $(seq 1 "$workers"); do worker "$w" & sleep 5; done
+wait
