@@ -64,7 +64,7 @@ public class CleanRlParityTests
         Assert.That(batches, Has.Length.EqualTo(2));
         for (int u = 0; u < batches.Length; u++)
         {
-            var metrics = agent.Update(PyTorchFixture.MultiUpdateBatch<double>(batches[u], config, agent.ExtraNoiseSets));
+            var metrics = agent.Update(PyTorchFixture.ReadBatch<double>(batches[u], config, agent.ExtraNoiseSets));
             AssertClose($"update{u}.loss.critic", metrics["train/critic_loss"], expected.GetProperty($"update{u}.loss.critic").GetDouble());
             bool policyUpdate = expected.TryGetProperty($"update{u}.loss.actor", out var actorLoss);
             Assert.That(policyUpdate, Is.EqualTo(u == 1), "policy frequency 2: the second update steps the actor");

@@ -59,19 +59,7 @@ internal sealed class PyTorchFixture
         return agent;
     }
 
-    public SacBatch<T> Batch<T>() where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var b = _root.GetProperty("batch");
-        var batch = new SacBatch<T>(Config.GetProperty("batch").GetInt32(), Config.GetProperty("obs").GetInt32(), Config.GetProperty("act").GetInt32());
-        Fill(batch.Observations.Span, b.GetProperty("s").GetProperty("data"));
-        Fill(batch.Actions.Span, b.GetProperty("a").GetProperty("data"));
-        Fill(batch.Rewards.Span, b.GetProperty("r").GetProperty("data"));
-        Fill(batch.NextObservations.Span, b.GetProperty("s2").GetProperty("data"));
-        Fill(batch.Terminated.Span, b.GetProperty("d").GetProperty("data"));
-        Fill(batch.Noise.Span, b.GetProperty("eps").GetProperty("data"));
-        Fill(batch.NextNoise.Span, b.GetProperty("eps2").GetProperty("data"));
-        return batch;
-    }
+    public SacBatch<T> Batch<T>() where T : unmanaged, IFloatingPointIeee754<T> => ReadBatch<T>(_root.GetProperty("batch"), Config);
 
     public bool Has(string key) => _root.GetProperty("expected").TryGetProperty(key, out _);
 
@@ -98,8 +86,8 @@ internal sealed class PyTorchFixture
         Assert.That(filled, Is.EqualTo(weights.EnumerateObject().Count()), "every fixture tensor is one of the agent's, and back");
     }
 
-    /// <summary>A batch of a multi-update fixture's <paramref name="b"/>: s, a, r, s′, d, ε, ε′ and its extra ε sets, if any.</summary>
-    internal static SacBatch<T> MultiUpdateBatch<T>(JsonElement b, JsonElement config, int extraNoise = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>A fixture's batch <paramref name="b"/>: s, a, r, s′, d, ε, ε′ and its extra ε sets, if any.</summary>
+    internal static SacBatch<T> ReadBatch<T>(JsonElement b, JsonElement config, int extraNoise = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var batch = new SacBatch<T>(config.GetProperty("batch").GetInt32(), config.GetProperty("obs").GetInt32(), config.GetProperty("act").GetInt32(), extraNoise: extraNoise);
         foreach (var (tensor, key) in new[] { (batch.Observations, "s"), (batch.Actions, "a"), (batch.Rewards, "r"), (batch.NextObservations, "s2"),

@@ -51,7 +51,7 @@ public class Td3ParityTests
         Assert.That(batches, Has.Length.EqualTo(3));
         for (int u = 0; u < batches.Length; u++)
         {
-            var metrics = agent.Update(PyTorchFixture.MultiUpdateBatch<double>(batches[u], config));
+            var metrics = agent.Update(PyTorchFixture.ReadBatch<double>(batches[u], config));
             AssertClose($"update{u}.loss.critic", metrics["train/critic_loss"], expected.GetProperty($"update{u}.loss.critic").GetDouble());
             bool actorStep = expected.TryGetProperty($"update{u}.loss.actor", out var actorLoss);
             Assert.That(actorStep, Is.EqualTo(u == 1), "policy delay 2: only the second update steps the actor");

@@ -25,7 +25,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params
+from fixture_nets import ACT, ADAM_EPS, BATCH, BETAS, GAMMA, HIDDEN, OBS, OUT, TAU, batch_json, dump, make_batch, mlp, mlp_params, target_copy
 
 torch.set_default_dtype(torch.float64)
 
@@ -91,11 +91,7 @@ def v1():
     gen = torch.Generator().manual_seed(1)
     pi, q1, q2 = common(gen)
     v = mlp_params(gen, "v", [OBS] + HIDDEN + [1])
-    v_target = [(n.replace("v.", "v_target.", 1), p.detach().clone()) for n, p in v]
-    # A target that differs from V (as after some training), so the Polyak step is visible.
-    with torch.no_grad():
-        for _, p in v_target:
-            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    v_target = target_copy(gen, v, "v.", "v_target.")
     s, a, r, s2, d, eps, eps2 = make_batch(gen)
     before = {"weights": {**dump(pi), **dump(q1), **dump(q2), **dump(v), **dump(v_target)}, "batch": batch_json(s, a, r, s2, d, eps, eps2)}
 
@@ -132,11 +128,8 @@ def v2():
             # the epsilon changes log pi by 1e-4 to 1e-3 and float32 still keeps 1 - a^2 to ~1e-4 relative.
             pi[-1][1][0, ACT + 1] -= 2.5
             pi[-1][1][0, 0] += 2.0
-    q1_target = [(n.replace("q1.", "q1_target.", 1), p.detach().clone()) for n, p in q1]
-    q2_target = [(n.replace("q2.", "q2_target.", 1), p.detach().clone()) for n, p in q2]
-    with torch.no_grad():
-        for _, p in q1_target + q2_target:
-            p.add_(0.05 * torch.randn(p.shape, generator=gen))
+    q1_target = target_copy(gen, q1, "q1.", "q1_target.")
+    q2_target = target_copy(gen, q2, "q2.", "q2_target.")
     log_alpha = [("log_alpha", torch.full((1, 1), math.log(INITIAL_ALPHA)).requires_grad_())]
     s, a, r, s2, d, eps, eps2 = make_batch(gen)
     before = {"weights": {**dump(pi), **dump(q1), **dump(q2), **dump(q1_target), **dump(q2_target), **dump(log_alpha)},
