@@ -259,17 +259,28 @@ public sealed class SafeTensorsFile : IDisposable
     public long DataLength => _bytes.Length - _dataStart;
 
     /// <summary>Opens, reads through and validates <paramref name="path"/>; throws <see cref="CheckpointException"/> naming the problem.</summary>
-    public static SafeTensorsFile Load(string path)
+    public static SafeTensorsFile Load(string path) => Load(OpenRead(path), path);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for <see cref="Load(FileStream, string)"/>; throws <see cref="CheckpointException"/> when
+    /// it cannot. On Unix the handle keeps the file readable after it is deleted, so a reader that opens every file of a
+    /// checkpoint first is safe from a training run pruning it meanwhile.
+    /// </summary>
+    public static FileStream OpenRead(string path)
     {
-        FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"Cannot read {path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>Reads through and validates an opened file (see <see cref="OpenRead"/>), which it then owns; <paramref name="path"/> names it in errors.</summary>
+    public static SafeTensorsFile Load(FileStream stream, string path)
+    {
         var bytes = new FileBytes(stream, path);
         try
         {

@@ -50,9 +50,25 @@ public sealed partial class Trainer
     public void LoadCheckpoint(string directory)
     {
         string path = Path.Combine(directory, StateFileName);
+        string modelPath = Path.Combine(directory, ModelFileName);
         if (!File.Exists(path))
             throw new CheckpointException($"No checkpoint at {directory}: {StateFileName} is missing.");
-        using var file = SafeTensorsFile.Load(path);
+        // NOTE: both files are opened before either is read. A running training run prunes its old checkpoints, and an
+        // open file stays readable after its directory is deleted (Unix), so a prune can strike only between two opens,
+        // not while a large state file is read and hashed (`sac eval` beside a run checkpointing every few steps).
+        using var stateStream = SafeTensorsFile.OpenRead(path);
+        using var modelStream = File.Exists(modelPath) ? SafeTensorsFile.OpenRead(modelPath) : null;
+        OpenedForTesting?.Invoke(directory);
+        Load(stateStream, path, modelStream, modelPath);
+    }
+
+    /// <summary>Tests: runs with a checkpoint's directory once its files are open and before they are read, where a prune can strike.</summary>
+    internal static Action<string>? OpenedForTesting;
+
+    /// <summary><see cref="LoadCheckpoint"/> from its two files, opened (each read once, then disposed).</summary>
+    private void Load(FileStream stateStream, string path, FileStream? modelStream, string modelPath)
+    {
+        using var file = SafeTensorsFile.Load(stateStream, path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
             throw new CheckpointException($"{path} is not a Sac training state of this version (format '{format ?? "none"}', expected '{CheckpointFormat}').");
         JsonObject meta;
@@ -67,7 +83,7 @@ public sealed partial class Trainer
         try
         {
             CheckOptions(meta, path);
-            VerifyModelFile(Path.Combine(directory, ModelFileName), meta);
+            VerifyModelFile(modelStream, modelPath, meta);
             Restore(file, meta);
         }
         catch (Exception e) when (e is not CheckpointException && e is JsonException or InvalidOperationException or FormatException
@@ -106,11 +122,11 @@ public sealed partial class Trainer
     }
 
     /// <summary>Checks that the model file is intact, is the one saved with this state, and has exactly this run's tensors.</summary>
-    private void VerifyModelFile(string path, JsonObject meta)
+    private void VerifyModelFile(FileStream? opened, string path, JsonObject meta)
     {
-        if (!File.Exists(path))
+        if (opened is null)
             throw new CheckpointException($"{path} is missing: a checkpoint needs both {ModelFileName} and {StateFileName}.");
-        using var model = SafeTensorsFile.Load(path);
+        using var model = SafeTensorsFile.Load(opened, path);
         string expected = meta["modelSha256"]?.GetValue<string>() ?? throw new CheckpointException($"The training state beside {path} records no model checksum.");
         if (model.Metadata[SafeTensorsChecksum.Key] != expected)
             throw new CheckpointException($"{path} does not belong to this checkpoint's training state (it was replaced, or comes from another checkpoint).");

@@ -17,7 +17,11 @@ public class CheckpointRaceTests : CliTestBase
     private const string Older = "step-0000000300", Newer = "step-0000000450";
 
     [TearDown]
-    public void RemoveHook() => SavedCheckpoint.ResolvedForTesting = null;
+    public void RemoveHook()
+    {
+        SavedCheckpoint.ResolvedForTesting = null;
+        Trainer.OpenedForTesting = null;
+    }
 
     /// <summary>
     /// A run whose checkpoints are step-300 and step-450, with step-450 held aside (and the pointer on step-300), so that
@@ -158,6 +162,26 @@ public class CheckpointRaceTests : CliTestBase
         AssertUsageError(Sac("eval", "--run", run, "--episodes", "1"), "5 times", "--checkpoint");
         Assert.That(reads, Is.EqualTo(SavedCheckpoint.Attempts));
         Assert.That(SavedCheckpoint.Attempts, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Eval_CheckpointPrunedAfterItsFilesWereOpened_EvaluatesIt()
+    {
+        // A prune that strikes once both files are open (here: the whole directory deleted) cannot stop the read: the
+        // open handles keep the files readable. Reading the state file first and opening the model file after it, a
+        // window as long as reading and hashing the state, failed this way under load.
+        var (run, checkpoints, _) = RunWithANewerCheckpointHeldBack();
+        string? pruned = null;
+        Trainer.OpenedForTesting = directory =>
+        {
+            pruned ??= directory;
+            Directory.Delete(directory, recursive: true);
+        };
+        var result = Sac("eval", "--run", run, "--episodes", "1");
+        Assert.That(result.Code, Is.Zero, result.Err);
+        Assert.That(result.Out, Does.Contain($"{Older} (300 steps): "));
+        Assert.That(pruned, Is.EqualTo(Path.Combine(checkpoints, Older)));
+        Assert.That(Directory.Exists(pruned), Is.False, "the checkpoint read was deleted before it was read");
     }
 
     [Test]
