@@ -1,7 +1,8 @@
 // Sac build script. Run with: dotnet tool restore && dotnet cake [--target=<Task>] [--configuration=<Release|Debug>]
-// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), Slurm (installs Slurm 22.05 and MUNGE if missing, for the
-// sweep tests), Media (installs ffmpeg, a font and Chromium if missing), Build, Test (Default), Bench (BenchmarkDotNet
-// dry smoke run of every suite), Pack.
+// Tasks: Clean, MuJoCo (installs MuJoCo 2.2.2 if missing), MujocoWasm (Node.js and the official MuJoCo 3.14.0 WebAssembly
+// build, the tests' second MuJoCo), Slurm (installs Slurm 22.05 and MUNGE if missing, for the sweep tests), Media
+// (installs ffmpeg, a font and Chromium if missing), Build, Test (Default), Bench (BenchmarkDotNet dry smoke run of every
+// suite), Pack.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -65,6 +66,23 @@ Task("MuJoCo")
         ("/usr/bin/gcc", "gcc"));
 });
 
+Task("MujocoWasm")
+    .Does(() =>
+{
+    // Sac.Tests/Mujoco/MujocoWasmParityTests steps every task in a second, independent MuJoCo: the official WebAssembly
+    // build (npm's @mujoco/mujoco 3.14.0, pinned with its checksum in package-lock.json), under Node.js.
+    EnsureDebianPackages("The MuJoCo WebAssembly tests", recommends: false,
+        ("/usr/bin/node", "nodejs"),
+        ("/usr/bin/npm", "npm"));
+    var oracle = MakeAbsolute(Directory("./Sac.Tests/Mujoco/Wasm")).FullPath;
+    if (!System.IO.File.Exists(System.IO.Path.Combine(oracle, "node_modules/@mujoco/mujoco/package.json")))
+    {
+        Information($"Installing @mujoco/mujoco into {oracle}: npm ci");
+        if (StartProcess("npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund", WorkingDirectory = oracle }) != 0)
+            throw new Exception($"'npm ci' failed in {oracle}.");
+    }
+});
+
 Task("Slurm")
     .Does(() =>
 {
@@ -100,6 +118,7 @@ Task("Onnx")
 
 Task("Build")
     .IsDependentOn("MuJoCo")
+    .IsDependentOn("MujocoWasm")
     .IsDependentOn("Slurm")
     .IsDependentOn("Media")
     .IsDependentOn("Onnx")

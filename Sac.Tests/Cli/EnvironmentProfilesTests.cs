@@ -10,19 +10,21 @@ namespace Sac.Tests.Cli;
 /// </summary>
 public class EnvironmentProfilesTests
 {
-    // Tianshou's examples/mujoco/mujoco_sac.py defaults and SB3's SAC defaults (Gymnasium's v5 validation of Ant),
-    // written out again as option keys.
+    // Tianshou's examples/mujoco/mujoco_sac.py defaults and CleanRL's sac_continuous_action.py defaults (Ant's), written
+    // out again as option keys from those files.
     private const string Tianshou = """
         { "steps": 1000000, "actorLr": 1e-3, "criticLr": 1e-3, "learnAlpha": false, "alpha": 0.2, "learningStarts": 10000, "evalEvery": 5000, "checkpointEvery": 50000 }
         """;
-    private const string Sb3Ant = """
-        { "steps": 1000000, "actorLr": 3e-4, "criticLr": 3e-4, "alphaLr": 3e-4, "learnAlpha": true, "learningStarts": 100, "evalEvery": 5000, "checkpointEvery": 50000 }
+    private const string CleanRlAnt = """
+        { "steps": 1000000, "actorLr": 3e-4, "criticLr": 1e-3, "alphaLr": 1e-3, "learnAlpha": true, "learningStarts": 5000,
+          "policyFrequency": 2, "temperatureLoss": "alpha", "temperatureSample": "fresh", "logStdBounding": "tanh", "logStdMin": -5, "logStdMax": 2,
+          "jacobianEpsilon": 1e-6, "evalEvery": 5000, "checkpointEvery": 50000 }
         """;
 
     [TestCase("HalfCheetah-v5", Tianshou)]
     [TestCase("Hopper-v5", Tianshou)]
     [TestCase("Walker2d-v5", Tianshou)]
-    [TestCase("Ant-v5", Sb3Ant)]
+    [TestCase("Ant-v5", CleanRlAnt)]
     [TestCase("Humanoid-v5", Tianshou)]
     public void For_MujocoTask_IsTheDefaultsWithThePublishedSettings(string id, string settings)
     {
@@ -35,9 +37,9 @@ public class EnvironmentProfilesTests
     [Test]
     public void Describe_MujocoTasks_AreListedInRegistryOrderAsBefore()
     {
-        // The sentence `sac train --help` printed while Sac.Cli declared these profiles (commit 00c0a93), but for Ant's
-        // random start, SB3's 100 steps since 2026-12-07 (rl-zoo's 10,000 before).
-        const string before = "HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Hopper-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Walker2d-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Ant-v5: --steps 1000000, --actor-lr 0.0003, --critic-lr 0.0003, --alpha-lr 0.0003, --learn-alpha true, --learning-starts 100, --eval-every 5000, --checkpoint-every 50000; Humanoid-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000.";
+        // The sentence `sac train --help` printed while Sac.Cli declared these profiles (commit 00c0a93), but for Ant's,
+        // CleanRL's defaults since 2026-12-08 (SB3's before, with rl-zoo's 10,000 random steps until 2026-12-07).
+        const string before = "HalfCheetah-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Hopper-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Walker2d-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000; Ant-v5: --steps 1000000, --actor-lr 0.0003, --critic-lr 0.001, --alpha-lr 0.001, --learn-alpha true, --learning-starts 5000, --policy-frequency 2, --temperature-loss alpha, --temperature-sample fresh, --log-std-bounding tanh, --log-std-min -5, --jacobian-epsilon 1E-06, --eval-every 5000, --checkpoint-every 50000; Humanoid-v5: --steps 1000000, --actor-lr 0.001, --critic-lr 0.001, --learn-alpha false, --alpha 0.2, --learning-starts 10000, --eval-every 5000, --checkpoint-every 50000.";
         Assert.That(EnvironmentProfiles.Describe(), Does.EndWith(before));
     }
 

@@ -62,12 +62,12 @@ public class RegistrationTests
     [TestCase("HalfCheetah-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
     [TestCase("Hopper-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
     [TestCase("Walker2d-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
-    [TestCase("Ant-v5", "SB3's SAC defaults, as Gymnasium validated Ant-v5 (lr 3e-4, learned alpha toward -dim(A), learning_starts 100), 1M steps")]
+    [TestCase("Ant-v5", "CleanRL sac_continuous_action.py: actor lr 3e-4, critic and alpha lr 1e-3, learned alpha, policy_frequency 2, log std tanh-bounded in [-5, 2], start 5000 random steps, 1M steps")]
     [TestCase("Humanoid-v5", "Tianshou mujoco_sac.py: hidden 256,256, actor and critic lr 1e-3, fixed alpha 0.2, start 10000 random steps, 1M steps")]
     public void Metadata_ProfileSource_IsThePublishedSourceAsSacCliQuotedIt(string id, string source)
     {
         // The strings Sac.Cli's EnvironmentProfiles held before the tasks declared their own (commit 00c0a93); Ant's
-        // since its profile took SB3's 100 random steps (2026-12-07).
+        // since its profile became CleanRL's defaults (2026-12-08).
         Assert.That(MujocoEnvironments.Find(id)!.Profile.Source, Is.EqualTo(source));
     }
 
