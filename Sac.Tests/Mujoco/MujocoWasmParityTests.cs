@@ -35,8 +35,8 @@ public class MujocoWasmParityTests(GymnasiumTask task)
     [Test]
     public void Step_FromSacsStates_IsMujoco314sWithTheMarginsCompensated()
     {
-        var (requests, expected) = Record(task, seed: 11);
-        var actual = Run(HalvedMargins(Asset(task)), task.FrameSkip, requests);
+        var (xml, requests, expected) = Record(task, seed: 11);
+        var actual = Run(HalvedMargins(xml), task.FrameSkip, requests);
 
         // Measured: Ant 7e-7 in qvel over 3,000 steps; the bound leaves room for the solver's tolerance (1e-8 on the
         // gradient's norm), not for a different contact or a different integrator.
@@ -60,9 +60,9 @@ public class MujocoWasmParityTests(GymnasiumTask task)
     /// <summary>
     /// Random trajectories of the task (each action U(−limit, limit), held for 1 to 20 steps so the body falls, rolls
     /// and bounces), reset when an episode ends: for each step, the state before it as 3.14.0 needs it, and the state
-    /// after it as Sac's MuJoCo 2.2.2 left it.
+    /// after it as Sac's MuJoCo 2.2.2 left it; and the model's MJCF, as Sac.Mujoco embeds and compiles it.
     /// </summary>
-    internal static (JsonArray Requests, List<State> Expected) Record(GymnasiumTask task, int seed)
+    internal static (string Xml, JsonArray Requests, List<State> Expected) Record(GymnasiumTask task, int seed)
     {
         using MujocoEnvironment env = task.Create();
         var observation = new float[env.ObservationSpace.Dimension];
@@ -92,19 +92,16 @@ public class MujocoWasmParityTests(GymnasiumTask task)
             if (result.Terminated)
                 env.Reset(observation);
         }
-        return (requests, expected);
+        return (EmbeddedAsset(env.Simulation.Model.FileName), requests, expected);
     }
 
     private static JsonArray Json(double[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
 
-    internal static string Asset(GymnasiumTask task)
+    private static string EmbeddedAsset(string fileName)
     {
-        string file = task.Id switch
-        {
-            "HalfCheetah-v5" => "half_cheetah.xml", "Hopper-v5" => "hopper.xml", "Walker2d-v5" => "walker2d.xml",
-            "Ant-v5" => "ant.xml", "Humanoid-v5" => "humanoid.xml", _ => throw new ArgumentException(task.Id),
-        };
-        return File.ReadAllText(Repository.File($"Sac.Mujoco/Assets/{file}"));
+        using var stream = typeof(MujocoModel).Assembly.GetManifestResourceStream("Sac.Mujoco.Assets." + fileName)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static string HalvedMargins(string xml) =>
@@ -169,8 +166,8 @@ public class MujocoWasmMarginTests
         // The same states given to 3.14.0 with Ant's margins as written, so that 3.14.0 sums them to 2 cm. Gymnasium's
         // Ant-v5 on MuJoCo 3.5 or later is this other contact model, and the parity would not hold.
         var task = AntTests.Gymnasium;
-        var (requests, expected) = MujocoWasmParityTests.Record(task, seed: 11);
-        var actual = MujocoWasmParityTests.Run(MujocoWasmParityTests.Asset(task), task.FrameSkip, requests);
+        var (xml, requests, expected) = MujocoWasmParityTests.Record(task, seed: 11);
+        var actual = MujocoWasmParityTests.Run(xml, task.FrameSkip, requests);
         Assert.That(MujocoWasmParityTests.MaxDifference(expected, actual, e => e.Qvel), Is.GreaterThan(0.1), "contacts from 1 to 2 cm change the step");
     }
 }
