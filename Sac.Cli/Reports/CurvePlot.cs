@@ -44,7 +44,9 @@ public static class CurvePlot
             if (curves[i].Steps.Length == 0)
                 continue;
             var line = plot.Add.Scatter(curves[i].Steps, curves[i].Iqm);
-            line.LegendText = $"{groups[i].Label} (IQM of {groups[i].Runs.Count} seeds, 95 % CI)";
+            // One seed has no spread to bootstrap (its band is the line itself): say "1 seed", not a CI.
+            int seeds = groups[i].Runs.Count;
+            line.LegendText = seeds == 1 ? $"{groups[i].Label} (1 seed)" : $"{groups[i].Label} (IQM of {seeds} seeds, 95 % CI)";
             line.LineWidth = 2;
             line.MarkerSize = 4;
             line.Color = palette.GetColor(i);

@@ -337,6 +337,21 @@ public class ReportTests : SweepTestBase
     }
 
     [Test]
+    public void Report_CurveLegend_NamesTheSeedCount_AndClaimsAnIntervalOnlyOverSeveralSeeds()
+    {
+        string several = Path.Combine(Root, "several"), one = Path.Combine(Root, "one");
+        Assert.That(Sac("report", _sweep, "--out", several).Code, Is.Zero);
+        var result = Sac("report", RunsOf(_sweep)[0], "--out", one);
+        Assert.That(result.Code, Is.Zero, result.Err);
+
+        Assert.That(File.ReadAllText(Path.Combine(several, "curves-Pendulum-v1.svg")), Does.Contain("(IQM of 3 seeds, 95 % CI)"));
+        // One seed has no spread to bootstrap: its legend says so rather than "IQM of 1 seeds, 95 % CI".
+        string single = File.ReadAllText(Path.Combine(one, "curves-Pendulum-v1.svg"));
+        Assert.That(single, Does.Contain("(1 seed)"));
+        Assert.That(single, Does.Not.Contain("95 % CI"));
+    }
+
+    [Test]
     public void Report_Anchors_AreLabelledLinesOnTheirEnvsCurves_AndListedUnderItsTable()
     {
         string anchors = Path.Combine(Root, "anchors.json");
