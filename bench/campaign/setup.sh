@@ -1,6 +1,6 @@
 #!/bin/bash
 # Lays out the 1M campaign outside the repository (default ~/sac-campaign) on a machine that lost it: the pinned Release
-# build of the campaign's commit (with COMMIT beside it), the sweep directories the queue names, and queue.sh/stop.sh.
+# build of the campaign's commit (with COMMIT beside it), the sweep directories the queue names, and queue.sh/stop.sh/status.sh.
 # Usage: bench/campaign/setup.sh [campaign dir]   then: cd <dir> && nohup ./queue.sh >> queue.log 2>&1 &
 # It never touches an existing sweep directory (their checkpoints are the runs), and refuses to rebuild an existing build.
 set -eu
@@ -17,7 +17,7 @@ build() {   # build <commit> <name>: a Release publish of that commit into $dir/
   git -C "$repo" rev-parse --short "$commit" > "$dir/$name/COMMIT"
   echo "built $name from $(cat "$dir/$name/COMMIT")"
 }
-cp -n "$repo/bench/campaign/queue.sh" "$repo/bench/campaign/stop.sh" "$dir/" 2>/dev/null || true
+cp -n "$repo/bench/campaign/queue.sh" "$repo/bench/campaign/stop.sh" "$repo/bench/campaign/status.sh" "$dir/" 2>/dev/null || true
 [ -f "$dir/queue.txt" ] || cp "$repo/bench/campaign/queue.txt" "$dir/"
 # Every build the queue names, from the commit in its name (build-<commit> or build-dev-<commit>).
 for name in $(grep -v '^#' "$dir/queue.txt" | awk 'NF == 3 {print $3}' | sort -u); do
