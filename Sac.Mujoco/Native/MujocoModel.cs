@@ -62,14 +62,18 @@ internal sealed unsafe class MujocoModel : IDisposable
 
     /// <summary>Loads one of the models embedded in this assembly (<c>Sac.Mujoco/Assets/*.xml</c>).</summary>
     /// <exception cref="MujocoException">The asset is missing or does not compile.</exception>
-    public static MujocoModel LoadAsset(string fileName)
+    public static MujocoModel LoadAsset(string fileName) => LoadXml(fileName, AssetXml(fileName));
+
+    /// <summary>The MJCF text of one of the models embedded in this assembly (<c>Sac.Mujoco/Assets/*.xml</c>), as <see cref="LoadAsset"/> compiles it.</summary>
+    /// <exception cref="MujocoException">The asset is missing.</exception>
+    internal static byte[] AssetXml(string fileName)
     {
         string resource = "Sac.Mujoco.Assets." + fileName;
         using Stream stream = typeof(MujocoModel).Assembly.GetManifestResourceStream(resource)
             ?? throw new MujocoException($"Sac.Mujoco has no embedded model '{resource}'.");
         var xml = new byte[stream.Length];
         stream.ReadExactly(xml);
-        return LoadXml(fileName, xml);
+        return xml;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -92,17 +93,10 @@ public class MujocoWasmParityTests(GymnasiumTask task)
             if (result.Terminated)
                 env.Reset(observation);
         }
-        return (EmbeddedAsset(env.Simulation.Model.FileName), requests, expected);
+        return (Encoding.UTF8.GetString(MujocoModel.AssetXml(env.Simulation.Model.FileName)), requests, expected);
     }
 
     private static JsonArray Json(double[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
-
-    private static string EmbeddedAsset(string fileName)
-    {
-        using var stream = typeof(MujocoModel).Assembly.GetManifestResourceStream("Sac.Mujoco.Assets." + fileName)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     private static string HalvedMargins(string xml) =>
         Regex.Replace(xml, "margin=\"([^\"]+)\"", m =>
